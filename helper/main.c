@@ -1,0 +1,11 @@
+/* main.c - placeholder entry point; replaced by the helper work. */
+#include <stdio.h>
+
+int main(void);
+
+int
+main(void)
+{
+	fputs("not built yet\n", stderr);
+	return 2;
+}

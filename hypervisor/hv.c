@@ -1,0 +1,202 @@
+/*
+ * hv.c - backend registry and the thin wrappers every caller uses.
+ */
+#include "hypervisor/hv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/conf.h"
+#include "core/xmalloc.h"
+
+static const struct hv_backend *const hv_backends[] = {
+	&hv_sim_backend,
+#ifdef XDOM_HAVE_XEN
+	&hv_xen_backend,
+#endif
+};
+
+static const char *const hv_action_names[HV_ACT__COUNT] = {
+	[HV_ACT_BOOT] = "boot",
+	[HV_ACT_SHUTDOWN] = "shutdown",
+	[HV_ACT_REBOOT] = "reboot",
+	[HV_ACT_RESET] = "reset",
+	[HV_ACT_DESTROY] = "destroy",
+	[HV_ACT_PAUSE] = "pause",
+	[HV_ACT_UNPAUSE] = "unpause",
+};
+
+const char *
+hv_action_name(enum hv_action a)
+{
+	if ((unsigned)a >= HV_ACT__COUNT)
+		return NULL;
+	return hv_action_names[a];
+}
+
+int
+hv_action_parse(const char *name, enum hv_action *out)
+{
+	unsigned i;
+
+	for (i = 0; i < HV_ACT__COUNT; i++) {
+		if (strcmp(name, hv_action_names[i]) == 0) {
+			*out = (enum hv_action)i;
+			return 0;
+		}
+	}
+	return XDOM_EINVAL;
+}
+
+void
+hv_guest_list_dispose(struct hv_guest_list *l)
+{
+	size_t i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->n; i++)
+		free(l->g[i].name);
+	free(l->g);
+	l->g = NULL;
+	l->n = 0;
+}
+
+static const char *
+hv_choose(const struct hv_open_opts *o)
+{
+	const char *name;
+
+	if (o->backend != NULL && o->backend[0] != '\0')
+		return o->backend;
+	if (o->conf != NULL && (name = conf_get(o->conf, "backend")) != NULL)
+		return name;
+	if ((name = getenv("XDOM_BACKEND")) != NULL && name[0] != '\0')
+		return name;
+	return "sim";
+}
+
+int
+hv_open(struct hv **out, const struct hv_open_opts *o, struct xdom_err *err)
+{
+	static const struct hv_open_opts none;
+	const char *name;
+	struct hv *hv;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	if (o == NULL)
+		o = &none;
+	name = hv_choose(o);
+	for (i = 0; i < sizeof hv_backends / sizeof hv_backends[0]; i++) {
+		if (strcmp(hv_backends[i]->name, name) != 0)
+			continue;
+		hv = xcalloc(1, sizeof *hv);
+		hv->be = hv_backends[i];
+		rc = hv->be->open(hv, o, err);
+		if (rc != 0) {
+			free(hv);
+			return rc;
+		}
+		*out = hv;
+		return 0;
+	}
+	if (strcmp(name, "xen") == 0)
+		return xdom_err_set(err, XDOM_EUNAVAIL, "backend xen: this "
+		    "build has no Xen support (libxenlight was not found at "
+		    "build time); use --sim for the simulated host");
+	return xdom_err_set(err, XDOM_EINVAL, "unknown backend '%.64s' "
+	    "(try --backend=sim or --backend=xen)", name);
+}
+
+void
+hv_close(struct hv *hv)
+{
+	if (hv == NULL)
+		return;
+	if (hv->be->close != NULL)
+		hv->be->close(hv);
+	free(hv);
+}
+
+const char *
+hv_backend_name(const struct hv *hv)
+{
+	return hv->be->name;
+}
+
+bool
+hv_simulated(const struct hv *hv)
+{
+	return hv->be->simulated;
+}
+
+static int
+hv_nosys(const struct hv *hv, const char *what, struct xdom_err *err)
+{
+	return xdom_err_set(err, XDOM_ENOSYS, "backend %s cannot %s",
+	    hv->be->name, what);
+}
+
+int
+hv_snapshot(struct hv *hv, unsigned what, struct snap *out,
+    struct xdom_err *err)
+{
+	snap_reset(out);
+	if (hv->be->snapshot == NULL)
+		return hv_nosys(hv, "take snapshots", err);
+	return hv->be->snapshot(hv, what, out, err);
+}
+
+int
+hv_guests(struct hv *hv, struct hv_guest_list *out, struct xdom_err *err)
+{
+	out->g = NULL;
+	out->n = 0;
+	if (hv->be->guests == NULL)
+		return hv_nosys(hv, "list guests", err);
+	return hv->be->guests(hv, out, err);
+}
+
+int
+hv_info(struct hv *hv, const char *name, struct hv_info *out,
+    struct xdom_err *err)
+{
+	memset(out, 0, sizeof *out);
+	if (hv->be->info == NULL)
+		return hv_nosys(hv, "describe guests", err);
+	return hv->be->info(hv, name, out, err);
+}
+
+int
+hv_action(struct hv *hv, const char *name, enum hv_action a,
+    struct xdom_err *err)
+{
+	if ((unsigned)a >= HV_ACT__COUNT)
+		return xdom_err_set(err, XDOM_EINVAL, "unknown action");
+	if (hv->be->action == NULL)
+		return hv_nosys(hv, hv_action_name(a), err);
+	return hv->be->action(hv, name, a, err);
+}
+
+int
+hv_console(struct hv *hv, const char *name, int *fd, struct xdom_err *err)
+{
+	*fd = -1;
+	if (hv->be->console == NULL)
+		return hv_nosys(hv, "open consoles", err);
+	return hv->be->console(hv, name, fd, err);
+}
+
+int
+hv_reimage(struct hv *hv, const char *name, const struct hv_reimage_opts *o,
+    hv_progress_fn progress, void *arg, struct xdom_err *err)
+{
+	static const struct hv_reimage_opts none;
+
+	if (hv->be->reimage == NULL)
+		return hv_nosys(hv, "re-image guests", err);
+	return hv->be->reimage(hv, name, o != NULL ? o : &none, progress, arg,
+	    err);
+}

@@ -1,0 +1,181 @@
+/*
+ * hv.h - the one door to a hypervisor.
+ *
+ * Every view (dashboard, CLI, helper, shell) talks to a host through this
+ * interface; nothing outside hypervisor/ includes a Xen header. A backend
+ * is a const struct hv_backend table chosen at run time by name:
+ *
+ *   sim     the embedded simulated host (always built, the default)
+ *   xen     libxenstat + libxenlight (built when libxenlight is found)
+ *   helper  the same calls sent to xdomd over its Unix socket
+ *   ssh, fleet  remote hosts' `xdom stats --stream` (read-only)
+ *
+ * All functions return 0 or a negative XDOM_E* code and fill *err with a
+ * one-line message a person can act on. Domain names are raw bytes from
+ * the hypervisor or the user: escape them before display (core/escape.h).
+ */
+#ifndef XDOM_HYPERVISOR_HV_H
+#define XDOM_HYPERVISOR_HV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/snap.h"
+
+struct conf;
+
+enum hv_action {
+	HV_ACT_BOOT = 0,	/* start a stopped guest from its config */
+	HV_ACT_SHUTDOWN,	/* ask the guest to shut down (takes a moment) */
+	HV_ACT_REBOOT,		/* ask the guest to reboot (new domain id) */
+	HV_ACT_RESET,		/* hard reset: destroy and boot again */
+	HV_ACT_DESTROY,		/* stop immediately */
+	HV_ACT_PAUSE,
+	HV_ACT_UNPAUSE,
+	HV_ACT__COUNT
+};
+
+/* "boot", "shutdown", ...; NULL for an out-of-range value. */
+const char *hv_action_name(enum hv_action a);
+/* Parse an action name; XDOM_EINVAL when unknown. */
+int hv_action_parse(const char *name, enum hv_action *out);
+
+/* What a snapshot should include: backends skip what is not asked for
+ * (libxenstat's flags argument). Basic per-domain fields always come. */
+enum hv_snap_what {
+	HV_SNAP_VCPUS = 1u << 0,	/* per-vcpu times */
+	HV_SNAP_NETS = 1u << 1,		/* per-vif counters */
+	HV_SNAP_VBDS = 1u << 2,		/* per-vbd counters */
+	HV_SNAP_PCPUS = 1u << 3,	/* per-physical-CPU busy time */
+	HV_SNAP_ALL = 0xf,
+};
+
+/* A guest the host knows of, running or not (for boot, list, policy). */
+struct hv_guest {
+	char *name;
+	bool running;		/* has a domain now */
+	uint32_t id;		/* domain id when running */
+};
+
+struct hv_guest_list {
+	struct hv_guest *g;
+	size_t n;
+};
+void hv_guest_list_dispose(struct hv_guest_list *l);
+
+/* Static facts about one guest, for `info`. */
+struct hv_disk {
+	char vdev[16];		/* "xvda" */
+	char target[256];	/* image path or device */
+	bool writable;
+};
+struct hv_nic {
+	char mac[18];		/* "00:16:3e:12:34:56" */
+	char bridge[32];
+	char ip[48];		/* empty when unknown */
+};
+struct hv_info {
+	char name[128];
+	bool running;
+	uint32_t id;
+	uint64_t mem_kb, maxmem_kb;
+	uint32_t vcpus;
+	uint64_t uptime_s;	/* since the domain was created; 0 if stopped */
+	char config_path[256];	/* empty when the guest has no config file */
+	struct hv_disk disks[8];
+	unsigned n_disks;
+	struct hv_nic nics[8];
+	unsigned n_nics;
+};
+
+/*
+ * Progress of a long action (re-image). permille is 0..1000; stage is a
+ * short phrase ("writing image", "backup"). Return non-zero to ask the
+ * backend to stop early (it then returns XDOM_ETIMEDOUT or XDOM_EIO and
+ * leaves the guest's old image in place).
+ */
+typedef int (*hv_progress_fn)(void *arg, unsigned permille, const char *stage);
+
+struct hv_reimage_opts {
+	bool shutdown_first;	/* stop a running guest first, else refuse */
+};
+
+/* How to open a backend. Zero-initialise; every field is optional. */
+struct hv_open_opts {
+	const char *backend;	/* "sim", "xen", "helper", ...; NULL: config,
+				   then $XDOM_BACKEND, then "sim" */
+	const struct conf *conf;	/* xdom.conf, may be NULL */
+	const char *sim_dir;	/* NULL: $XDOM_SIM_DIR or the default */
+	unsigned sim_domains;	/* >0: create a sim host with N guests */
+	const char *socket;	/* helper backend: xdomd's socket */
+	const char *hosts;	/* ssh/fleet: comma-separated host specs */
+};
+
+struct hv;
+
+struct hv_backend {
+	const char *name;
+	bool simulated;		/* views must say SIMULATED */
+	int (*open)(struct hv *hv, const struct hv_open_opts *o,
+	    struct xdom_err *err);
+	void (*close)(struct hv *hv);
+	int (*snapshot)(struct hv *hv, unsigned what, struct snap *out,
+	    struct xdom_err *err);
+	int (*guests)(struct hv *hv, struct hv_guest_list *out,
+	    struct xdom_err *err);
+	int (*info)(struct hv *hv, const char *name, struct hv_info *out,
+	    struct xdom_err *err);
+	int (*action)(struct hv *hv, const char *name, enum hv_action a,
+	    struct xdom_err *err);
+	int (*console)(struct hv *hv, const char *name, int *fd,
+	    struct xdom_err *err);
+	int (*reimage)(struct hv *hv, const char *name,
+	    const struct hv_reimage_opts *o, hv_progress_fn progress,
+	    void *arg, struct xdom_err *err);
+};
+
+/* An open connection to a host. Backends keep their state in priv. */
+struct hv {
+	const struct hv_backend *be;
+	void *priv;
+};
+
+/* Open the backend chosen by o (see hv_open_opts.backend). */
+int hv_open(struct hv **out, const struct hv_open_opts *o,
+    struct xdom_err *err);
+/* Close and free (NULL is fine). */
+void hv_close(struct hv *hv);
+
+/* The backend's name ("sim") and whether its data is simulated. */
+const char *hv_backend_name(const struct hv *hv);
+bool hv_simulated(const struct hv *hv);
+
+/*
+ * Fill out (after snap_reset) with a snapshot; what is a mask of
+ * enum hv_snap_what. out->mono_ns and wall_s are set; domains sorted.
+ */
+int hv_snapshot(struct hv *hv, unsigned what, struct snap *out,
+    struct xdom_err *err);
+/* Every guest the host knows, running or stopped. Caller disposes. */
+int hv_guests(struct hv *hv, struct hv_guest_list *out, struct xdom_err *err);
+int hv_info(struct hv *hv, const char *name, struct hv_info *out,
+    struct xdom_err *err);
+/* Act on a guest by name. Returns once the request was accepted: a
+ * shutdown or reboot completes later, as on Xen. */
+int hv_action(struct hv *hv, const char *name, enum hv_action a,
+    struct xdom_err *err);
+/* A read/write fd on the guest's console; the caller closes it. */
+int hv_console(struct hv *hv, const char *name, int *fd, struct xdom_err *err);
+/* Re-image; blocks until done, calling progress along the way. */
+int hv_reimage(struct hv *hv, const char *name,
+    const struct hv_reimage_opts *o, hv_progress_fn progress, void *arg,
+    struct xdom_err *err);
+
+/* Backends, for the registry in hv.c. */
+extern const struct hv_backend hv_sim_backend;
+#ifdef XDOM_HAVE_XEN
+extern const struct hv_backend hv_xen_backend;
+#endif
+
+#endif
