@@ -20,6 +20,7 @@ static const char *const err_texts[XDOM_E_COUNT] = {
 	[-XDOM_ETIMEDOUT] = "timed out",
 	[-XDOM_ECORRUPT] = "corrupt state",
 	[-XDOM_EUNAVAIL] = "unavailable",
+	[-XDOM_EREASON] = "a reason is required",
 };
 
 _Static_assert(sizeof(err_texts) / sizeof(err_texts[0]) == XDOM_E_COUNT,

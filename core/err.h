@@ -25,7 +25,8 @@ enum {
 	XDOM_ETIMEDOUT = -10,	/* the operation did not finish in time */
 	XDOM_ECORRUPT = -11,	/* stored state failed validation */
 	XDOM_EUNAVAIL = -12,	/* backend not usable here (no Xen, no daemon) */
-	XDOM_E_COUNT = 13	/* number of codes, including XDOM_OK */
+	XDOM_EREASON = -13,	/* policy requires a reason: ask and retry */
+	XDOM_E_COUNT = 14	/* number of codes, including XDOM_OK */
 };
 
 #define XDOM_ERR_MSG_MAX 512

@@ -170,23 +170,37 @@ hv_info(struct hv *hv, const char *name, struct hv_info *out,
 }
 
 int
-hv_action(struct hv *hv, const char *name, enum hv_action a,
-    struct xdom_err *err)
+hv_action_reason(struct hv *hv, const char *name, enum hv_action a,
+    const char *reason, struct xdom_err *err)
 {
 	if ((unsigned)a >= HV_ACT__COUNT)
 		return xdom_err_set(err, XDOM_EINVAL, "unknown action");
 	if (hv->be->action == NULL)
 		return hv_nosys(hv, hv_action_name(a), err);
-	return hv->be->action(hv, name, a, err);
+	return hv->be->action(hv, name, a, reason, err);
+}
+
+int
+hv_action(struct hv *hv, const char *name, enum hv_action a,
+    struct xdom_err *err)
+{
+	return hv_action_reason(hv, name, a, NULL, err);
+}
+
+int
+hv_console_reason(struct hv *hv, const char *name, const char *reason,
+    int *fd, struct xdom_err *err)
+{
+	*fd = -1;
+	if (hv->be->console == NULL)
+		return hv_nosys(hv, "open consoles", err);
+	return hv->be->console(hv, name, reason, fd, err);
 }
 
 int
 hv_console(struct hv *hv, const char *name, int *fd, struct xdom_err *err)
 {
-	*fd = -1;
-	if (hv->be->console == NULL)
-		return hv_nosys(hv, "open consoles", err);
-	return hv->be->console(hv, name, fd, err);
+	return hv_console_reason(hv, name, NULL, fd, err);
 }
 
 int

@@ -99,6 +99,7 @@ typedef int (*hv_progress_fn)(void *arg, unsigned permille, const char *stage);
 
 struct hv_reimage_opts {
 	bool shutdown_first;	/* stop a running guest first, else refuse */
+	const char *reason;	/* audit reason, may be NULL */
 };
 
 /* How to open a backend. Zero-initialise; every field is optional. */
@@ -126,10 +127,12 @@ struct hv_backend {
 	    struct xdom_err *err);
 	int (*info)(struct hv *hv, const char *name, struct hv_info *out,
 	    struct xdom_err *err);
+	/* reason: the caller's audit reason (help-desk tickets), may be
+	 * NULL; only the helper backend uses it. */
 	int (*action)(struct hv *hv, const char *name, enum hv_action a,
-	    struct xdom_err *err);
-	int (*console)(struct hv *hv, const char *name, int *fd,
-	    struct xdom_err *err);
+	    const char *reason, struct xdom_err *err);
+	int (*console)(struct hv *hv, const char *name, const char *reason,
+	    int *fd, struct xdom_err *err);
 	int (*reimage)(struct hv *hv, const char *name,
 	    const struct hv_reimage_opts *o, hv_progress_fn progress,
 	    void *arg, struct xdom_err *err);
@@ -165,8 +168,15 @@ int hv_info(struct hv *hv, const char *name, struct hv_info *out,
  * shutdown or reboot completes later, as on Xen. */
 int hv_action(struct hv *hv, const char *name, enum hv_action a,
     struct xdom_err *err);
+/* The same with an audit reason. Through the helper, a policy rule that
+ * requires a reason makes a request without one fail with XDOM_EREASON:
+ * ask the user for one and send the request again. */
+int hv_action_reason(struct hv *hv, const char *name, enum hv_action a,
+    const char *reason, struct xdom_err *err);
 /* A read/write fd on the guest's console; the caller closes it. */
 int hv_console(struct hv *hv, const char *name, int *fd, struct xdom_err *err);
+int hv_console_reason(struct hv *hv, const char *name, const char *reason,
+    int *fd, struct xdom_err *err);
 /* Re-image; blocks until done, calling progress along the way. */
 int hv_reimage(struct hv *hv, const char *name,
     const struct hv_reimage_opts *o, hv_progress_fn progress, void *arg,
