@@ -56,6 +56,15 @@ TEST_SRC := $(wildcard tests/unit/test_*.c)
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
+# Quiet build lines unless V=1.
+ifeq ($(V),1)
+Q =
+say = @true
+else
+Q = @
+say = @printf '  %-6s %s\n'
+endif
+
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 LIB_CORE = $(BUILD)/libxdomcore.a
@@ -77,7 +86,8 @@ deps:
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(say) CC $<
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(LIB_CORE): $(call obj,$(CORE_SRC))
 $(LIB_HV): $(call obj,$(HV_SRC))
@@ -87,24 +97,30 @@ $(LIB_HELPER): $(call obj,$(HELPER_SRC))
 $(BUILD)/%.a:
 	@mkdir -p $(dir $@)
 	@rm -f $@
-	ar rcs $@ $^
+	$(say) AR $@
+	$(Q)ar rcs $@ $^
 
 # The helper links only core/ and hypervisor/: its link line is the size
 # of the privileged surface.
 $(BUILD)/xdomd: $(call obj,helper/main.c) $(LIB_HELPER) $(LIB_HV) $(LIB_CORE)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_HELPER)
+	$(say) LD $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_HELPER)
 $(BUILD)/xdom: $(call obj,tui/main.c) $(LIB_TUI) $(LIB_HV) $(LIB_CORE)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_XDOM)
+	$(say) LD $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_XDOM)
 $(BUILD)/xdom-shell: $(call obj,shell/main.c) $(LIB_SHELL) $(LIB_TUI) $(LIB_HV) $(LIB_CORE)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_SHELL)
+	$(say) LD $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_SHELL)
 
 $(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(ALL_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(ALL_LIBS) -Wl,--end-group \
+	$(say) LD $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(ALL_LIBS) -Wl,--end-group \
 		$(LIBS_ALL) $(shell $(PKG_CONFIG) --libs cmocka)
 $(BUILD)/bench/%: $(call obj,tests/bench/%.c) $(ALL_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(ALL_LIBS) -Wl,--end-group $(LIBS_ALL)
+	$(say) LD $@
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(ALL_LIBS) -Wl,--end-group $(LIBS_ALL)
 
 # libFuzzer targets: each links the core and hypervisor sources it needs
 # straight from source, built with clang's fuzzer and sanitizers.
