@@ -78,6 +78,7 @@ PROGS = $(BUILD)/xdom $(BUILD)/xdom-shell $(BUILD)/xdomd
 TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 BENCHES = $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 
+.SECONDARY:
 .PHONY: all deps demo check check-quick check-xen fuzz bench install clean
 all: $(PROGS) $(TESTS) $(BENCHES)
 
