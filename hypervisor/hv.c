@@ -214,3 +214,49 @@ hv_reimage(struct hv *hv, const char *name, const struct hv_reimage_opts *o,
 	return hv->be->reimage(hv, name, o != NULL ? o : &none, progress, arg,
 	    err);
 }
+
+int
+hv_set_resource(struct hv *hv, const char *name, enum hv_resource r,
+    uint64_t value, struct xdom_err *err)
+{
+	if ((unsigned)r >= HV_RES__COUNT)
+		return xdom_err_set(err, XDOM_EINVAL, "unknown resource");
+	if (hv->be->set_resource == NULL)
+		return hv_nosys(hv, "change a guest's vcpus or memory", err);
+	return hv->be->set_resource(hv, name, r, value, err);
+}
+
+int
+hv_block_attach(struct hv *hv, const char *name, const struct hv_block *b,
+    struct xdom_err *err)
+{
+	if (hv->be->block_attach == NULL)
+		return hv_nosys(hv, "attach block devices", err);
+	return hv->be->block_attach(hv, name, b, err);
+}
+
+int
+hv_block_detach(struct hv *hv, const char *name, const char *vdev,
+    struct xdom_err *err)
+{
+	if (hv->be->block_detach == NULL)
+		return hv_nosys(hv, "detach block devices", err);
+	return hv->be->block_detach(hv, name, vdev, err);
+}
+
+int
+hv_save(struct hv *hv, const char *name, const char *file,
+    struct xdom_err *err)
+{
+	if (hv->be->save == NULL)
+		return hv_nosys(hv, "save guests", err);
+	return hv->be->save(hv, name, file, err);
+}
+
+int
+hv_restore(struct hv *hv, const char *file, struct xdom_err *err)
+{
+	if (hv->be->restore == NULL)
+		return hv_nosys(hv, "restore guests", err);
+	return hv->be->restore(hv, file, err);
+}

@@ -89,6 +89,28 @@ struct hv_info {
 	unsigned n_nics;
 };
 
+/* A block device to attach (xl block-attach). */
+struct hv_block {
+	const char *target;	/* image file or block device path */
+	const char *vdev;	/* virtual device name: "xvdb" */
+	bool writable;		/* rw (true) or ro */
+};
+
+/*
+ * Resource changes on a running guest (xl vcpu-set, mem-set, mem-max,
+ * block-attach/-detach, save/restore). Values are validated by the
+ * backend against the guest: more vcpus than its maximum, memory above
+ * its maximum or a vdev that does not exist give XDOM_EINVAL with the
+ * reason. Save stops the guest and writes its state to file; restore
+ * starts it again from file with the same name.
+ */
+enum hv_resource {
+	HV_RES_VCPUS = 0,	/* online vcpus, value = count */
+	HV_RES_MEM,		/* memory target, value = KiB */
+	HV_RES_MAXMEM,		/* maximum memory, value = KiB */
+	HV_RES__COUNT
+};
+
 /*
  * Progress of a long action (re-image). permille is 0..1000; stage is a
  * short phrase ("writing image", "backup"). Return non-zero to ask the
@@ -136,6 +158,15 @@ struct hv_backend {
 	int (*reimage)(struct hv *hv, const char *name,
 	    const struct hv_reimage_opts *o, hv_progress_fn progress,
 	    void *arg, struct xdom_err *err);
+	int (*set_resource)(struct hv *hv, const char *name,
+	    enum hv_resource r, uint64_t value, struct xdom_err *err);
+	int (*block_attach)(struct hv *hv, const char *name,
+	    const struct hv_block *b, struct xdom_err *err);
+	int (*block_detach)(struct hv *hv, const char *name, const char *vdev,
+	    struct xdom_err *err);
+	int (*save)(struct hv *hv, const char *name, const char *file,
+	    struct xdom_err *err);
+	int (*restore)(struct hv *hv, const char *file, struct xdom_err *err);
 };
 
 /* An open connection to a host. Backends keep their state in priv. */
@@ -181,6 +212,18 @@ int hv_console_reason(struct hv *hv, const char *name, const char *reason,
 int hv_reimage(struct hv *hv, const char *name,
     const struct hv_reimage_opts *o, hv_progress_fn progress, void *arg,
     struct xdom_err *err);
+
+/* Resource changes and save/restore (see enum hv_resource). A backend
+ * without them gives XDOM_ENOSYS. */
+int hv_set_resource(struct hv *hv, const char *name, enum hv_resource r,
+    uint64_t value, struct xdom_err *err);
+int hv_block_attach(struct hv *hv, const char *name, const struct hv_block *b,
+    struct xdom_err *err);
+int hv_block_detach(struct hv *hv, const char *name, const char *vdev,
+    struct xdom_err *err);
+int hv_save(struct hv *hv, const char *name, const char *file,
+    struct xdom_err *err);
+int hv_restore(struct hv *hv, const char *file, struct xdom_err *err);
 
 /* Backends, for the registry in hv.c. */
 extern const struct hv_backend hv_sim_backend;
