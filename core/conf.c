@@ -164,8 +164,13 @@ conf_list(struct conf_lexer *lx, struct conf_entry *e)
 	}
 }
 
-static void
-conf_put(struct conf *c, struct conf_entry *e)
+/*
+ * Store e (taking its allocations), replacing an entry with the same key.
+ * The lookup is linear, so the number of keys is capped: a file of a
+ * million one-letter keys must not take minutes.
+ */
+static int
+conf_put(struct conf *c, struct conf_entry *e, struct conf_lexer *lx)
 {
 	size_t i;
 
@@ -173,14 +178,17 @@ conf_put(struct conf *c, struct conf_entry *e)
 		if (strcmp(c->e[i].key, e->key) == 0) {
 			conf_entry_dispose(&c->e[i]);
 			c->e[i] = *e;
-			return;
+			return 0;
 		}
 	}
+	if (c->n >= CONF_MAX_KEYS)
+		return conf_fail(lx, "too many keys");
 	if (c->n == c->cap) {
 		c->cap = c->cap ? c->cap * 2 : 16;
 		c->e = xreallocarray(c->e, c->cap, sizeof *c->e);
 	}
 	c->e[c->n++] = *e;
+	return 0;
 }
 
 int
@@ -238,7 +246,10 @@ conf_parse(struct conf **out, const char *text, size_t len,
 			conf_entry_dispose(&e);
 			goto out;
 		}
-		conf_put(c, &e);
+		if ((rc = conf_put(c, &e, &lx)) != 0) {
+			conf_entry_dispose(&e);
+			goto out;
+		}
 	}
 out:
 	if (rc != 0) {
@@ -260,7 +271,8 @@ conf_load(struct conf **out, const char *path, bool must_exist,
 	int fd, rc;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a FIFO given as the config must not hang the open. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ENOENT && !must_exist) {
 			*out = xcalloc(1, sizeof **out);

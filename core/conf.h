@@ -21,6 +21,7 @@
 #include "core/err.h"
 
 #define CONF_MAX_BYTES (1024 * 1024)	/* files larger than this are refused */
+#define CONF_MAX_KEYS 4096		/* distinct keys in one file */
 #define XDOM_CONF_DEFAULT "/etc/xdom/xdom.conf"
 
 struct conf;

@@ -1,0 +1,474 @@
+/*
+ * test_conf.c - the xl-style config reader (core/conf.c) and display
+ * escaping and the name rule (core/escape.c).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "core/conf.h"
+#include "core/escape.h"
+#include "core/xmalloc.h"
+
+static struct conf *
+parse_ok(const char *text)
+{
+	struct xdom_err err = { 0 };
+	struct conf *c = NULL;
+
+	if (conf_parse(&c, text, strlen(text), "t.cfg", &err) != 0)
+		fail_msg("refused %s: %s", text, err.msg);
+	assert_non_null(c);
+	return c;
+}
+
+/* Parse text expecting failure; the message must contain want. */
+static void
+parse_bad(const char *text, const char *want)
+{
+	struct xdom_err err = { 0 };
+	struct conf *c = (struct conf *)1;
+
+	assert_int_equal(conf_parse(&c, text, strlen(text), "t.cfg", &err),
+	    XDOM_EPROTO);
+	assert_null(c);
+	if (strstr(err.msg, want) == NULL)
+		fail_msg("for %s: message '%s' lacks '%s'", text, err.msg,
+		    want);
+	assert_null(strchr(err.msg, '\n'));
+}
+
+static void
+test_scalars(void **state)
+{
+	struct conf *c;
+
+	(void)state;
+	c = parse_ok("# a comment\n"
+	    "backend = sim\n"
+	    "  name=\"web 01\"   # trailing comment\n"
+	    "empty = \"\"\n"
+	    "memory = 512\r\n"
+	    "a.b-c_d = x y z\n"
+	    "hash = \"#not a comment\"\n"
+	    "\n\n");
+	assert_string_equal(conf_get(c, "backend"), "sim");
+	assert_string_equal(conf_get(c, "name"), "web 01");
+	assert_string_equal(conf_get(c, "empty"), "");
+	assert_string_equal(conf_get(c, "memory"), "512");
+	assert_string_equal(conf_get(c, "a.b-c_d"), "x y z");
+	assert_string_equal(conf_get(c, "hash"), "#not a comment");
+	assert_null(conf_get(c, "missing"));
+	assert_string_equal(conf_get_default(c, "missing", "dflt"), "dflt");
+	assert_string_equal(conf_get_default(c, "backend", "dflt"), "sim");
+	assert_false(conf_is_list(c, "backend"));
+	assert_false(conf_is_list(c, "missing"));
+	conf_free(c);
+	conf_free(NULL);
+}
+
+static void
+test_later_key_wins(void **state)
+{
+	struct conf *c;
+
+	(void)state;
+	c = parse_ok("a = 1\nb = 2\na = 3; b = [ 'x' ]\n");
+	assert_string_equal(conf_get(c, "a"), "3");
+	assert_null(conf_get(c, "b"));
+	assert_true(conf_is_list(c, "b"));
+	assert_int_equal(conf_list_len(c, "b"), 1);
+	conf_free(c);
+}
+
+static void
+test_lists(void **state)
+{
+	struct conf *c;
+
+	(void)state;
+	c = parse_ok("disk = [ 'file:/img,xvda,w',   # first\n"
+	    "         \"phy:/dev/vg/x,xvdb,r\",\n"
+	    "\n"
+	    "       ]\n"
+	    "vif = []\n"
+	    "bare = [ a, b c ,d ]\n"
+	    "after = 1\n");
+	assert_true(conf_is_list(c, "disk"));
+	assert_int_equal(conf_list_len(c, "disk"), 2);
+	assert_string_equal(conf_list_item(c, "disk", 0), "file:/img,xvda,w");
+	assert_string_equal(conf_list_item(c, "disk", 1),
+	    "phy:/dev/vg/x,xvdb,r");
+	assert_null(conf_list_item(c, "disk", 2));
+	assert_null(conf_get(c, "disk"));
+	assert_true(conf_is_list(c, "vif"));
+	assert_int_equal(conf_list_len(c, "vif"), 0);
+	assert_int_equal(conf_list_len(c, "bare"), 3);
+	assert_string_equal(conf_list_item(c, "bare", 1), "b c");
+	assert_string_equal(conf_get(c, "after"), "1");
+	assert_int_equal(conf_list_len(c, "after"), 0);
+	assert_int_equal(conf_list_len(c, "missing"), 0);
+	assert_null(conf_list_item(c, "missing", 0));
+	conf_free(c);
+}
+
+static void
+test_errors_name_the_line(void **state)
+{
+	(void)state;
+	parse_bad("a = 1\n= 2\n", "t.cfg:2: expected a key");
+	parse_bad("a = 1\n\nb 2\n", "t.cfg:3: expected '='");
+	parse_bad("a = \"open\nb = 1\n", "t.cfg:1: unterminated string");
+	parse_bad("a = 'open", "t.cfg:1: unterminated string");
+	parse_bad("x = 1\na =\n", "t.cfg:2: missing value");
+	parse_bad("a = # nothing\n", "t.cfg:1: missing value");
+	parse_bad("a =", "missing value");
+	parse_bad("a = [ 'x',\n 'y'\n", "t.cfg:3: unterminated list");
+	parse_bad("a = [ 'x' 'y' ]\n", "t.cfg:1: expected ',' or ']'");
+	parse_bad("\n\na = 'x' y\n", "t.cfg:3: unexpected text after");
+	parse_bad("a = b\"c\n", "t.cfg:1: unexpected character");
+	parse_bad("a = [ [ 'x' ] ]\n", "t.cfg:1: unexpected character");
+	parse_bad("a = 1, 2\n", "t.cfg:1: unexpected text after");
+	parse_bad("1a = 1\n", "t.cfg:1: expected a key");
+	parse_bad("a\n", "expected '='");
+}
+
+static void
+test_nul_bytes(void **state)
+{
+	static const char bare[] = "a = x\0y\n";
+	static const char quoted[] = "a = 'x\0y'\n";
+	static const char comment[] = "# x\0y\na = 1\n";
+	struct xdom_err err = { 0 };
+	struct conf *c = NULL;
+
+	(void)state;
+	assert_int_equal(conf_parse(&c, bare, sizeof bare - 1, "t", &err),
+	    XDOM_EPROTO);
+	assert_int_equal(conf_parse(&c, quoted, sizeof quoted - 1, "t", &err),
+	    XDOM_EPROTO);
+	assert_int_equal(conf_parse(&c, comment, sizeof comment - 1, "t",
+	    &err), 0);
+	assert_string_equal(conf_get(c, "a"), "1");
+	conf_free(c);
+}
+
+/* The parser reads exactly len bytes, not up to a NUL. */
+static void
+test_length_bound(void **state)
+{
+	struct xdom_err err = { 0 };
+	struct conf *c = NULL;
+
+	(void)state;
+	assert_int_equal(conf_parse(&c, "a = 12345", 6, "t", &err), 0);
+	assert_string_equal(conf_get(c, "a"), "12");
+	conf_free(c);
+	assert_int_equal(conf_parse(&c, "", 0, "t", &err), 0);
+	assert_null(conf_get(c, "a"));
+	conf_free(c);
+}
+
+static void
+test_size_limit(void **state)
+{
+	size_t n = CONF_MAX_BYTES + 1;
+	char *big = xmalloc(n);
+	struct xdom_err err = { 0 };
+	struct conf *c = NULL;
+
+	(void)state;
+	memset(big, '\n', n);
+	assert_int_equal(conf_parse(&c, big, n, "big.cfg", &err), XDOM_EPROTO);
+	assert_non_null(strstr(err.msg, "big.cfg"));
+	assert_non_null(strstr(err.msg, "larger than"));
+	assert_int_equal(conf_parse(&c, big, n - 1, "big.cfg", &err), 0);
+	conf_free(c);
+	free(big);
+}
+
+/* Many keys must not take quadratic time or unbounded memory. */
+static void
+test_key_limit(void **state)
+{
+	size_t cap = (CONF_MAX_KEYS + 1) * 16, n = 0, i;
+	char *text = xmalloc(cap);
+	struct xdom_err err = { 0 };
+	struct conf *c = NULL;
+
+	(void)state;
+	for (i = 0; i < CONF_MAX_KEYS; i++)
+		n += (size_t)snprintf(text + n, cap - n, "k%zu = 1\n", i);
+	assert_int_equal(conf_parse(&c, text, n, "t", &err), 0);
+	assert_string_equal(conf_get(c, "k0"), "1");
+	conf_free(c);
+	n += (size_t)snprintf(text + n, cap - n, "k%zu = 1\n", i);
+	assert_int_equal(conf_parse(&c, text, n, "t", &err), XDOM_EPROTO);
+	assert_non_null(strstr(err.msg, "too many"));
+	/* Replacing a key does not count twice. */
+	n = 0;
+	for (i = 0; i < CONF_MAX_KEYS + 10; i++)
+		n += (size_t)snprintf(text + n, cap - n, "k = %zu\n", i);
+	assert_int_equal(conf_parse(&c, text, n, "t", &err), 0);
+	conf_free(c);
+	free(text);
+}
+
+static void
+test_get_long(void **state)
+{
+	struct xdom_err err = { 0 };
+	struct conf *c;
+	long v;
+
+	(void)state;
+	c = parse_ok("n = 42\nneg = -3\nbig = 99999999999999999999\n"
+	    "word = ten\nl = [ 1 ]\nhalf = 1.5\n");
+	assert_int_equal(conf_get_long(c, "n", 0, 0, 100, &v, &err), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(conf_get_long(c, "absent", 7, 0, 100, &v, &err), 0);
+	assert_int_equal(v, 7);
+	assert_int_equal(conf_get_long(c, "neg", 0, -5, 5, &v, &err), 0);
+	assert_int_equal(v, -3);
+	assert_int_equal(conf_get_long(c, "n", 0, 0, 10, &v, &err),
+	    XDOM_EINVAL);
+	assert_non_null(strstr(err.msg, "n = 42"));
+	assert_int_equal(v, 0);
+	assert_int_equal(conf_get_long(c, "big", 0, 0, 10, &v, &err),
+	    XDOM_EINVAL);
+	assert_int_equal(conf_get_long(c, "word", 0, 0, 10, &v, &err),
+	    XDOM_EINVAL);
+	assert_int_equal(conf_get_long(c, "half", 0, 0, 10, &v, &err),
+	    XDOM_EINVAL);
+	assert_int_equal(conf_get_long(c, "l", 0, 0, 10, &v, &err),
+	    XDOM_EINVAL);
+	assert_non_null(strstr(err.msg, "list"));
+	conf_free(c);
+}
+
+static char tmpdir[64];
+
+static int
+setup_dir(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/xdom-test-conf.XXXXXX");
+	return mkdtemp(tmpdir) == NULL ? -1 : 0;
+}
+
+static int
+teardown_dir(void **state)
+{
+	char path[128];
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/good.conf", tmpdir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/bad.conf", tmpdir);
+	unlink(path);
+	snprintf(path, sizeof path, "%s/fifo", tmpdir);
+	unlink(path);
+	rmdir(tmpdir);
+	return 0;
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void
+test_load(void **state)
+{
+	struct xdom_err err = { 0 };
+	struct conf *c = NULL;
+	char path[128];
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/good.conf", tmpdir);
+	write_file(path, "backend = xen\n");
+	assert_int_equal(conf_load(&c, path, true, &err), 0);
+	assert_string_equal(conf_get(c, "backend"), "xen");
+	conf_free(c);
+
+	snprintf(path, sizeof path, "%s/bad.conf", tmpdir);
+	write_file(path, "backend = xen\nbroken\n");
+	assert_int_equal(conf_load(&c, path, true, &err), XDOM_EPROTO);
+	assert_null(c);
+	assert_non_null(strstr(err.msg, "bad.conf:2:"));
+
+	snprintf(path, sizeof path, "%s/absent.conf", tmpdir);
+	assert_int_equal(conf_load(&c, path, false, &err), 0);
+	assert_non_null(c);
+	assert_null(conf_get(c, "backend"));
+	conf_free(c);
+	assert_int_equal(conf_load(&c, path, true, &err), XDOM_ENOENT);
+	assert_null(c);
+	assert_non_null(strstr(err.msg, "absent.conf"));
+
+	/* A directory and a FIFO are refused, and the FIFO does not block. */
+	assert_int_not_equal(conf_load(&c, tmpdir, true, &err), 0);
+	assert_non_null(strstr(err.msg, "not a regular file"));
+	snprintf(path, sizeof path, "%s/fifo", tmpdir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(5);
+	assert_int_not_equal(conf_load(&c, path, true, &err), 0);
+	alarm(0);
+	assert_non_null(strstr(err.msg, "not a regular file"));
+}
+
+/* ---- escape ------------------------------------------------------------ */
+
+static const char *
+esc(const char *s)
+{
+	static char buf[256];
+
+	xdom_escape(buf, sizeof buf, s);
+	return buf;
+}
+
+static void
+test_escape_plain(void **state)
+{
+	(void)state;
+	assert_string_equal(esc(""), "");
+	assert_string_equal(esc("web01"), "web01");
+	assert_string_equal(esc("cust-alice web"), "cust-alice web");
+	assert_string_equal(esc("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80"),
+	    "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+}
+
+static void
+test_escape_controls(void **state)
+{
+	(void)state;
+	assert_string_equal(esc("a\nb"), "a\\x0ab");
+	assert_string_equal(esc("\t\r\x01\x7f"), "\\x09\\x0d\\x01\\x7f");
+	assert_string_equal(esc("back\\slash"), "back\\\\slash");
+	/* Terminal escape sequences lose their ESC, so they cannot act. */
+	assert_string_equal(esc("\x1b[2J\x1b]0;owned\x07"),
+	    "\\x1b[2J\\x1b]0;owned\\x07");
+	/* C1 controls (CSI as U+009B), bidi overrides, line separators. */
+	assert_string_equal(esc("\xc2\x9b" "31m"), "\\xc2\\x9b31m");
+	assert_string_equal(esc("a\xe2\x80\xae" "b"), "a\\xe2\\x80\\xaeb");
+	assert_string_equal(esc("\xe2\x80\xa8"), "\\xe2\\x80\\xa8");
+}
+
+static void
+test_escape_invalid_utf8(void **state)
+{
+	(void)state;
+	assert_string_equal(esc("\xff"), "\\xff");
+	assert_string_equal(esc("\xc3"), "\\xc3");		/* cut short */
+	assert_string_equal(esc("\xc3x"), "\\xc3x");
+	assert_string_equal(esc("\xc0\xaf"), "\\xc0\\xaf");	/* overlong */
+	assert_string_equal(esc("\xe0\x80\xaf"), "\\xe0\\x80\\xaf");
+	assert_string_equal(esc("\xed\xa0\x80"), "\\xed\\xa0\\x80");	/* UTF-16 surrogate */
+	assert_string_equal(esc("\xf4\x90\x80\x80"),
+	    "\\xf4\\x90\\x80\\x80");				/* > U+10FFFF */
+	assert_string_equal(esc("\x80z"), "\\x80z");		/* lone continuation */
+}
+
+static void
+test_escape_truncation(void **state)
+{
+	char buf[8];
+	size_t need;
+
+	(void)state;
+	need = xdom_escape(buf, sizeof buf, "abcdefghij");
+	assert_int_equal(need, 10);
+	assert_string_equal(buf, "abcdefg");
+
+	/* An escape that does not fit whole is left out, never split. */
+	need = xdom_escape(buf, sizeof buf, "abcde\x1b");
+	assert_int_equal(need, 9);
+	assert_string_equal(buf, "abcde");
+	need = xdom_escape(buf, sizeof buf, "abcdef\\");
+	assert_int_equal(need, 8);
+	assert_string_equal(buf, "abcdef");
+	/* And a multibyte character is not split either. */
+	need = xdom_escape(buf, sizeof buf, "abcdef\xc3\xa9");
+	assert_int_equal(need, 8);
+	assert_string_equal(buf, "abcdef");
+	/* Nothing after a cut, even when it would fit. */
+	need = xdom_escape(buf, sizeof buf, "abcde\x1bz");
+	assert_string_equal(buf, "abcde");
+	assert_int_equal(need, 10);
+
+	/* Exactly fitting, and the size-1 and size-0 cases. */
+	need = xdom_escape(buf, sizeof buf, "abcdefg");
+	assert_int_equal(need, 7);
+	assert_string_equal(buf, "abcdefg");
+	buf[0] = 'x';
+	assert_int_equal(xdom_escape(buf, 1, "abc"), 3);
+	assert_string_equal(buf, "");
+	buf[0] = 'x';
+	assert_int_equal(xdom_escape(buf, 0, "abc\n"), 7);
+	assert_int_equal(buf[0], 'x');
+	assert_int_equal(xdom_escape(NULL, 0, "\x01"), 4);
+}
+
+static void
+test_name_valid(void **state)
+{
+	char longname[XDOM_NAME_MAX + 2];
+
+	(void)state;
+	assert_true(xdom_name_valid("web01"));
+	assert_true(xdom_name_valid("cust-alice_web.2"));
+	assert_true(xdom_name_valid("Domain-0"));
+	assert_false(xdom_name_valid(""));
+	assert_false(xdom_name_valid("-rf"));
+	assert_false(xdom_name_valid(".hidden"));
+	assert_false(xdom_name_valid("a/b"));
+	assert_false(xdom_name_valid("../etc"));
+	assert_false(xdom_name_valid("a b"));
+	assert_false(xdom_name_valid("a;b"));
+	assert_false(xdom_name_valid("caf\xc3\xa9"));
+	assert_false(xdom_name_valid("a\nb"));
+	memset(longname, 'a', sizeof longname);
+	longname[XDOM_NAME_MAX] = '\0';
+	assert_true(xdom_name_valid(longname));
+	longname[XDOM_NAME_MAX] = 'a';
+	longname[XDOM_NAME_MAX + 1] = '\0';
+	assert_false(xdom_name_valid(longname));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_scalars),
+		cmocka_unit_test(test_later_key_wins),
+		cmocka_unit_test(test_lists),
+		cmocka_unit_test(test_errors_name_the_line),
+		cmocka_unit_test(test_nul_bytes),
+		cmocka_unit_test(test_length_bound),
+		cmocka_unit_test(test_size_limit),
+		cmocka_unit_test(test_key_limit),
+		cmocka_unit_test(test_get_long),
+		cmocka_unit_test_setup_teardown(test_load, setup_dir,
+		    teardown_dir),
+		cmocka_unit_test(test_escape_plain),
+		cmocka_unit_test(test_escape_controls),
+		cmocka_unit_test(test_escape_invalid_utf8),
+		cmocka_unit_test(test_escape_truncation),
+		cmocka_unit_test(test_name_valid),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
