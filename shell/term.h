@@ -1,0 +1,59 @@
+/*
+ * term.h - the person's side of xdom-shell: GNU readline line editing
+ * (callback mode, so the shell keeps control of signals and the idle
+ * timeout), per-user history, tab completion, and questions asked in the
+ * middle of a command.
+ *
+ * Readline is configured so that it only ever edits text: no history
+ * expansion (`!`), no file-name completion, no ~/.inputrc. Whatever it
+ * returns goes through shell_parse() like any other line.
+ */
+#ifndef XDOM_SHELL_TERM_H
+#define XDOM_SHELL_TERM_H
+
+#include <stdbool.h>
+
+#include "shell/shell.h"
+
+#define SHELL_HISTORY_LINES 500		/* lines kept in ~/.xdom_history */
+
+extern volatile sig_atomic_t shell_winch;	/* SIGWINCH seen */
+
+/*
+ * Set readline up for sh. history_path may be NULL (no history file);
+ * idle_s is the idle timeout in seconds, 0 for none. Installs the
+ * `history` printer and, when stdin is a terminal, the readline-based
+ * question function (otherwise questions read a line from stdin).
+ */
+void shell_term_init(struct shell *sh, const char *history_path,
+    long idle_s);
+
+/*
+ * Read one command line. On success *line is a new string (caller
+ * frees). Returns XDOM_EIO at end of input or on hang-up and
+ * XDOM_ETIMEDOUT when the idle timeout expired (a message was printed).
+ * The terminal is in its normal mode again when this returns.
+ */
+int shell_term_read(struct shell *sh, const char *prompt, char **line);
+
+/* Remember an accepted line in the history (and its file). */
+void shell_term_remember(const char *line);
+
+/* Restore the terminal and free readline state (safe twice). */
+void shell_term_done(void);
+
+/*
+ * Relay the terminal to a console fd until Ctrl-] or either side closes;
+ * the terminal is restored on every path.
+ */
+int shell_console_relay(struct shell *sh, int fd, struct xdom_err *err);
+
+/*
+ * Read a line from fd 0 without readline (non-interactive input), at
+ * most len - 1 bytes kept; a longer line is read to its end and refused
+ * with XDOM_EINVAL so its tail never becomes a command. XDOM_EIO at end
+ * of input. *got_len is the length kept.
+ */
+int shell_read_plain_line(char *buf, size_t len, size_t *got_len);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * ui.h - pure helpers for what the shell shows: the re-image progress
+ * bar and tab completion candidates. No terminal, no readline here, so
+ * unit tests call them directly.
+ */
+#ifndef XDOM_SHELL_UI_H
+#define XDOM_SHELL_UI_H
+
+#include <stddef.h>
+
+#include "hypervisor/hv.h"
+#include "shell/shell.h"
+
+/*
+ * Write one progress line into buf (always NUL-terminated when len > 0):
+ *   [##########..........]  50%  1:05  writing image
+ * permille is clamped to 0..1000, width is the number of bar cells
+ * (clamped to 10..60), stage is escaped and cut to 40 bytes. Elapsed time
+ * is m:ss, or h:mm:ss from one hour on.
+ */
+void shell_progress_format(char *buf, size_t len, unsigned permille,
+    unsigned long elapsed_s, const char *stage, unsigned width);
+
+/*
+ * Completion candidates for word, the partial word under the cursor,
+ * given before, the line's text before that word. Returns a
+ * NULL-terminated, sorted array of unique new strings, each starting with
+ * word; free it with shell_complete_free(). What is offered:
+ *   first word          command names and aliases, and guest names
+ *   after `help`        command names
+ *   after a command     its keywords not yet typed, and guest names when
+ *                       it acts on a guest (or is `use`) and room is left
+ * Only guest names that pass xdom_name_valid() are offered, so a strange
+ * name never lands in the line editor. guests may be NULL.
+ */
+char **shell_complete(const struct shell_cmd *tab, size_t n,
+    const struct hv_guest_list *guests, const char *before,
+    const char *word);
+void shell_complete_free(char **v);
+
+#endif
