@@ -1,0 +1,418 @@
+/*
+ * test_console.c - the console relay: bytes both ways, the escape byte,
+ * the guest going away, end of input, signals, and the terminal settings
+ * put back on every one of those paths (checked on a real pty).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <pty.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "tui/console.h"
+
+static void
+msleep(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* Read what is available on fd within ms into buf (NUL-terminated). */
+static size_t
+drain(int fd, char *buf, size_t len, int ms)
+{
+	struct pollfd p = { fd, POLLIN, 0 };
+	size_t got = 0;
+	ssize_t n;
+
+	while (got + 1 < len && poll(&p, 1, ms) > 0) {
+		n = read(fd, buf + got, len - 1 - got);
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	buf[got] = '\0';
+	return got;
+}
+
+/* A delayed action run on a thread while the relay runs. */
+struct later {
+	int ms;
+	int fd;			/* write data to fd, or close it */
+	const char *data;
+	size_t len;
+	int signo;		/* or raise this signal */
+	pthread_t thr;
+};
+
+static void *
+later_run(void *arg)
+{
+	struct later *l = arg;
+	sigset_t all;
+
+	/* Leave signals to the relay's thread, as a program must. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	msleep(l->ms);
+	if (l->signo != 0)
+		kill(getpid(), l->signo);
+	else if (l->data != NULL)
+		(void)!write(l->fd, l->data, l->len);
+	else
+		close(l->fd);
+	return NULL;
+}
+
+static void
+later_start(struct later *l)
+{
+	assert_int_equal(pthread_create(&l->thr, NULL, later_run, l), 0);
+}
+
+static void
+later_join(struct later *l)
+{
+	pthread_join(l->thr, NULL);
+}
+
+/* Plain fds: input from a pipe, output to a pipe, guest on a socketpair. */
+struct plain {
+	int in[2], out[2], note[2], guest[2];
+	struct console_opts o;
+	struct console_result res;
+};
+
+static void
+plain_open(struct plain *p)
+{
+	assert_int_equal(pipe(p->in), 0);
+	assert_int_equal(pipe(p->out), 0);
+	assert_int_equal(pipe(p->note), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, p->guest), 0);
+	console_opts_init(&p->o);
+	p->o.in_fd = p->in[0];
+	p->o.out_fd = p->out[1];
+	p->o.note_fd = p->note[1];
+	p->o.name = "web01";
+	p->o.result = &p->res;
+}
+
+static void
+plain_close(struct plain *p)
+{
+	int *fds[] = { p->in, p->out, p->note, p->guest };
+	size_t i;
+
+	for (i = 0; i < 4; i++) {
+		close(fds[i][0]);
+		close(fds[i][1]);
+	}
+}
+
+static void
+test_escape_leaves(void **state)
+{
+	struct xdom_err err = { 0 };
+	struct plain p;
+	char buf[256];
+
+	(void)state;
+	plain_open(&p);
+	assert_int_equal(write(p.guest[1], "web01 login: ", 13), 13);
+	assert_int_equal(write(p.in[1], "root\r\x1dignored", 14), 14);
+	assert_int_equal(console_relay(p.guest[0], &p.o, &err), 0);
+	assert_int_equal(p.res.end, CONSOLE_END_ESCAPE);
+	drain(p.guest[1], buf, sizeof buf, 100);
+	assert_string_equal(buf, "root\r");
+	drain(p.out[0], buf, sizeof buf, 100);
+	assert_string_equal(buf, "web01 login: ");
+	drain(p.note[0], buf, sizeof buf, 100);
+	assert_non_null(strstr(buf, "Connected to web01's console. "
+	    "Ctrl-] to leave.\n"));
+	assert_non_null(strstr(buf, "Left web01's console.\n"));
+	/* The fd is left open and blocking again. */
+	assert_int_equal(fcntl(p.guest[0], F_GETFL) & O_NONBLOCK, 0);
+	plain_close(&p);
+}
+
+static void
+test_guest_closes(void **state)
+{
+	struct xdom_err err = { 0 };
+	struct later l = { .ms = 100 };
+	struct plain p;
+	char buf[256];
+
+	(void)state;
+	plain_open(&p);
+	assert_int_equal(write(p.guest[1], "Booting...\r\n", 12), 12);
+	l.fd = p.guest[1];
+	later_start(&l);
+	assert_int_equal(console_relay(p.guest[0], &p.o, &err), 0);
+	later_join(&l);
+	p.guest[1] = open("/dev/null", O_RDONLY);	/* for plain_close */
+	assert_int_equal(p.res.end, CONSOLE_END_CLOSED);
+	drain(p.out[0], buf, sizeof buf, 100);
+	assert_string_equal(buf, "Booting...\r\n");
+	drain(p.note[0], buf, sizeof buf, 100);
+	assert_non_null(strstr(buf, "web01's console closed"));
+	plain_close(&p);
+}
+
+static void
+test_eof_lingers(void **state)
+{
+	struct xdom_err err = { 0 };
+	struct later l = { .ms = 80, .data = "answer\r\n", .len = 8 };
+	struct plain p;
+	char buf[256];
+
+	(void)state;
+	plain_open(&p);
+	p.o.linger_ms = 400;
+	assert_int_equal(write(p.in[1], "uname\r", 6), 6);
+	close(p.in[1]);
+	p.in[1] = open("/dev/null", O_RDONLY);
+	l.fd = p.guest[1];
+	later_start(&l);
+	assert_int_equal(console_relay(p.guest[0], &p.o, &err), 0);
+	later_join(&l);
+	assert_int_equal(p.res.end, CONSOLE_END_EOF);
+	drain(p.out[0], buf, sizeof buf, 100);
+	assert_string_equal(buf, "answer\r\n");
+	drain(p.guest[1], buf, sizeof buf, 100);
+	assert_string_equal(buf, "uname\r");
+	plain_close(&p);
+}
+
+static void
+test_no_escape_byte(void **state)
+{
+	struct xdom_err err = { 0 };
+	struct plain p;
+	char buf[256];
+
+	(void)state;
+	plain_open(&p);
+	p.o.escape = 0;
+	assert_int_equal(write(p.in[1], "a\x1d" "b", 3), 3);
+	close(p.in[1]);
+	p.in[1] = open("/dev/null", O_RDONLY);
+	assert_int_equal(console_relay(p.guest[0], &p.o, &err), 0);
+	assert_int_equal(p.res.end, CONSOLE_END_EOF);
+	drain(p.guest[1], buf, sizeof buf, 100);
+	assert_string_equal(buf, "a\x1d" "b");
+	plain_close(&p);
+}
+
+static void
+test_signal_ends(void **state)
+{
+	struct xdom_err err = { 0 };
+	struct later l = { .ms = 100, .signo = SIGTERM };
+	struct sigaction sa;
+	struct plain p;
+	sigset_t mask;
+	char buf[256];
+
+	(void)state;
+	plain_open(&p);
+	later_start(&l);
+	assert_int_equal(console_relay(p.guest[0], &p.o, &err), 0);
+	later_join(&l);
+	assert_int_equal(p.res.end, CONSOLE_END_SIGNAL);
+	assert_int_equal(p.res.signo, SIGTERM);
+	drain(p.note[0], buf, sizeof buf, 100);
+	assert_non_null(strstr(buf, "Left web01's console ("));
+	/* Dispositions and mask are back as they were. */
+	sigaction(SIGTERM, NULL, &sa);
+	assert_true(sa.sa_handler == SIG_DFL);
+	sigaction(SIGPIPE, NULL, &sa);
+	assert_true(sa.sa_handler == SIG_DFL);
+	sigprocmask(SIG_BLOCK, NULL, &mask);
+	assert_false(sigismember(&mask, SIGTERM));
+	plain_close(&p);
+}
+
+static void
+test_escape_parse(void **state)
+{
+	struct xdom_err err = { 0 };
+	unsigned char e;
+	char name[16];
+
+	(void)state;
+	assert_int_equal(console_escape_parse("^]", &e, &err), 0);
+	assert_int_equal(e, 0x1d);
+	assert_int_equal(console_escape_parse("^a", &e, &err), 0);
+	assert_int_equal(e, 0x01);
+	assert_int_equal(console_escape_parse("Ctrl-A", &e, &err), 0);
+	assert_int_equal(e, 0x01);
+	assert_int_equal(console_escape_parse("0x1d", &e, &err), 0);
+	assert_int_equal(e, 0x1d);
+	assert_int_equal(console_escape_parse("~", &e, &err), 0);
+	assert_int_equal(e, '~');
+	assert_int_equal(console_escape_parse("none", &e, &err), 0);
+	assert_int_equal(e, 0);
+	assert_int_equal(console_escape_parse("^@", &e, &err), XDOM_EINVAL);
+	assert_int_equal(console_escape_parse("", &e, &err), XDOM_EINVAL);
+	assert_int_equal(console_escape_parse("0x100", &e, &err),
+	    XDOM_EINVAL);
+	assert_int_equal(console_escape_parse("ab", &e, &err), XDOM_EINVAL);
+	assert_non_null(strstr(err.msg, "console escape"));
+	console_escape_name(0x1d, name, sizeof name);
+	assert_string_equal(name, "Ctrl-]");
+	console_escape_name(0x01, name, sizeof name);
+	assert_string_equal(name, "Ctrl-A");
+}
+
+/* ---- on a real terminal ------------------------------------------------ */
+
+struct tty {
+	int master, slave;
+	struct termios before;
+	struct plain p;
+};
+
+static void
+tty_open(struct tty *t)
+{
+	assert_int_equal(openpty(&t->master, &t->slave, NULL, NULL, NULL), 0);
+	assert_int_equal(tcgetattr(t->slave, &t->before), 0);
+	assert_true(t->before.c_lflag & ICANON);
+	plain_open(&t->p);
+	t->p.o.in_fd = t->slave;
+	t->p.o.out_fd = t->slave;
+}
+
+static void
+tty_check_restored(struct tty *t)
+{
+	struct termios now;
+
+	assert_int_equal(tcgetattr(t->slave, &now), 0);
+	assert_int_equal(now.c_lflag, t->before.c_lflag);
+	assert_int_equal(now.c_iflag, t->before.c_iflag);
+	assert_int_equal(now.c_oflag, t->before.c_oflag);
+	assert_int_equal(now.c_cflag, t->before.c_cflag);
+	assert_memory_equal(now.c_cc, t->before.c_cc, sizeof now.c_cc);
+}
+
+static void
+tty_close(struct tty *t)
+{
+	close(t->master);
+	close(t->slave);
+	plain_close(&t->p);
+}
+
+static void
+test_tty_escape_restores(void **state)
+{
+	struct xdom_err err = { 0 };
+	struct later l = { .ms = 100, .data = "ls\r\x1d", .len = 4 };
+	struct tty t;
+	char buf[256];
+
+	(void)state;
+	tty_open(&t);
+	l.fd = t.master;
+	assert_int_equal(write(t.p.guest[1], "login: ", 7), 7);
+	later_start(&l);
+	assert_int_equal(console_relay(t.p.guest[0], &t.p.o, &err), 0);
+	later_join(&l);
+	assert_int_equal(t.p.res.end, CONSOLE_END_ESCAPE);
+	/* In raw mode the \r reached the guest untranslated. */
+	drain(t.p.guest[1], buf, sizeof buf, 100);
+	assert_string_equal(buf, "ls\r");
+	drain(t.master, buf, sizeof buf, 100);
+	assert_non_null(strstr(buf, "login: "));
+	tty_check_restored(&t);
+	tty_close(&t);
+}
+
+static void
+test_tty_guest_dies_restores(void **state)
+{
+	struct xdom_err err = { 0 };
+	struct later l = { .ms = 100 };
+	struct tty t;
+
+	(void)state;
+	tty_open(&t);
+	l.fd = t.p.guest[1];
+	later_start(&l);
+	assert_int_equal(console_relay(t.p.guest[0], &t.p.o, &err), 0);
+	later_join(&l);
+	t.p.guest[1] = open("/dev/null", O_RDONLY);
+	assert_int_equal(t.p.res.end, CONSOLE_END_CLOSED);
+	tty_check_restored(&t);
+	tty_close(&t);
+}
+
+static void
+test_tty_signal_restores(void **state)
+{
+	struct xdom_err err = { 0 };
+	struct later l = { .ms = 100, .signo = SIGHUP };
+	struct tty t;
+
+	(void)state;
+	tty_open(&t);
+	later_start(&l);
+	assert_int_equal(console_relay(t.p.guest[0], &t.p.o, &err), 0);
+	later_join(&l);
+	assert_int_equal(t.p.res.end, CONSOLE_END_SIGNAL);
+	assert_int_equal(t.p.res.signo, SIGHUP);
+	tty_check_restored(&t);
+	tty_close(&t);
+}
+
+/* The terminal's other end vanishing is an error, and still restores. */
+static void
+test_bad_fd(void **state)
+{
+	struct xdom_err err = { 0 };
+	struct plain p;
+
+	(void)state;
+	plain_open(&p);
+	assert_int_not_equal(console_relay(-1, &p.o, &err), 0);
+	assert_true(strlen(err.msg) > 0);
+	plain_close(&p);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_escape_leaves),
+		cmocka_unit_test(test_guest_closes),
+		cmocka_unit_test(test_eof_lingers),
+		cmocka_unit_test(test_no_escape_byte),
+		cmocka_unit_test(test_signal_ends),
+		cmocka_unit_test(test_escape_parse),
+		cmocka_unit_test(test_tty_escape_restores),
+		cmocka_unit_test(test_tty_guest_dies_restores),
+		cmocka_unit_test(test_tty_signal_restores),
+		cmocka_unit_test(test_bad_fd),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
