@@ -339,12 +339,8 @@ static int
 cmds_console(struct shell *sh, struct shell_call *c)
 {
 	struct xdom_err err = { 0 };
-	char esc[ESC_LEN];
 	int rc, fd = -1;
 
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		return shell_fail(sh, XDOM_EINVAL, "console needs a terminal: "
-		    "use 'ssh -t'");
 	do {
 		xdom_err_clear(&err);
 		rc = hv_console_reason(sh->hv, c->dom, c->reason, &fd, &err);
@@ -353,13 +349,8 @@ cmds_console(struct shell *sh, struct shell_call *c)
 		return rc;
 	if (rc != 0)
 		return cmds_hv_fail(sh, rc, &err);
-	shell_esc(esc, sizeof esc, c->dom);
-	fprintf(sh->out, "Connected to the console of %s. Press Ctrl-] to "
-	    "leave.\n", esc);
-	fflush(sh->out);
-	rc = shell_console_relay(sh, fd, &err);
+	rc = shell_console_relay(sh, fd, c->dom, &err);
 	close(fd);
-	fprintf(sh->out, "\nLeft the console of %s.\n", esc);
 	if (rc != 0)
 		return cmds_hv_fail(sh, rc, &err);
 	return 0;
@@ -551,7 +542,7 @@ const struct shell_cmd shell_commands[] = {
 	{ "help", { "?" }, "help [COMMAND]", "list commands, or explain one",
 	    { NULL }, 0, 1, SHELL_DOM_NONE, NULL, cmds_help },
 	{ "list", { "ls" }, "list", "list the guests you may manage",
-	    { NULL }, 0, 0, SHELL_DOM_NONE, "status", cmds_list },
+	    { NULL }, 0, 0, SHELL_DOM_NONE, "list", cmds_list },
 	{ "use", { "control", "select" }, "use NAME",
 	    "select the guest the other commands act on",
 	    { NULL }, 1, 1, SHELL_DOM_NONE, NULL, cmds_use },
@@ -582,9 +573,9 @@ const struct shell_cmd shell_commands[] = {
 	    { NULL }, 0, 0, SHELL_DOM_REQUIRED, "reimage", cmds_reimage },
 	{ "sysrq", { NULL }, "sysrq KEY [NAME]",
 	    "send a magic SysRq key to the guest",
-	    { NULL }, 1, 1, SHELL_DOM_REQUIRED, "sysrq", cmds_sysrq },
+	    { NULL }, 1, 1, SHELL_DOM_REQUIRED, "console", cmds_sysrq },
 	{ "top", { NULL }, "top", "live table of your guests (q leaves)",
-	    { NULL }, 0, 0, SHELL_DOM_NONE, "status", cmds_top },
+	    { NULL }, 0, 0, SHELL_DOM_NONE, "stats", cmds_top },
 	{ "whoami", { NULL }, "whoami", "who you are logged in as",
 	    { NULL }, 0, 0, SHELL_DOM_NONE, NULL, cmds_whoami },
 	{ "version", { NULL }, "version", "xdom-shell's version",

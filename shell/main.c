@@ -328,6 +328,12 @@ main(int argc, char **argv)
 	}
 	if (socket_path == NULL)
 		socket_path = conf_get(conf, "socket");
+	if (conf_get(conf, "console_escape") != NULL &&
+	    shell_console_escape_set(&sh, conf_get(conf, "console_escape"),
+	    &err) != 0) {
+		fprintf(stderr, "xdom: %s\n", xdom_err_msg(&err));
+		goto out;
+	}
 
 	/* ForceCommand: sshd ran us for the user's own command. */
 	if (env.ssh_command != NULL &&

@@ -64,6 +64,7 @@ struct shell {
 	struct timespec guests_at;
 	bool guests_valid;
 	char reason[SHELL_REASON_MAX + 1];	/* last reason given */
+	unsigned char console_escape;	/* byte leaving the console; 0: Ctrl-] */
 };
 
 /* One parsed command, as the dispatcher hands it to a handler. */

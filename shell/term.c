@@ -17,6 +17,13 @@
 #include "core/xmalloc.h"
 #include "shell/ui.h"
 
+#if defined(__has_include)
+#if __has_include("tui/console.h")
+#include "tui/console.h"
+#define TERM_HAVE_CONSOLE 1
+#endif
+#endif
+
 volatile sig_atomic_t shell_winch;
 
 static int term_read(struct shell *sh, const char *prompt, bool cancel,
@@ -315,11 +322,58 @@ shell_term_read(struct shell *sh, const char *prompt, char **line)
 	return term_read(sh, prompt, false, line);
 }
 
+#ifdef TERM_HAVE_CONSOLE
 int
-shell_console_relay(struct shell *sh, int fd, struct xdom_err *err)
+shell_console_relay(struct shell *sh, int fd, const char *name,
+    struct xdom_err *err)
+{
+	struct console_result res = { 0 };
+	struct console_opts o;
+	int rc;
+
+	console_opts_init(&o);
+	o.escape = sh->console_escape != 0 ? sh->console_escape :
+	    CONSOLE_ESCAPE_DEFAULT;
+	o.name = name;
+	o.result = &res;
+	o.note_fd = fileno(sh->out);
+	if (!isatty(o.in_fd))
+		o.linger_ms = 1000;	/* piped input: show the answer */
+	fflush(sh->out);
+	rc = console_relay(fd, &o, err);
+	/* A hang-up while on the console ends the session too. */
+	if (rc == 0 && res.end == CONSOLE_END_SIGNAL && res.signo != SIGINT)
+		shell_hangup = 1;
+	if (rc == 0 && res.end == CONSOLE_END_EOF)
+		shell_hangup = 1;
+	return rc;
+}
+
+int
+shell_console_escape_set(struct shell *sh, const char *spec,
+    struct xdom_err *err)
+{
+	return console_escape_parse(spec, &sh->console_escape, err);
+}
+#else
+int
+shell_console_escape_set(struct shell *sh, const char *spec,
+    struct xdom_err *err)
+{
+	(void)sh;
+	(void)spec;
+	(void)err;
+	return 0;
+}
+
+int
+shell_console_relay(struct shell *sh, int fd, const char *name,
+    struct xdom_err *err)
 {
 	(void)sh;
 	(void)fd;
+	(void)name;
 	return xdom_err_set(err, XDOM_ENOSYS, "this build has no console "
 	    "relay yet");
 }
+#endif

@@ -43,10 +43,13 @@ void shell_term_remember(const char *line);
 void shell_term_done(void);
 
 /*
- * Relay the terminal to a console fd until Ctrl-] or either side closes;
- * the terminal is restored on every path.
+ * Relay the terminal to a console fd (not closed here) until the escape
+ * key (sh->console_escape, Ctrl-] by default) or either side closes; the
+ * terminal is restored on every path. A hang-up during the relay sets
+ * shell_hangup. name (raw) is for the entry and exit notes.
  */
-int shell_console_relay(struct shell *sh, int fd, struct xdom_err *err);
+int shell_console_relay(struct shell *sh, int fd, const char *name,
+    struct xdom_err *err);
 
 /*
  * Read a line from fd 0 without readline (non-interactive input), at
@@ -55,5 +58,9 @@ int shell_console_relay(struct shell *sh, int fd, struct xdom_err *err);
  * of input. *got_len is the length kept.
  */
 int shell_read_plain_line(char *buf, size_t len, size_t *got_len);
+
+/* Set the console escape key from xdom.conf's console_escape ("^]"). */
+int shell_console_escape_set(struct shell *sh, const char *spec,
+    struct xdom_err *err);
 
 #endif
