@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
+#include "core/policy.h"
 #include "hypervisor/hv.h"
 #include "shell/shell.h"
 #include "shell/ui.h"
@@ -222,6 +223,13 @@ test_table_invariants(void **state)
 		/* Whatever acts on a guest names the permission it needs. */
 		if (c->dom != SHELL_DOM_NONE)
 			assert_non_null(c->action);
+		/* ... and it is one xdomd's policy knows. */
+		if (c->action != NULL) {
+			enum policy_action pa;
+
+			assert_int_equal(policy_action_parse(c->action, &pa),
+			    0);
+		}
 		/* Every name and alias is unique across the table. */
 		for (j = 0; j < shell_n_commands; j++) {
 			if (j == i)
