@@ -3,6 +3,7 @@
  */
 #include "hypervisor/hv.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +12,8 @@
 
 static const struct hv_backend *const hv_backends[] = {
 	&hv_sim_backend,
+	&hv_ssh_backend,
+	&hv_fleet_backend,
 #ifdef XDOM_HAVE_XEN
 	&hv_xen_backend,
 #endif
@@ -130,6 +133,21 @@ bool
 hv_simulated(const struct hv *hv)
 {
 	return hv->be->simulated;
+}
+
+const char *
+hv_dom_ref(const struct hv *hv, const struct snap *s,
+    const struct snap_dom *d, char *buf, size_t len)
+{
+	const char *be = hv->be->name;
+
+	if ((strcmp(be, "ssh") == 0 || strcmp(be, "fleet") == 0) &&
+	    d->host < s->n_host)
+		snprintf(buf, len, "%s/%s", s->hosts[d->host].name,
+		    snap_dom_name(s, d));
+	else
+		snprintf(buf, len, "%s", snap_dom_name(s, d));
+	return buf;
 }
 
 static int

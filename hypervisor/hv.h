@@ -132,7 +132,11 @@ struct hv_open_opts {
 	const char *sim_dir;	/* NULL: $XDOM_SIM_DIR or the default */
 	unsigned sim_domains;	/* >0: create a sim host with N guests */
 	const char *socket;	/* helper backend: xdomd's socket */
-	const char *hosts;	/* ssh/fleet: comma-separated host specs */
+	const char *hosts;	/* ssh/fleet: comma-separated host specs,
+				   [user@]host[:port] */
+	const char *hosts_file;	/* ssh/fleet: a hosts file (one spec a
+				   line); fleet with neither reads
+				   ~/.config/xdom/hosts */
 };
 
 struct hv;
@@ -225,8 +229,19 @@ int hv_save(struct hv *hv, const char *name, const char *file,
     struct xdom_err *err);
 int hv_restore(struct hv *hv, const char *file, struct xdom_err *err);
 
+/*
+ * The name to give hv_action() for domain d of snapshot s taken from hv:
+ * the domain's own name, or "HOST/NAME" (HOST being s->hosts[d->host]
+ * .name) for the ssh and fleet backends, whose actions must know the
+ * host. Writes into buf (len bytes, truncated) and returns buf.
+ */
+const char *hv_dom_ref(const struct hv *hv, const struct snap *s,
+    const struct snap_dom *d, char *buf, size_t len);
+
 /* Backends, for the registry in hv.c. */
 extern const struct hv_backend hv_sim_backend;
+extern const struct hv_backend hv_ssh_backend;
+extern const struct hv_backend hv_fleet_backend;
 #ifdef XDOM_HAVE_XEN
 extern const struct hv_backend hv_xen_backend;
 #endif
