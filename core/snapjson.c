@@ -274,9 +274,12 @@ snapjson_write(FILE *f, const struct snap *s, struct xdom_err *err)
 	txt = sj_text(top, &n);
 	errno = 0;
 	if (fwrite(txt, 1, n, f) != n || fputc('\n', f) == EOF ||
-	    fflush(f) != 0)
-		rc = xdom_err_errno(err, XDOM_EIO, errno ? errno : EIO,
-		    "writing the snapshot");
+	    fflush(f) != 0) {
+		int e = errno ? errno : EIO;
+
+		rc = xdom_err_errno(err, XDOM_EIO, e, "writing the snapshot");
+		errno = e;	/* callers tell EPIPE from the rest */
+	}
 	json_object_put(top);
 	return rc;
 }

@@ -58,8 +58,8 @@ char *snapjson_encode(const struct snap *s, size_t *len);
 
 /*
  * Write s to f as one line (the object and '\n') and flush. XDOM_EIO
- * when the write or flush fails (errno tells why: EPIPE when the reader
- * went away).
+ * when the write or flush fails; errno is left telling why (EPIPE when
+ * the reader went away).
  */
 int snapjson_write(FILE *f, const struct snap *s, struct xdom_err *err);
 

@@ -271,7 +271,7 @@ console_loop(int fd, const struct console_opts *o, const sigset_t *wait_mask,
 {
 	struct console_buf to_con = { .len = 0 }, to_out = { .len = 0 };
 	bool in_open = true, leaving = false;
-	int64_t quiet_since = 0;
+	int64_t quiet_since = 0, eof_at = 0;
 	struct pollfd p[3];
 	struct timespec ts, *tsp;
 	ssize_t n;
@@ -295,7 +295,12 @@ console_loop(int fd, const struct console_opts *o, const sigset_t *wait_mask,
 			/* Linger after end of input; leave promptly after
 			 * the escape even if the guest stopped reading. */
 			int64_t limit = leaving ? 500 : o->linger_ms;
-			int64_t left = quiet_since + limit - console_now_ms();
+			int64_t now = console_now_ms();
+			int64_t left = quiet_since + limit - now;
+
+			/* A guest that never goes quiet: stop anyway. */
+			if (!leaving && eof_at + 10 * limit - now < left)
+				left = eof_at + 10 * limit - now;
 
 			if (left <= 0)
 				return leaving ? CONSOLE_END_ESCAPE :
@@ -359,7 +364,7 @@ console_loop(int fd, const struct console_opts *o, const sigset_t *wait_mask,
 			} else if (n == 0 || (errno != EINTR &&
 			    errno != EAGAIN)) {
 				in_open = false;
-				quiet_since = console_now_ms();
+				quiet_since = eof_at = console_now_ms();
 			}
 		}
 

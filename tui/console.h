@@ -48,7 +48,8 @@ struct console_opts {
 				   escaped here); NULL: "the guest" */
 	/* After the input ends (not a terminal), keep relaying the guest's
 	 * output until it has been quiet this long, so piped commands
-	 * see their answer. 0: leave at once. */
+	 * see their answer; at most 10 times this in all. 0: leave at
+	 * once. */
 	int linger_ms;
 	struct console_result *result;	/* out: why it ended; may be NULL */
 };

@@ -1,11 +1,12 @@
-/* main.c - placeholder entry point; replaced by the tui work. */
-#include <stdio.h>
+/*
+ * main.c - entry point of `xdom`; the command line is in cli.c.
+ */
+#include "tui/cli.h"
 
-int main(void);
+int main(int argc, char **argv);
 
 int
-main(void)
+main(int argc, char **argv)
 {
-	fputs("not built yet\n", stderr);
-	return 2;
+	return cli_main(argc, argv);
 }
