@@ -159,9 +159,13 @@ term_ask_plain(struct shell *sh, const char *prompt, char *buf, size_t len)
 {
 	size_t n;
 
+	int rc;
+
 	fputs(prompt, sh->out);
 	fflush(sh->out);
-	return shell_read_plain_line(buf, len, &n);
+	rc = shell_read_plain_line(buf, len, &n);
+	fputc('\n', sh->out);	/* the answer was not echoed */
+	return rc;
 }
 
 void
@@ -185,6 +189,9 @@ shell_term_init(struct shell *sh, const char *history_path, long idle_s)
 	history_expansion_char = '\0';
 	history_subst_char = '\0';
 	history_comment_char = '\0';
+	/* Ctrl-] leaves a console; at the prompt it must not swallow the
+	 * next key as readline's character-search would. */
+	rl_unbind_key(0x1d);
 	using_history();
 	stifle_history(SHELL_HISTORY_LINES);
 	if (history_path != NULL) {
