@@ -1,0 +1,625 @@
+/*
+ * test_top.c - the dashboard's pure logic: column table, number
+ * formatting, escaping in cells, filtering, sorting (fractional CPU%,
+ * every VBD column, both directions), a domain vanishing or appearing
+ * between refreshes, flags, and batch csv/json output.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <locale.h>
+#include <cmocka.h>
+
+#include <json-c/json.h>
+
+#include "tui/top_int.h"
+
+#define SEC 1000000000ull
+
+/* A domain with one vif and one vbd; the vbd counters are set apart
+ * from each other so each VBD column has its own order. */
+static struct snap_dom *
+add(struct snap *s, uint32_t id, const char *name, uint64_t cpu_ns,
+    uint64_t bytes, const uint64_t vbd[5])
+{
+	struct snap_dom *d = snap_add_dom(s, 0, id, name);
+	struct snap_net *n;
+	struct snap_vbd *v;
+
+	d->cpu_ns = cpu_ns;
+	d->flags = SNAP_F_RUNNING;
+	d->mem_kb = 1024 * (id + 1);
+	d->maxmem_kb = id == 3 ? SNAP_MEM_UNLIMITED : 4096 * (id + 1);
+	d->vcpus_online = d->vcpus_max = 1;
+	n = snap_add_nets(s, 1);
+	n->rx_bytes = bytes;
+	n->tx_bytes = bytes * 2;
+	v = snap_add_vbds(s, 1);
+	v->dev = 51712;
+	if (vbd != NULL) {
+		v->oo = vbd[0];
+		v->rd_reqs = vbd[1];
+		v->wr_reqs = vbd[2];
+		v->rd_sect = vbd[3];
+		v->wr_sect = vbd[4];
+	}
+	return d;
+}
+
+static void
+host(struct snap *s, uint64_t mono)
+{
+	uint16_t h = snap_add_host(s, "h0");
+
+	s->hosts[h].mem_total_kb = 1000000;
+	s->hosts[h].mem_free_kb = 400000;
+	s->hosts[h].ncpus = 4;
+	s->hosts[h].cpu_mhz = 2400;
+	snprintf(s->hosts[h].hv_version, sizeof s->hosts[h].hv_version,
+	    "4.17.3");
+	s->mono_ns = mono;
+	s->wall_s = 1700000000;
+}
+
+/*
+ * Model with two samples 2 s apart. Domains 1..4; in the second sample
+ * CPU use is 12.5 %, 12.75 %, 12.25 % and 50 % (fractions a few
+ * hundredths apart), and vbd counters grow by distinct amounts.
+ */
+static void
+model_two(struct top_model *m)
+{
+	static const uint64_t z[5] = { 0, 0, 0, 0, 0 };
+	/* oo, rd, wr, rsect, wsect per domain: each column a different
+	 * order of the domains. */
+	static const uint64_t v[4][5] = {
+		{ 4, 10, 300, 7000, 20 },
+		{ 3, 40, 100, 5000, 40 },
+		{ 2, 20, 400, 8000, 10 },
+		{ 1, 30, 200, 6000, 30 },
+	};
+	static const char *const names[4] = { "web01", "db01", "batch1",
+	    "Idle" };
+	static const uint64_t cpu[4] = { SEC / 4, SEC / 4 + SEC / 200,
+	    SEC / 4 - SEC / 200, SEC };
+	struct snap *s;
+	uint32_t k;
+
+	top_model_init(m);
+	s = top_model_next(m);
+	host(s, 10 * SEC);
+	for (k = 0; k < 4; k++)
+		add(s, k + 1, names[k], 0, 0, z);
+	snap_finish(s);
+	top_model_update(m);
+	s = top_model_next(m);
+	host(s, 12 * SEC);
+	for (k = 0; k < 4; k++)
+		add(s, k + 1, names[k], cpu[k], 1000 * (k + 1), v[k]);
+	snap_finish(s);
+	top_model_update(m);
+}
+
+static uint32_t
+row_id(const struct top_model *m, size_t r)
+{
+	return top_model_cur(m)->dom[m->order[r]].id;
+}
+
+static void
+test_table_consistent(void **state)
+{
+	int i, j;
+
+	(void)state;
+	assert_int_equal(sizeof top_cols / sizeof top_cols[0], COL__COUNT);
+	for (i = 0; i < COL__COUNT; i++) {
+		const struct top_col_def *c = &top_cols[i];
+
+		assert_non_null(c->name);
+		assert_non_null(c->header);
+		assert_non_null(c->print);
+		assert_non_null(c->help);
+		/* exactly one way to sort */
+		assert_true((c->key != NULL) != (c->cmp != NULL));
+		assert_true(c->width >= 4);
+		assert_int_equal(top_col_find(c->name), i);
+		assert_int_equal(top_col_find(c->header), i);
+		for (j = 0; j < i; j++) {
+			assert_string_not_equal(c->name, top_cols[j].name);
+			assert_string_not_equal(c->header, top_cols[j].header);
+		}
+	}
+	assert_int_equal(top_col_find("no-such"), -1);
+	/* xentop's columns, in xentop's order */
+	{
+		static const char *const xt[] = { "NAME", "STATE", "CPU(sec)",
+		    "CPU(%)", "MEM(k)", "MEM(%)", "MAXMEM(k)", "MAXMEM(%)",
+		    "VCPUS", "NETS", "NETTX(k)", "NETRX(k)", "VBDS", "VBD_OO",
+		    "VBD_RD", "VBD_WR", "VBD_RSECT", "VBD_WSECT", "SSID" };
+		size_t n = 0;
+
+		for (i = 0; i < COL__COUNT; i++) {
+			if (!top_cols[i].xentop)
+				continue;
+			assert_true(n < sizeof xt / sizeof xt[0]);
+			assert_string_equal(top_cols[i].header, xt[n]);
+			n++;
+		}
+		assert_int_equal(n, sizeof xt / sizeof xt[0]);
+	}
+}
+
+static void
+test_fmt_scaled(void **state)
+{
+	char b[32];
+
+	(void)state;
+	top_fmt_scaled(0, 1024, b, sizeof b);
+	assert_string_equal(b, "0");
+	top_fmt_scaled(0.25, 1000, b, sizeof b);
+	assert_string_equal(b, "0.2");	/* 0.25 rounds to even */
+	top_fmt_scaled(7.5, 1000, b, sizeof b);
+	assert_string_equal(b, "7.5");
+	top_fmt_scaled(512, 1024, b, sizeof b);
+	assert_string_equal(b, "512");
+	top_fmt_scaled(1536, 1024, b, sizeof b);
+	assert_string_equal(b, "1.5k");
+	top_fmt_scaled(1500, 1000, b, sizeof b);
+	assert_string_equal(b, "1.5k");
+	top_fmt_scaled(40.0 * 1024 * 1024, 1024, b, sizeof b);
+	assert_string_equal(b, "40M");
+	top_fmt_scaled(3.0 * 1024 * 1024 * 1024, 1024, b, sizeof b);
+	assert_string_equal(b, "3.0G");
+	top_fmt_scaled(999.7, 1000, b, sizeof b);
+	assert_string_equal(b, "1.0k");	/* never "1000" */
+	top_fmt_scaled(-5, 1000, b, sizeof b);
+	assert_string_equal(b, "0");
+	top_fmt_scaled(1e30, 1000, b, sizeof b);
+	assert_true(strlen(b) <= 16);
+	/* an integer that fits stays exact, else it is scaled */
+	top_fmt_fit(12345678, 8, b, sizeof b);
+	assert_string_equal(b, "12345678");
+	top_fmt_fit(123456789, 8, b, sizeof b);
+	assert_string_equal(b, "118M");
+}
+
+static void
+test_escape_in_cells(void **state)
+{
+	struct top_model m;
+	struct snap *s;
+	char b[256];
+
+	(void)state;
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+		skip();
+	top_model_init(&m);
+	s = top_model_next(&m);
+	host(s, SEC);
+	add(s, 7, "evil\x1b[2J\x07name", 0, 0, NULL);
+	add(s, 8, "caf\xc3\xa9", 0, 0, NULL);
+	snap_finish(s);
+	top_model_update(&m);
+	top_cols[COL_NAME].print(&m, 0, b, sizeof b);
+	assert_null(strchr(b, '\x1b'));
+	assert_null(strchr(b, '\x07'));
+	assert_non_null(strstr(b, "\\x1b"));
+	top_cols[COL_NAME].print(&m, 1, b, sizeof b);
+	assert_string_equal(b, "caf\xc3\xa9");
+	m.ascii_only = true;
+	top_cols[COL_NAME].print(&m, 1, b, sizeof b);
+	assert_string_equal(b, "caf??");
+	/* width and cutting on characters, not bytes */
+	m.ascii_only = false;
+	snprintf(b, sizeof b, "caf\xc3\xa9-long-name");
+	top_text_cut(b, 4);
+	assert_string_equal(b, "caf\xc3\xa9");
+	top_model_dispose(&m);
+}
+
+static void
+test_cells(void **state)
+{
+	struct top_model m;
+	char b[64];
+
+	(void)state;
+	model_two(&m);
+	/* row 3 is id 4 "Idle": 1 s of CPU in 2 s */
+	top_cols[COL_CPU_PCT].print(&m, 3, b, sizeof b);
+	assert_string_equal(b, "50.0");
+	top_cols[COL_STATE].print(&m, 3, b, sizeof b);
+	assert_string_equal(b, "-----r");
+	top_cols[COL_MAXMEM].print(&m, 2, b, sizeof b);	/* id 3 */
+	assert_string_equal(b, "no limit");
+	top_cols[COL_MAXMEM_PCT].print(&m, 2, b, sizeof b);
+	assert_string_equal(b, "n/a");
+	top_cols[COL_MEM_PCT].print(&m, 0, b, sizeof b);	/* 2048/1e6 */
+	assert_string_equal(b, "0.2");
+	/* rates by default: 4000 B of rx in 2 s for id 4 */
+	top_cols[COL_NETRX].print(&m, 3, b, sizeof b);
+	assert_string_equal(b, "2.0k");
+	m.totals = true;
+	top_cols[COL_NETRX].print(&m, 3, b, sizeof b);
+	assert_string_equal(b, "3");	/* 4000 B = 3 KiB, as xentop */
+	top_model_dispose(&m);
+}
+
+static void
+test_sort_cpu_fractional(void **state)
+{
+	struct top_model m;
+
+	(void)state;
+	model_two(&m);
+	m.sort_col = COL_CPU_PCT;
+	m.sort_desc = true;
+	top_model_sort(&m);
+	assert_int_equal(m.n_order, 4);
+	/* 50, 12.75, 12.5, 12.25 */
+	assert_int_equal(row_id(&m, 0), 4);
+	assert_int_equal(row_id(&m, 1), 2);
+	assert_int_equal(row_id(&m, 2), 1);
+	assert_int_equal(row_id(&m, 3), 3);
+	m.sort_desc = false;
+	top_model_sort(&m);
+	assert_int_equal(row_id(&m, 0), 3);
+	assert_int_equal(row_id(&m, 1), 1);
+	assert_int_equal(row_id(&m, 2), 2);
+	assert_int_equal(row_id(&m, 3), 4);
+	top_model_dispose(&m);
+}
+
+static void
+check_order(struct top_model *m, enum top_col c, bool totals,
+    const uint32_t want_asc[4])
+{
+	int k;
+
+	m->sort_col = c;
+	m->totals = totals;
+	m->sort_desc = false;
+	top_model_sort(m);
+	for (k = 0; k < 4; k++)
+		assert_int_equal(row_id(m, (size_t)k), want_asc[k]);
+	m->sort_desc = true;
+	top_model_sort(m);
+	for (k = 0; k < 4; k++)
+		assert_int_equal(row_id(m, (size_t)k), want_asc[3 - k]);
+}
+
+static void
+test_sort_vbd_columns(void **state)
+{
+	static const uint32_t oo[4] = { 4, 3, 2, 1 };
+	static const uint32_t rd[4] = { 1, 3, 4, 2 };
+	static const uint32_t wr[4] = { 2, 4, 1, 3 };
+	static const uint32_t rs[4] = { 2, 4, 1, 3 };
+	static const uint32_t ws[4] = { 3, 1, 4, 2 };
+	struct top_model m;
+	int totals;
+
+	(void)state;
+	model_two(&m);
+	for (totals = 0; totals <= 1; totals++) {
+		check_order(&m, COL_VBD_OO, totals, oo);
+		check_order(&m, COL_VBD_RD, totals, rd);
+		check_order(&m, COL_VBD_WR, totals, wr);
+		check_order(&m, COL_VBD_RSECT, totals, rs);
+		check_order(&m, COL_VBD_WSECT, totals, ws);
+	}
+	top_model_dispose(&m);
+}
+
+static void
+test_sort_every_column(void **state)
+{
+	struct top_model m;
+	int c;
+
+	(void)state;
+	model_two(&m);
+	for (c = 0; c < COL__COUNT; c++) {
+		m.sort_col = (enum top_col)c;
+		m.sort_desc = false;
+		top_model_sort(&m);
+		assert_int_equal(m.n_order, 4);
+	}
+	/* names: plain byte order */
+	m.sort_col = COL_NAME;
+	m.sort_desc = false;
+	top_model_sort(&m);
+	assert_int_equal(row_id(&m, 0), 4);	/* "Idle" */
+	assert_int_equal(row_id(&m, 1), 3);	/* "batch1" */
+	/* -z: Domain-0 first whatever the order: none here, so id 1 is
+	 * not pulled up */
+	m.dom0_first = true;
+	top_model_sort(&m);
+	assert_int_equal(row_id(&m, 0), 4);
+	top_model_dispose(&m);
+}
+
+static void
+test_filter(void **state)
+{
+	struct top_model m;
+
+	(void)state;
+	model_two(&m);
+	m.sort_col = COL_ID;
+	m.sort_desc = false;
+	snprintf(m.filter, sizeof m.filter, "B0");	/* case-insensitive */
+	top_model_sort(&m);
+	assert_int_equal(m.n_order, 2);	/* web01, db01 */
+	assert_int_equal(row_id(&m, 0), 1);
+	assert_int_equal(row_id(&m, 1), 2);
+	snprintf(m.filter, sizeof m.filter, "web0");
+	top_model_sort(&m);
+	assert_int_equal(m.n_order, 1);
+	snprintf(m.filter, sizeof m.filter, "nothing");
+	top_model_sort(&m);
+	assert_int_equal(m.n_order, 0);
+	m.filter[0] = '\0';
+	top_model_sort(&m);
+	assert_int_equal(m.n_order, 4);
+	top_model_dispose(&m);
+}
+
+static void
+test_vanish_and_appear(void **state)
+{
+	static const uint64_t z[5] = { 0, 0, 0, 0, 0 };
+	struct top_model m;
+	struct snap *s;
+	uint32_t k;
+
+	(void)state;
+	model_two(&m);
+	/* third sample: id 2 gone, id 9 new (its counters all within the
+	 * interval), id 3 rebooted as id 10 */
+	s = top_model_next(&m);
+	host(s, 14 * SEC);
+	add(s, 1, "web01", SEC, 0, z);
+	add(s, 4, "Idle", 3 * SEC, 0, z);
+	add(s, 9, "newbie", SEC, 0, z);
+	add(s, 10, "batch1", SEC / 2, 0, z);
+	snap_finish(s);
+	top_model_update(&m);
+	m.sort_col = COL_ID;
+	m.sort_desc = false;
+	top_model_sort(&m);
+	assert_int_equal(m.n_order, 4);
+	assert_null(snap_find_id(top_model_cur(&m), 0, 2));
+	for (k = 0; k < 4; k++) {
+		uint32_t i = m.order[k];
+		const struct snap_dom *d = &top_model_cur(&m)->dom[i];
+
+		if (d->id == 9) {
+			assert_true(m.rates[i].fresh);
+			assert_true(m.rates[i].cpu_pct > 49.9 &&
+			    m.rates[i].cpu_pct < 50.1);
+			assert_int_equal(m.hist[i].n, 1);
+		} else if (d->id == 4) {
+			assert_false(m.rates[i].fresh);
+			assert_true(m.rates[i].cpu_pct > 99.9 &&
+			    m.rates[i].cpu_pct < 100.1);
+			/* history moved along with the domain */
+			assert_int_equal(m.hist[i].n, 2);
+			assert_true(top_hist_get(&m, &m.hist[i],
+			    TOP_SERIES_CPU, 1) > 49.9);
+			assert_true(top_hist_get(&m, &m.hist[i],
+			    TOP_SERIES_CPU, 0) > 99.9);
+			assert_true(top_hist_get(&m, &m.hist[i],
+			    TOP_SERIES_CPU, 2) < 0);
+		}
+	}
+	/* and a refresh where every domain vanished */
+	s = top_model_next(&m);
+	host(s, 16 * SEC);
+	snap_finish(s);
+	top_model_update(&m);
+	top_model_sort(&m);
+	assert_int_equal(m.n_order, 0);
+	top_model_dispose(&m);
+}
+
+static void
+test_hist_codec(void **state)
+{
+	double v;
+
+	(void)state;
+	assert_int_equal(top_hist_enc(0), 0);
+	assert_int_equal(top_hist_enc(-3), 0);
+	for (v = 1; v < 1e15; v *= 7.3) {
+		double d = top_hist_dec(top_hist_enc(v));
+
+		assert_true(d > v * 0.999 && d < v * 1.001);
+	}
+}
+
+static int
+parse(const char *const *args, int n, struct top_opts *o,
+    struct xdom_err *err)
+{
+	char *argv[16];
+	int i;
+
+	for (i = 0; i < n; i++)
+		argv[i] = (char *)args[i];
+	argv[n] = NULL;
+	return top_parse_args(n, argv, o, err);
+}
+
+static void
+test_args(void **state)
+{
+	struct xdom_err err = { 0, "" };
+	struct top_opts o;
+
+	(void)state;
+	{
+		static const char *const a[] = { "top", "-d", "0.5", "-b", "-i",
+		    "3", "--format=json", "-nxvrfz" };
+
+		assert_int_equal(parse(a, 8, &o, &err), 0);
+		assert_true(o.delay > 0.49 && o.delay < 0.51);
+		assert_true(o.batch && o.iterations == 3);
+		assert_int_equal(o.format, TOP_FMT_JSON);
+		assert_true(o.networks && o.vbds && o.vcpus &&
+		    o.repeat_header && o.full_name && o.dom0_first);
+	}
+	{
+		static const char *const a[] = { "top", "--delay=2.25",
+		    "--sort=vbd_rsect:asc", "--columns=id,name,-ssid" };
+
+		assert_int_equal(parse(a, 4, &o, &err), 0);
+		assert_int_equal(o.sort_col, COL_VBD_RSECT);
+		assert_int_equal(o.sort_dir, 1);
+	}
+	{
+		static const char *const bad[][3] = {
+			{ "top", "-d", "0" }, { "top", "-d", "abc" },
+			{ "top", "-i", "-1" }, { "top", "--format=xml", "-b" },
+			{ "top", "--sort=nope", "-b" },
+			{ "top", "--columns=id,bogus", "-b" },
+			{ "top", "--bogus", "-b" }, { "top", "stray", "-b" },
+		};
+		size_t k;
+
+		for (k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+			xdom_err_clear(&err);
+			assert_int_equal(parse(bad[k], 3, &o, &err),
+			    XDOM_EINVAL);
+			assert_true(strlen(err.msg) > 0);
+		}
+	}
+	{
+		static const char *const a[] = { "top", "--format=csv" };
+
+		assert_int_equal(parse(a, 2, &o, &err), XDOM_EINVAL);
+	}
+}
+
+/* Run batch output of model_two into a string. */
+static char *
+batch_out(struct top_model *m, enum top_format fmt, bool header)
+{
+	struct top_opts o;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct xdom_err err = { 0, "" };
+
+	assert_non_null(f);
+	memset(&o, 0, sizeof o);
+	o.format = fmt;
+	m->sort_col = COL_ID;
+	m->sort_desc = false;
+	top_model_sort(m);
+	if (header)
+		top_batch_csv_header(f);
+	assert_int_equal(top_batch_write(f, m, &o, 1, &err), 0);
+	fclose(f);
+	return buf;
+}
+
+static void
+test_batch_json(void **state)
+{
+	struct top_model m;
+	struct json_object *j, *doms, *d, *v;
+	char *out;
+
+	(void)state;
+	model_two(&m);
+	out = batch_out(&m, TOP_FMT_JSON, false);
+	/* one line */
+	assert_non_null(strchr(out, '\n'));
+	assert_int_equal(strchr(out, '\n')[1], '\0');
+	j = json_tokener_parse(out);
+	assert_non_null(j);
+	assert_true(json_object_object_get_ex(j, "domains", &doms));
+	assert_int_equal(json_object_array_length(doms), 4);
+	d = json_object_array_get_idx(doms, 3);
+	assert_true(json_object_object_get_ex(d, "name", &v));
+	assert_string_equal(json_object_get_string(v), "Idle");
+	assert_true(json_object_object_get_ex(d, "cpu_pct", &v));
+	assert_true(json_object_get_double(v) > 49.9 &&
+	    json_object_get_double(v) < 50.1);
+	assert_true(json_object_object_get_ex(d, "net_rx_bytes_per_s", &v));
+	assert_true(json_object_get_double(v) > 1999 &&
+	    json_object_get_double(v) < 2001);
+	assert_true(json_object_object_get_ex(d, "mem_kib", &v));
+	assert_int_equal(json_object_get_int64(v), 5 * 1024);
+	d = json_object_array_get_idx(doms, 2);	/* id 3: no limit */
+	assert_true(json_object_object_get_ex(d, "maxmem_kib", &v));
+	assert_null(v);
+	assert_true(json_object_object_get_ex(j, "host", &v));
+	json_object_put(j);
+	free(out);
+	top_model_dispose(&m);
+}
+
+static void
+test_batch_csv_and_text(void **state)
+{
+	struct top_model m;
+	struct snap *s;
+	char *out, *line2;
+	static const uint64_t z[5] = { 0, 0, 0, 0, 0 };
+
+	(void)state;
+	top_model_init(&m);
+	s = top_model_next(&m);
+	host(s, SEC);
+	add(s, 5, "a,\"b\"\n", 0, 0, z);
+	snap_finish(s);
+	top_model_update(&m);
+	out = batch_out(&m, TOP_FMT_CSV, true);
+	assert_true(strncmp(out, "iteration,time,host,id,name,state,",
+	    strlen("iteration,time,host,id,name,state,")) == 0);
+	line2 = strchr(out, '\n') + 1;
+	/* quoted, inner quotes doubled, newline escaped, one line */
+	assert_non_null(strstr(line2, ",\"a,\"\"b\"\"\\x0a\","));
+	assert_int_equal(strchr(line2, '\n')[1], '\0');
+	free(out);
+	out = batch_out(&m, TOP_FMT_TEXT, false);
+	assert_non_null(strstr(out, "1 domains: 1 running"));
+	assert_non_null(strstr(out, "Mem: 1000000k total, 600000k used, "
+	    "400000k free    CPUs: 4 @ 2400MHz"));
+	assert_non_null(strstr(out, "      NAME  STATE   CPU(sec) CPU(%)     "
+	    "MEM(k) MEM(%)  MAXMEM(k) MAXMEM(%) VCPUS NETS NETTX(k) "
+	    "NETRX(k) VBDS   VBD_OO   VBD_RD   VBD_WR  VBD_RSECT  VBD_WSECT "
+	    "SSID"));
+	free(out);
+	top_model_dispose(&m);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table_consistent),
+		cmocka_unit_test(test_fmt_scaled),
+		cmocka_unit_test(test_escape_in_cells),
+		cmocka_unit_test(test_cells),
+		cmocka_unit_test(test_sort_cpu_fractional),
+		cmocka_unit_test(test_sort_vbd_columns),
+		cmocka_unit_test(test_sort_every_column),
+		cmocka_unit_test(test_filter),
+		cmocka_unit_test(test_vanish_and_appear),
+		cmocka_unit_test(test_hist_codec),
+		cmocka_unit_test(test_args),
+		cmocka_unit_test(test_batch_json),
+		cmocka_unit_test(test_batch_csv_and_text),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

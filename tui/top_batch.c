@@ -1,0 +1,625 @@
+/*
+ * top_batch.c - `xdom top -b`: one iteration of output for scripts.
+ *
+ *   text  xentop's summary lines, header and columns, byte for byte where
+ *         xentop is right (totals, xentop's widths); --columns picks others
+ *   csv   one header line, then one line per domain per iteration
+ *   json  one object per iteration per line, built with json-c
+ *
+ * CSV and JSON share one field table, so their names and units agree:
+ * every field carries its unit in its name (cpu_pct, mem_kib,
+ * net_rx_bytes_per_s). Names are escaped (core/escape.h) in every format.
+ * Also here: the summary lines, shared with the drawer.
+ */
+#include "tui/top_int.h"
+
+#include <errno.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "core/escape.h"
+
+/* ---- summary lines ---- */
+
+void
+top_fmt_title(const struct top_model *m, const struct top_opts *o, char *buf,
+    size_t len)
+{
+	const struct snap *s = top_model_cur(m);
+	char hms[16] = "--:--:--";
+	time_t t = (time_t)m->wall;
+	struct tm tm;
+	bool sim = o->simulated;
+	size_t h;
+
+	for (h = 0; h < s->n_host; h++)
+		sim = sim || s->hosts[h].simulated;
+	if (t == 0)
+		t = time(NULL);
+	if (localtime_r(&t, &tm) != NULL)
+		strftime(hms, sizeof hms, "%H:%M:%S", &tm);
+	if (o->mode == TOP_MODE_RESTRICTED || s->n_host == 0)
+		snprintf(buf, len, "xdom top - %s%s", hms,
+		    sim ? "   SIMULATED" : "");
+	else {
+		char ver[4 * 32 + 8];
+
+		top_name_escape(s->hosts[0].hv_version, true, ver, sizeof ver);
+		snprintf(buf, len, "xdom top - %s   Xen %s%s", hms, ver,
+		    sim ? "   SIMULATED" : "");
+	}
+}
+
+void
+top_fmt_counts(const struct top_model *m, char *buf, size_t len)
+{
+	struct top_counts c;
+
+	top_model_counts(m, &c);
+	snprintf(buf, len, "%u domains: %u running, %u blocked, %u paused, "
+	    "%u crashed, %u dying, %u shutdown", c.total, c.running,
+	    c.blocked, c.paused, c.crashed, c.dying, c.shutdown);
+}
+
+void
+top_fmt_memline(const struct top_model *m, char *buf, size_t len)
+{
+	const struct snap *s = top_model_cur(m);
+	uint64_t total, used, free_kb;
+	uint32_t cpus = s->n_host > 0 ? s->hosts[0].ncpus : 0;
+	uint32_t mhz = s->n_host > 0 ? s->hosts[0].cpu_mhz : 0;
+
+	top_model_mem(m, &total, &used, &free_kb);
+	snprintf(buf, len, "Mem: %lluk total, %lluk used, %lluk free    "
+	    "CPUs: %u @ %uMHz", (unsigned long long)total,
+	    (unsigned long long)used, (unsigned long long)free_kb, cpus, mhz);
+}
+
+/* ---- xentop's sub-lines ---- */
+
+void
+top_fmt_net_line(const struct top_model *m, uint32_t i, uint32_t k,
+    char *buf, size_t len)
+{
+	const struct snap *s = top_model_cur(m);
+	const struct snap_net *n = &snap_dom_nets(s, &s->dom[i])[k];
+
+	snprintf(buf, len, "Net%u RX: %8llubytes %8llupkts %8lluerr "
+	    "%8lludrop  TX: %8llubytes %8llupkts %8lluerr %8lludrop",
+	    n->id, (unsigned long long)n->rx_bytes,
+	    (unsigned long long)n->rx_pkts, (unsigned long long)n->rx_errs,
+	    (unsigned long long)n->rx_drops, (unsigned long long)n->tx_bytes,
+	    (unsigned long long)n->tx_pkts, (unsigned long long)n->tx_errs,
+	    (unsigned long long)n->tx_drops);
+}
+
+void
+top_fmt_vbd_line(const struct top_model *m, uint32_t i, uint32_t k,
+    char *buf, size_t len)
+{
+	const struct snap *s = top_model_cur(m);
+	const struct snap_vbd *v = &snap_dom_vbds(s, &s->dom[i])[k];
+	char dev[16];
+
+	snap_vbd_name(v->dev, dev, sizeof dev);
+	snprintf(buf, len, "VBD BlkBack %5u [%s] OO: %8llu   RD: %8llu   "
+	    "WR: %8llu  RSECT: %10llu  WSECT: %10llu", v->dev, dev,
+	    (unsigned long long)v->oo, (unsigned long long)v->rd_reqs,
+	    (unsigned long long)v->wr_reqs, (unsigned long long)v->rd_sect,
+	    (unsigned long long)v->wr_sect);
+}
+
+void
+top_fmt_vcpu_line(const struct top_model *m, uint32_t i, char *buf,
+    size_t len)
+{
+	const struct snap *s = top_model_cur(m);
+	const struct snap_dom *d = &s->dom[i];
+	const struct snap_vcpu *v = snap_dom_vcpus(s, d);
+	size_t o;
+	uint32_t k;
+
+	o = (size_t)snprintf(buf, len, "VCPUs(sec): ");
+	for (k = 0; k < d->n_vcpu && o < len; k++)
+		o += (size_t)snprintf(buf + o, len - o, " %2u: %10llus", k,
+		    v[k].online ? (unsigned long long)(v[k].ns / 1000000000ull)
+		    : 0ull);
+}
+
+/* ---- text ---- */
+
+/* Cell of column c for row i, padded to width w. */
+static void
+batch_cell(FILE *f, const struct top_model *m, const struct top_opts *o,
+    int c, uint32_t i, bool first)
+{
+	const struct top_col_def *d = &top_cols[c];
+	char buf[512];
+	int w = d->width;
+
+	d->print(m, i, buf, sizeof buf);
+	if (c == COL_NAME && !o->full_name)
+		top_text_cut(buf, w);
+	if (!first)
+		fputc(' ', f);
+	if (d->left)
+		fprintf(f, "%-*s", w, buf);
+	else
+		fprintf(f, "%*s", w, buf);
+}
+
+static void
+batch_header(FILE *f, const struct top_model *m, const int *cols, int n)
+{
+	int k;
+
+	for (k = 0; k < n; k++) {
+		const struct top_col_def *d = &top_cols[cols[k]];
+		const char *h = !m->totals && d->header_rate != NULL ?
+		    d->header_rate : d->header;
+
+		if (k > 0)
+			fputc(' ', f);
+		fprintf(f, d->left ? "%-*s" : "%*s", d->width, h);
+	}
+	fputc('\n', f);
+}
+
+static void
+batch_text(FILE *f, const struct top_model *m0, const struct top_opts *o)
+{
+	struct top_model tm = *m0;
+	const struct top_model *m = &tm;
+	int cols[COL__COUNT], n = 0, k;
+	char line[1024];
+	size_t r;
+
+	/* xentop's columns and units unless --columns chose others. */
+	if (o->columns != NULL) {
+		int order[COL__COUNT];
+		bool shown[COL__COUNT];
+
+		tm.totals = o->totals;
+		if (top_cols_parse(o->columns, order, shown, NULL) == 0)
+			for (k = 0; k < COL__COUNT; k++)
+				if (shown[order[k]])
+					cols[n++] = order[k];
+	} else {
+		tm.totals = true;
+		for (k = 0; k < COL__COUNT; k++)
+			if (top_cols[k].xentop)
+				cols[n++] = k;
+	}
+	top_fmt_title(m, o, line, sizeof line);
+	fprintf(f, "%s\n", line);
+	top_fmt_counts(m, line, sizeof line);
+	fprintf(f, "%s\n", line);
+	if (o->mode != TOP_MODE_RESTRICTED) {
+		top_fmt_memline(m, line, sizeof line);
+		fprintf(f, "%s\n", line);
+	}
+	fputc('\n', f);
+	batch_header(f, m, cols, n);
+	for (r = 0; r < m->n_order; r++) {
+		uint32_t i = m->order[r], j;
+		const struct snap_dom *d = &top_model_cur(m)->dom[i];
+
+		if (o->repeat_header && r > 0)
+			batch_header(f, m, cols, n);
+		for (k = 0; k < n; k++)
+			batch_cell(f, m, o, cols[k], i, k == 0);
+		fputc('\n', f);
+		if (o->vcpus) {
+			top_fmt_vcpu_line(m, i, line, sizeof line);
+			fprintf(f, "%s\n", line);
+		}
+		for (j = 0; o->networks && j < d->n_net; j++) {
+			top_fmt_net_line(m, i, j, line, sizeof line);
+			fprintf(f, "%s\n", line);
+		}
+		for (j = 0; o->vbds && j < d->n_vbd; j++) {
+			top_fmt_vbd_line(m, i, j, line, sizeof line);
+			fprintf(f, "%s\n", line);
+		}
+	}
+}
+
+/* ---- the shared csv/json field table ---- */
+
+enum bkind { BK_U64, BK_DBL, BK_STR, BK_MAXMEM };
+
+struct bval {
+	uint64_t u;
+	double d;
+	const char *s;
+};
+
+typedef void (*bget_fn)(const struct top_model *m, uint32_t i,
+    struct bval *v, char *scratch, size_t len);
+
+struct bfield {
+	const char *name;
+	enum bkind kind;
+	bget_fn get;
+};
+
+#define M_DOM(m, i) (&top_model_cur(m)->dom[i])
+static void g_host(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	const struct snap *s = top_model_cur(m);
+	uint16_t h = M_DOM(m, i)->host;
+
+	xdom_escape(b, l, h < s->n_host ? s->hosts[h].name : "");
+	v->s = b;
+}
+static void g_id(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	(void)b; (void)l;
+	v->u = M_DOM(m, i)->id;
+}
+static void g_name(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	xdom_escape(b, l, snap_dom_name(top_model_cur(m), M_DOM(m, i)));
+	v->s = b;
+}
+static void g_state(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	char st[SNAP_STATE_LEN + 1];
+
+	snap_state_str(M_DOM(m, i)->flags, st);
+	snprintf(b, l, "%s", st);
+	v->s = b;
+}
+static void g_cpu_s(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	(void)b; (void)l;
+	v->d = (double)M_DOM(m, i)->cpu_ns / 1e9;
+}
+static void g_cpu_pct(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	(void)b; (void)l;
+	v->d = m->rates[i].cpu_pct;
+}
+static void g_mem(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	(void)b; (void)l;
+	v->u = M_DOM(m, i)->mem_kb;
+}
+static void g_mem_pct(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	(void)b; (void)l;
+	v->d = top_cols[COL_MEM_PCT].key(m, i);
+}
+static void g_maxmem(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	(void)b; (void)l;
+	v->u = M_DOM(m, i)->maxmem_kb;
+}
+static void g_maxmem_pct(const struct top_model *m, uint32_t i,
+    struct bval *v, char *b, size_t l)
+{
+	(void)b; (void)l;
+	v->u = M_DOM(m, i)->maxmem_kb;
+	v->d = top_cols[COL_MAXMEM_PCT].key(m, i);
+}
+static void g_vcpus(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	(void)b; (void)l;
+	v->u = M_DOM(m, i)->vcpus_online;
+}
+static void g_nets(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	(void)b; (void)l;
+	v->u = M_DOM(m, i)->n_net;
+}
+static void g_vbds(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	(void)b; (void)l;
+	v->u = M_DOM(m, i)->n_vbd;
+}
+static void g_ssid(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	(void)b; (void)l;
+	v->u = M_DOM(m, i)->ssid;
+}
+
+/* Totals and rates, by offset into the per-row structs. */
+#define G_TOT(fn, field)						\
+static void fn(const struct top_model *m, uint32_t i, struct bval *v,	\
+    char *b, size_t l)							\
+{									\
+	(void)b; (void)l;						\
+	v->u = m->tot[i].field;						\
+}
+#define G_RATE(fn, field)						\
+static void fn(const struct top_model *m, uint32_t i, struct bval *v,	\
+    char *b, size_t l)							\
+{									\
+	(void)b; (void)l;						\
+	v->d = m->rates[i].field;					\
+}
+G_TOT(g_tx_b, tx_bytes)
+G_TOT(g_rx_b, rx_bytes)
+G_TOT(g_tx_p, tx_pkts)
+G_TOT(g_rx_p, rx_pkts)
+G_TOT(g_rx_err, rx_errs)
+G_TOT(g_tx_err, tx_errs)
+G_TOT(g_rx_drop, rx_drops)
+G_TOT(g_tx_drop, tx_drops)
+G_TOT(g_oo, vbd_oo)
+G_TOT(g_rd, vbd_rd)
+G_TOT(g_wr, vbd_wr)
+G_TOT(g_rs, vbd_rsect)
+G_TOT(g_ws, vbd_wsect)
+G_RATE(g_tx_bps, tx_Bps)
+G_RATE(g_rx_bps, rx_Bps)
+G_RATE(g_tx_pps, tx_pps)
+G_RATE(g_rx_pps, rx_pps)
+G_RATE(g_oo_ps, vbd_oo_ps)
+G_RATE(g_rd_ps, vbd_rd_ps)
+G_RATE(g_wr_ps, vbd_wr_ps)
+G_RATE(g_rs_ps, vbd_rsect_ps)
+G_RATE(g_ws_ps, vbd_wsect_ps)
+#undef G_TOT
+#undef G_RATE
+#undef M_DOM
+
+static const struct bfield bfields[] = {
+	{ "host", BK_STR, g_host },
+	{ "id", BK_U64, g_id },
+	{ "name", BK_STR, g_name },
+	{ "state", BK_STR, g_state },
+	{ "cpu_s", BK_DBL, g_cpu_s },
+	{ "cpu_pct", BK_DBL, g_cpu_pct },
+	{ "mem_kib", BK_U64, g_mem },
+	{ "mem_pct", BK_DBL, g_mem_pct },
+	{ "maxmem_kib", BK_MAXMEM, g_maxmem },
+	{ "maxmem_pct", BK_MAXMEM, g_maxmem_pct },
+	{ "vcpus", BK_U64, g_vcpus },
+	{ "nets", BK_U64, g_nets },
+	{ "net_tx_bytes", BK_U64, g_tx_b },
+	{ "net_rx_bytes", BK_U64, g_rx_b },
+	{ "net_tx_pkts", BK_U64, g_tx_p },
+	{ "net_rx_pkts", BK_U64, g_rx_p },
+	{ "net_tx_errs", BK_U64, g_tx_err },
+	{ "net_rx_errs", BK_U64, g_rx_err },
+	{ "net_tx_drops", BK_U64, g_tx_drop },
+	{ "net_rx_drops", BK_U64, g_rx_drop },
+	{ "net_tx_bytes_per_s", BK_DBL, g_tx_bps },
+	{ "net_rx_bytes_per_s", BK_DBL, g_rx_bps },
+	{ "net_tx_pkts_per_s", BK_DBL, g_tx_pps },
+	{ "net_rx_pkts_per_s", BK_DBL, g_rx_pps },
+	{ "vbds", BK_U64, g_vbds },
+	{ "vbd_oo", BK_U64, g_oo },
+	{ "vbd_rd", BK_U64, g_rd },
+	{ "vbd_wr", BK_U64, g_wr },
+	{ "vbd_rsect", BK_U64, g_rs },
+	{ "vbd_wsect", BK_U64, g_ws },
+	{ "vbd_oo_per_s", BK_DBL, g_oo_ps },
+	{ "vbd_rd_per_s", BK_DBL, g_rd_ps },
+	{ "vbd_wr_per_s", BK_DBL, g_wr_ps },
+	{ "vbd_rsect_per_s", BK_DBL, g_rs_ps },
+	{ "vbd_wsect_per_s", BK_DBL, g_ws_ps },
+	{ "ssid", BK_U64, g_ssid },
+};
+#define N_BFIELDS (sizeof bfields / sizeof bfields[0])
+
+/* ---- csv ---- */
+
+void
+top_batch_csv_header(FILE *f)
+{
+	size_t k;
+
+	fputs("iteration,time", f);
+	for (k = 0; k < N_BFIELDS; k++)
+		fprintf(f, ",%s", bfields[k].name);
+	fputc('\n', f);
+}
+
+/* RFC 4180 quoting: always quoted, inner quotes doubled. */
+static void
+csv_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void
+batch_csv(FILE *f, const struct top_model *m, long iteration)
+{
+	char scratch[4 * 128 + 8];
+	size_t r, k;
+
+	for (r = 0; r < m->n_order; r++) {
+		uint32_t i = m->order[r];
+
+		fprintf(f, "%ld,%.3f", iteration, m->wall);
+		for (k = 0; k < N_BFIELDS; k++) {
+			struct bval v = { 0, 0, "" };
+
+			bfields[k].get(m, i, &v, scratch, sizeof scratch);
+			fputc(',', f);
+			switch (bfields[k].kind) {
+			case BK_STR:
+				csv_str(f, v.s);
+				break;
+			case BK_U64:
+				fprintf(f, "%llu", (unsigned long long)v.u);
+				break;
+			case BK_DBL:
+				fprintf(f, "%.3f", v.d);
+				break;
+			case BK_MAXMEM:
+				if (v.u == SNAP_MEM_UNLIMITED)
+					break;	/* empty: no limit */
+				if (strcmp(bfields[k].name, "maxmem_pct") == 0)
+					fprintf(f, "%.3f", v.d);
+				else
+					fprintf(f, "%llu",
+					    (unsigned long long)v.u);
+				break;
+			}
+		}
+		fputc('\n', f);
+	}
+}
+
+/* ---- json ---- */
+
+static struct json_object *
+json_round(double v)
+{
+	/* Three decimals are plenty and keep lines short. */
+	char buf[64];
+
+	snprintf(buf, sizeof buf, "%.3f", v);
+	return json_object_new_double_s(v, buf);
+}
+
+static struct json_object *
+batch_json_dom(const struct top_model *m, uint32_t i)
+{
+	struct json_object *o = json_object_new_object();
+	char scratch[4 * 128 + 8];
+	size_t k;
+
+	for (k = 0; k < N_BFIELDS; k++) {
+		struct bval v = { 0, 0, "" };
+		struct json_object *j = NULL;
+
+		bfields[k].get(m, i, &v, scratch, sizeof scratch);
+		switch (bfields[k].kind) {
+		case BK_STR:
+			j = json_object_new_string(v.s);
+			break;
+		case BK_U64:
+			j = json_object_new_uint64(v.u);
+			break;
+		case BK_DBL:
+			j = json_round(v.d);
+			break;
+		case BK_MAXMEM:
+			if (v.u == SNAP_MEM_UNLIMITED)
+				j = NULL;	/* null: no limit */
+			else if (strcmp(bfields[k].name, "maxmem_pct") == 0)
+				j = json_round(v.d);
+			else
+				j = json_object_new_uint64(v.u);
+			break;
+		}
+		json_object_object_add(o, bfields[k].name, j);
+	}
+	return o;
+}
+
+static int
+batch_json(FILE *f, const struct top_model *m, const struct top_opts *o,
+    long iteration)
+{
+	const struct snap *s = top_model_cur(m);
+	struct json_object *root = json_object_new_object();
+	struct json_object *doms = json_object_new_array();
+	struct json_object *cnt = json_object_new_object();
+	struct top_counts c;
+	bool sim = o->simulated;
+	size_t r, h;
+	const char *txt;
+
+	for (h = 0; h < s->n_host; h++)
+		sim = sim || s->hosts[h].simulated;
+	json_object_object_add(root, "iteration",
+	    json_object_new_int64(iteration));
+	json_object_object_add(root, "time", json_round(m->wall));
+	json_object_object_add(root, "interval_s", json_round(m->interval_s));
+	json_object_object_add(root, "simulated",
+	    json_object_new_boolean(sim));
+	if (o->mode != TOP_MODE_RESTRICTED && s->n_host > 0) {
+		struct json_object *hj = json_object_new_object();
+		uint64_t total, used, free_kb;
+		char esc[4 * 128 + 8];
+
+		top_model_mem(m, &total, &used, &free_kb);
+		xdom_escape(esc, sizeof esc, s->hosts[0].name);
+		json_object_object_add(hj, "name",
+		    json_object_new_string(esc));
+		xdom_escape(esc, sizeof esc, s->hosts[0].hv_version);
+		json_object_object_add(hj, "hv_version",
+		    json_object_new_string(esc));
+		json_object_object_add(hj, "cpus",
+		    json_object_new_uint64(s->hosts[0].ncpus));
+		json_object_object_add(hj, "cpu_mhz",
+		    json_object_new_uint64(s->hosts[0].cpu_mhz));
+		json_object_object_add(hj, "cpu_pct",
+		    json_round(m->host_cpu_pct));
+		json_object_object_add(hj, "mem_total_kib",
+		    json_object_new_uint64(total));
+		json_object_object_add(hj, "mem_used_kib",
+		    json_object_new_uint64(used));
+		json_object_object_add(hj, "mem_free_kib",
+		    json_object_new_uint64(free_kb));
+		json_object_object_add(root, "host", hj);
+	}
+	top_model_counts(m, &c);
+	json_object_object_add(cnt, "total", json_object_new_uint64(c.total));
+	json_object_object_add(cnt, "running",
+	    json_object_new_uint64(c.running));
+	json_object_object_add(cnt, "blocked",
+	    json_object_new_uint64(c.blocked));
+	json_object_object_add(cnt, "paused",
+	    json_object_new_uint64(c.paused));
+	json_object_object_add(cnt, "crashed",
+	    json_object_new_uint64(c.crashed));
+	json_object_object_add(cnt, "dying", json_object_new_uint64(c.dying));
+	json_object_object_add(cnt, "shutdown",
+	    json_object_new_uint64(c.shutdown));
+	json_object_object_add(root, "domains_by_state", cnt);
+	for (r = 0; r < m->n_order; r++)
+		json_object_array_add(doms, batch_json_dom(m, m->order[r]));
+	json_object_object_add(root, "domains", doms);
+	txt = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
+	fputs(txt, f);
+	fputc('\n', f);
+	json_object_put(root);
+	return 0;
+}
+
+int
+top_batch_write(FILE *f, const struct top_model *m, const struct top_opts *o,
+    long iteration, struct xdom_err *err)
+{
+	switch (o->format) {
+	case TOP_FMT_CSV:
+		batch_csv(f, m, iteration);
+		break;
+	case TOP_FMT_JSON:
+		batch_json(f, m, o, iteration);
+		break;
+	default:
+		batch_text(f, m, o);
+		break;
+	}
+	if (fflush(f) != 0 || ferror(f))
+		return xdom_err_errno(err, XDOM_EIO, errno, "writing output");
+	return 0;
+}

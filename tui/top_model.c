@@ -1,0 +1,262 @@
+/*
+ * top_model.c - what the dashboard knows between two refreshes: the
+ * current and previous snapshots, rates between them, per-domain totals
+ * (so sorting never re-walks sub-records), history and host figures.
+ *
+ * Everything is sized by the domain count and reused from refresh to
+ * refresh: after the first refreshes nothing is allocated. History moves
+ * with a domain through rates' pairing (rate_dom.prev), so a domain that
+ * vanishes simply loses its history and a new one starts empty.
+ */
+#include "tui/top_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/xmalloc.h"
+
+uint64_t
+top_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+double
+top_wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* log2(1 + v) in 1/1024 steps: 1e15 fits, relative error < 0.07 %. */
+uint16_t
+top_hist_enc(double v)
+{
+	double c;
+
+	if (!(v > 0))
+		return 0;
+	c = log2(1.0 + v) * 1024.0 + 0.5;
+	return c >= 65535.0 ? 65535 : (uint16_t)c;
+}
+
+double
+top_hist_dec(uint16_t code)
+{
+	return exp2((double)code / 1024.0) - 1.0;
+}
+
+double
+top_hist_get(const struct top_model *m, const struct top_hist *h, int series,
+    unsigned age)
+{
+	unsigned slot;
+
+	if (age >= h->n || m->updates == 0)
+		return -1;
+	slot = (m->updates - 1 - age) % TOP_HIST;
+	switch (series) {
+	case TOP_SERIES_CPU:
+		return h->cpu[slot] / 10.0;
+	case TOP_SERIES_NET:
+		return top_hist_dec(h->net[slot]);
+	default:
+		return top_hist_dec(h->dsk[slot]);
+	}
+}
+
+void
+top_model_init(struct top_model *m)
+{
+	memset(m, 0, sizeof *m);
+	snap_init(&m->snaps[0]);
+	snap_init(&m->snaps[1]);
+	m->sort_col = COL_CPU_PCT;
+	m->sort_desc = true;
+}
+
+void
+top_model_dispose(struct top_model *m)
+{
+	snap_dispose(&m->snaps[0]);
+	snap_dispose(&m->snaps[1]);
+	free(m->rates);
+	free(m->tot);
+	free(m->hist);
+	free(m->hist_old);
+	free(m->order);
+	free(m->keys);
+	free(m->pcpu_pct);
+	memset(m, 0, sizeof *m);
+}
+
+struct snap *
+top_model_next(struct top_model *m)
+{
+	struct snap *s = &m->snaps[m->cur ^ 1];
+
+	snap_reset(s);
+	return s;
+}
+
+int
+top_model_collect(struct top_model *m, struct hv *hv, unsigned what,
+    struct xdom_err *err)
+{
+	struct snap *s = top_model_next(m);
+	int rc = hv_snapshot(hv, what, s, err);
+
+	uint64_t now;
+
+	if (rc != 0)
+		return rc;
+	now = top_now_ns();
+	if (s->mono_ns == 0 || s->mono_ns > now)
+		s->mono_ns = now;
+	/* The real time of the sample itself, not of this line. */
+	m->next_wall = top_wall_now() - (double)(now - s->mono_ns) / 1e9;
+	return 0;
+}
+
+static void
+top_model_grow(struct top_model *m, size_t n)
+{
+	size_t cap = m->cap_rows ? m->cap_rows : 64;
+
+	if (n <= m->cap_rows)
+		return;
+	while (cap < n)
+		cap *= 2;
+	m->rates = xreallocarray(m->rates, cap, sizeof *m->rates);
+	m->tot = xreallocarray(m->tot, cap, sizeof *m->tot);
+	m->hist = xreallocarray(m->hist, cap, sizeof *m->hist);
+	m->hist_old = xreallocarray(m->hist_old, cap, sizeof *m->hist_old);
+	m->order = xreallocarray(m->order, cap, sizeof *m->order);
+	m->keys = xreallocarray(m->keys, cap, sizeof *m->keys);
+	m->cap_rows = cap;
+}
+
+static void
+top_model_pcpus(struct top_model *m)
+{
+	const struct snap *c = top_model_cur(m), *p = top_model_prev(m);
+	const struct snap_host *ch, *ph;
+	uint32_t k;
+
+	m->n_pcpu = 0;
+	if (c->n_host == 0 || p->n_host == 0 || m->interval_s <= 0)
+		return;
+	ch = &c->hosts[0];
+	ph = &p->hosts[0];
+	if (ch->n_pcpu == 0 || ch->n_pcpu != ph->n_pcpu)
+		return;
+	m->pcpu_pct = xreallocarray(m->pcpu_pct, ch->n_pcpu,
+	    sizeof *m->pcpu_pct);
+	for (k = 0; k < ch->n_pcpu; k++) {
+		uint64_t a = p->pcpu_ns[ph->pcpu_off + k];
+		uint64_t b = c->pcpu_ns[ch->pcpu_off + k];
+		double v = b >= a ? (double)(b - a) / (m->interval_s * 1e9) *
+		    100.0 : 0.0;
+
+		m->pcpu_pct[k] = v > 100.0 ? 100.0 : v;
+	}
+	m->n_pcpu = ch->n_pcpu;
+}
+
+void
+top_model_update(struct top_model *m)
+{
+	const struct snap *c, *p;
+	struct top_hist *t;
+	unsigned slot;
+	size_t i;
+
+	m->cur ^= 1;
+	c = top_model_cur(m);
+	p = top_model_prev(m);
+	top_model_grow(m, c->n_dom > 0 ? c->n_dom : 1);
+	rates_compute(m->updates > 0 ? p : NULL, c, m->rates);
+	m->interval_s = m->updates > 0 && c->mono_ns > p->mono_ns ?
+	    (double)(c->mono_ns - p->mono_ns) / 1e9 : 0.0;
+
+	/* History: last refresh's rows become the old ones. */
+	t = m->hist_old;
+	m->hist_old = m->hist;
+	m->hist = t;
+	slot = m->updates % TOP_HIST;
+	for (i = 0; i < c->n_dom; i++) {
+		const struct rate_dom *r = &m->rates[i];
+		struct top_hist *h = &m->hist[i];
+		double cpu10;
+
+		snap_dom_totals(c, &c->dom[i], &m->tot[i]);
+		if (r->prev != RATES_NO_PREV && m->updates > 0)
+			*h = m->hist_old[r->prev];
+		else
+			h->n = 0;
+		/* The very first sample has no interval: no rates to keep. */
+		if (m->updates == 0)
+			continue;
+		cpu10 = r->cpu_pct * 10.0 + 0.5;
+		h->cpu[slot] = cpu10 >= 65535.0 ? 65535 :
+		    cpu10 > 0 ? (uint16_t)cpu10 : 0;
+		h->net[slot] = top_hist_enc(r->rx_Bps + r->tx_Bps);
+		h->dsk[slot] = top_hist_enc(r->vbd_rsect_ps + r->vbd_wsect_ps);
+		if (h->n < TOP_HIST)
+			h->n++;
+	}
+	m->host_cpu_pct = m->updates > 0 && c->n_host > 0 ?
+	    rates_host_cpu(p, c, 0) : 0.0;
+	top_model_pcpus(m);
+	m->wall = m->next_wall != 0 ? m->next_wall : (double)c->wall_s;
+	m->next_wall = 0;
+	m->updates++;
+}
+
+void
+top_model_counts(const struct top_model *m, struct top_counts *n)
+{
+	const struct snap *s = top_model_cur(m);
+	size_t i;
+
+	memset(n, 0, sizeof *n);
+	n->total = (unsigned)s->n_dom;
+	for (i = 0; i < s->n_dom; i++) {
+		uint32_t f = s->dom[i].flags;
+
+		if (f & SNAP_F_RUNNING)
+			n->running++;
+		else if (f & SNAP_F_BLOCKED)
+			n->blocked++;
+		else if (f & SNAP_F_PAUSED)
+			n->paused++;
+		else if (f & SNAP_F_SHUTDOWN)
+			n->shutdown++;
+		else if (f & SNAP_F_CRASHED)
+			n->crashed++;
+		else if (f & SNAP_F_DYING)
+			n->dying++;
+	}
+}
+
+void
+top_model_mem(const struct top_model *m, uint64_t *total, uint64_t *used,
+    uint64_t *free_kb)
+{
+	const struct snap *s = top_model_cur(m);
+	size_t h;
+
+	*total = *used = *free_kb = 0;
+	for (h = 0; h < s->n_host; h++) {
+		*total += s->hosts[h].mem_total_kb;
+		*free_kb += s->hosts[h].mem_free_kb;
+	}
+	*used = *total >= *free_kb ? *total - *free_kb : 0;
+}
