@@ -45,7 +45,7 @@ LDFLAGS += -pie -Wl,-z,relro,-z,now $(if $(SANITIZE),-fsanitize=$(SANITIZE))
 LIBS_ALL = $(shell $(PKG_CONFIG) --libs $(PKGS) $(XEN_PKGS) 2>/dev/null) -lutil -lm -lpthread
 LIBS_XDOM = $(shell $(PKG_CONFIG) --libs ncursesw termkey libssh json-c $(XEN_PKGS) 2>/dev/null) -lutil -lm -lpthread
 LIBS_SHELL = $(shell $(PKG_CONFIG) --libs ncursesw termkey readline libssh json-c $(XEN_PKGS) 2>/dev/null) -lutil -lm -lpthread
-LIBS_HELPER = $(shell $(PKG_CONFIG) --libs libcap json-c $(XEN_PKGS) 2>/dev/null) -lutil -lm -lpthread
+LIBS_HELPER = $(shell $(PKG_CONFIG) --libs libcap libssh json-c $(XEN_PKGS) 2>/dev/null) -lutil -lm -lpthread
 
 CORE_SRC := $(wildcard core/*.c)
 HV_SRC := $(filter-out $(if $(HAVE_XEN),,hypervisor/hv_xen.c),$(wildcard hypervisor/*.c))

@@ -14,6 +14,7 @@ static const struct hv_backend *const hv_backends[] = {
 	&hv_sim_backend,
 	&hv_ssh_backend,
 	&hv_fleet_backend,
+	&hv_helper_backend,
 #ifdef XDOM_HAVE_XEN
 	&hv_xen_backend,
 #endif
@@ -132,6 +133,8 @@ hv_backend_name(const struct hv *hv)
 bool
 hv_simulated(const struct hv *hv)
 {
+	if (hv->be->is_simulated != NULL)
+		return hv->be->is_simulated(hv);
 	return hv->be->simulated;
 }
 

@@ -171,6 +171,9 @@ struct hv_backend {
 	int (*save)(struct hv *hv, const char *name, const char *file,
 	    struct xdom_err *err);
 	int (*restore)(struct hv *hv, const char *file, struct xdom_err *err);
+	/* Whether this connection's data is simulated, when only the open
+	 * connection knows (helper: what xdomd runs); NULL: .simulated. */
+	bool (*is_simulated)(const struct hv *hv);
 };
 
 /* An open connection to a host. Backends keep their state in priv. */
@@ -242,6 +245,7 @@ const char *hv_dom_ref(const struct hv *hv, const struct snap *s,
 extern const struct hv_backend hv_sim_backend;
 extern const struct hv_backend hv_ssh_backend;
 extern const struct hv_backend hv_fleet_backend;
+extern const struct hv_backend hv_helper_backend;
 #ifdef XDOM_HAVE_XEN
 extern const struct hv_backend hv_xen_backend;
 #endif

@@ -1,0 +1,538 @@
+/*
+ * requests.c - what xdomd does for each request: the request table, the
+ * policy check every named request passes first, and the handlers.
+ *
+ * Reads (whoami, list, status, stats) are answered in the event loop and
+ * see only what the policy lets the caller see: a list or a snapshot is
+ * filtered before it is encoded, so nothing else ever reaches the wire.
+ * Actions, consoles and re-images run in a worker process (server.c)
+ * under the guest's lock and write their own replies.
+ */
+#include "helper/xdomd.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/argvtpl.h"
+#include "core/conf.h"
+#include "core/snap.h"
+#include "core/xmalloc.h"
+
+#define REQ_OWNERS_MAX 512
+
+/* The guest's xen_shell owners ("alice, bob") when compatibility is on
+ * and its config file names any; NULL otherwise. */
+static const char *
+req_owners(struct xdomd *d, const char *name, char *buf, size_t len)
+{
+	struct xdom_err err = {0};
+	struct conf *c = NULL;
+	struct hv_info in;
+	const char *v;
+
+	if (!d->compat || !xdom_name_valid(name))
+		return NULL;
+	if (hv_info(d->hv, name, &in, &err) != 0 || in.config_path[0] == '\0')
+		return NULL;
+	if (conf_load(&c, in.config_path, false, &err) != 0)
+		return NULL;
+	v = conf_get(c, "xen_shell");
+	if (v != NULL)
+		snprintf(buf, len, "%s", v);
+	conf_free(c);
+	return v != NULL ? buf : NULL;
+}
+
+/* Whether the host knows a guest of exactly this name (running or not):
+ * names are matched as names, never as domain ids. */
+static int
+req_guest_find(struct xdomd *d, const char *name, bool *running,
+    struct xdom_err *err)
+{
+	struct hv_guest_list l;
+	size_t i;
+	int rc;
+
+	if ((rc = hv_guests(d->hv, &l, err)) != 0)
+		return rc;
+	rc = XDOM_ENOENT;
+	for (i = 0; i < l.n; i++) {
+		if (strcmp(l.g[i].name, name) == 0) {
+			*running = l.g[i].running;
+			rc = 0;
+			break;
+		}
+	}
+	hv_guest_list_dispose(&l);
+	if (rc != 0)
+		return xdom_err_set(err, rc, "%s: no such guest", name);
+	return 0;
+}
+
+int
+req_authorize(struct xdomd *d, const struct ident *id,
+    const struct proto_req *r, struct xdom_err *err)
+{
+	const struct req_handler *h = req_handler(r->type);
+	struct xdom_err perr = {0};
+	struct policy_subject who;
+	char obuf[REQ_OWNERS_MAX];
+	const char *owners;
+	bool running = false;
+	int rc;
+
+	if (h == NULL)
+		return xdom_err_set(err, XDOM_EPROTO, "unknown request");
+	if (h->action < 0)
+		return 0;
+	ident_subject(id, &who);
+	owners = req_owners(d, r->name, obuf, sizeof obuf);
+	rc = policy_allows(d->policy, &who, r->name, owners,
+	    (enum policy_action)h->action, r->reason, &perr);
+	if (rc != 0)
+		return xdom_err_set(err, rc, "%s: %s", r->name, perr.msg);
+	if ((rc = req_guest_find(d, r->name, &running, err)) != 0)
+		return rc;
+	if (r->type == PROTO_T_REIMAGE && running &&
+	    (r->arg & PROTO_REIMAGE_SHUTDOWN_FIRST) == 0)
+		return xdom_err_set(err, XDOM_ESTATE, "%s: is running; shut "
+		    "it down first, or ask for it to be shut down", r->name);
+	return 0;
+}
+
+int
+req_send_all(int fd, const struct pbuf *b, int pass_fd, struct xdom_err *err)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} cm;
+	const uint8_t *p = pbuf_ptr(b);
+	size_t left = pbuf_avail(b);
+	struct msghdr msg;
+	struct iovec iov;
+	ssize_t n;
+
+	while (left > 0) {
+		memset(&msg, 0, sizeof msg);
+		iov.iov_base = (void *)(uintptr_t)p;
+		iov.iov_len = left;
+		msg.msg_iov = &iov;
+		msg.msg_iovlen = 1;
+		if (pass_fd >= 0) {
+			memset(&cm, 0, sizeof cm);
+			msg.msg_control = cm.buf;
+			msg.msg_controllen = sizeof cm.buf;
+			cm.h.cmsg_level = SOL_SOCKET;
+			cm.h.cmsg_type = SCM_RIGHTS;
+			cm.h.cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(&cm.h), &pass_fd, sizeof(int));
+		}
+		n = sendmsg(fd, &msg, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return xdom_err_errno(err, XDOM_EIO, errno, "client "
+			    "went away");
+		pass_fd = -1;	/* the fd travels with the first byte */
+		p += n;
+		left -= (size_t)n;
+	}
+	return 0;
+}
+
+/* --- reads, in the event loop -------------------------------------------- */
+
+static int
+req_whoami(struct req_ctx *ctx, struct xdom_err *err)
+{
+	struct proto_whoami w;
+	size_t i;
+
+	memset(&w, 0, sizeof w);
+	w.uid = ctx->id->uid;
+	w.gid = ctx->id->gid;
+	snprintf(w.user, sizeof w.user, "%s", ctx->id->user);
+	for (i = 0; i < ctx->id->n_groups && i < PROTO_MAX_GROUPS; i++)
+		strcpy(w.groups[i], ctx->id->groups[i]);
+	w.n_groups = (uint32_t)i;
+	snprintf(w.backend, sizeof w.backend, "%s",
+	    hv_backend_name(ctx->d->hv));
+	w.simulated = hv_simulated(ctx->d->hv);
+	w.compat = ctx->d->compat;
+	if (proto_whoami_encode(ctx->out, &w) != 0)
+		return xdom_err_set(err, XDOM_ENOMEM, "reply too large");
+	return 0;
+}
+
+static int
+req_list(struct req_ctx *ctx, struct xdom_err *err)
+{
+	struct proto_guest *g = NULL;
+	struct policy_subject who;
+	struct hv_guest_list l;
+	char obuf[REQ_OWNERS_MAX];
+	size_t i, n = 0;
+	int rc;
+
+	if ((rc = hv_guests(ctx->d->hv, &l, err)) != 0)
+		return rc;
+	ident_subject(ctx->id, &who);
+	g = xcalloc(l.n != 0 ? l.n : 1, sizeof *g);
+	for (i = 0; i < l.n && n < PROTO_MAX_GUESTS; i++) {
+		uint32_t allowed, need;
+
+		policy_rights(ctx->d->policy, &who, l.g[i].name,
+		    req_owners(ctx->d, l.g[i].name, obuf, sizeof obuf),
+		    &allowed, &need);
+		if ((allowed & (1u << POLICY_LIST)) == 0)
+			continue;
+		snprintf(g[n].name, sizeof g[n].name, "%s", l.g[i].name);
+		g[n].running = l.g[i].running;
+		g[n].id = l.g[i].id;
+		g[n].allowed = allowed;
+		g[n].need_reason = need;
+		n++;
+	}
+	if (proto_list_encode(ctx->out, g, n) != 0)
+		rc = xdom_err_set(err, XDOM_ENOMEM, "reply too large");
+	free(g);
+	hv_guest_list_dispose(&l);
+	return rc;
+}
+
+static int
+req_info(struct req_ctx *ctx, struct xdom_err *err)
+{
+	struct hv_info in;
+	int rc;
+
+	if ((rc = hv_info(ctx->d->hv, ctx->req->name, &in, err)) != 0)
+		return rc;
+	if (proto_info_encode(ctx->out, &in) != 0)
+		return xdom_err_set(err, XDOM_ENOMEM, "reply too large");
+	return 0;
+}
+
+/* Append domain sd of src to dst, with its sub-records. */
+static void
+req_copy_dom(struct snap *dst, uint16_t host, const struct snap *src,
+    const struct snap_dom *sd)
+{
+	struct snap_dom *d = snap_add_dom(dst, host, sd->id,
+	    snap_dom_name(src, sd));
+
+	d->flags = sd->flags;
+	d->cpu_ns = sd->cpu_ns;
+	d->mem_kb = sd->mem_kb;
+	d->maxmem_kb = sd->maxmem_kb;
+	d->vcpus_online = sd->vcpus_online;
+	d->vcpus_max = sd->vcpus_max;
+	d->ssid = sd->ssid;
+	if (sd->n_vcpu > 0)
+		memcpy(snap_add_vcpus(dst, sd->n_vcpu), snap_dom_vcpus(src, sd),
+		    sd->n_vcpu * sizeof(struct snap_vcpu));
+	if (sd->n_net > 0)
+		memcpy(snap_add_nets(dst, sd->n_net), snap_dom_nets(src, sd),
+		    sd->n_net * sizeof(struct snap_net));
+	if (sd->n_vbd > 0)
+		memcpy(snap_add_vbds(dst, sd->n_vbd), snap_dom_vbds(src, sd),
+		    sd->n_vbd * sizeof(struct snap_vbd));
+}
+
+/*
+ * A snapshot of the caller's domains only. Host-wide figures (memory,
+ * CPUs, per-CPU load) are kept only for a caller granted `host` on some
+ * domain it can see; the version and the SIMULATED mark always travel.
+ */
+static int
+req_stats(struct req_ctx *ctx, struct xdom_err *err)
+{
+	struct policy_subject who;
+	struct snap all, mine;
+	char obuf[REQ_OWNERS_MAX];
+	bool host_ok = false;
+	uint16_t h;
+	size_t i;
+	int rc;
+
+	snap_init(&all);
+	snap_init(&mine);
+	if ((rc = hv_snapshot(ctx->d->hv, ctx->req->arg, &all, err)) != 0)
+		goto out;
+	ident_subject(ctx->id, &who);
+	mine.mono_ns = all.mono_ns;
+	mine.wall_s = all.wall_s;
+	for (h = 0; h < all.n_host; h++) {
+		uint16_t nh = snap_add_host(&mine, all.hosts[h].name);
+
+		memcpy(mine.hosts[nh].hv_version, all.hosts[h].hv_version,
+		    sizeof mine.hosts[nh].hv_version);
+		mine.hosts[nh].simulated = all.hosts[h].simulated;
+	}
+	for (i = 0; i < all.n_dom; i++) {
+		const struct snap_dom *sd = &all.dom[i];
+		const char *name = snap_dom_name(&all, sd);
+		uint32_t allowed, need;
+
+		policy_rights(ctx->d->policy, &who, name,
+		    req_owners(ctx->d, name, obuf, sizeof obuf), &allowed,
+		    &need);
+		if ((allowed & (1u << POLICY_STATS)) == 0)
+			continue;
+		host_ok = host_ok || (allowed & (1u << POLICY_HOST)) != 0;
+		req_copy_dom(&mine, sd->host, &all, sd);
+	}
+	for (h = 0; host_ok && h < all.n_host; h++) {
+		struct snap_host *mh = &mine.hosts[h];
+		const struct snap_host *ah = &all.hosts[h];
+
+		mh->ncpus = ah->ncpus;
+		mh->cpu_mhz = ah->cpu_mhz;
+		mh->mem_total_kb = ah->mem_total_kb;
+		mh->mem_free_kb = ah->mem_free_kb;
+		if (ah->n_pcpu > 0)
+			memcpy(snap_add_pcpus(&mine, h, ah->n_pcpu),
+			    all.pcpu_ns + ah->pcpu_off,
+			    ah->n_pcpu * sizeof(uint64_t));
+	}
+	snap_finish(&mine);
+	if (proto_stats_encode(ctx->out, &mine) != 0)
+		rc = xdom_err_set(err, XDOM_ENOMEM, "snapshot too large for "
+		    "one reply");
+out:
+	snap_dispose(&all);
+	snap_dispose(&mine);
+	return rc;
+}
+
+/* --- workers ------------------------------------------------------------- */
+
+static int
+req_reply_empty(struct req_ctx *ctx, int pass_fd, struct xdom_err *err)
+{
+	struct pbuf b;
+	int rc;
+
+	pbuf_init(&b, PROTO_HDR_LEN);
+	if ((rc = proto_empty_encode(&b, ctx->req->type)) == 0)
+		rc = req_send_all(ctx->fd, &b, pass_fd, err);
+	if (rc != 0)
+		ctx->client_gone = true;
+	pbuf_dispose(&b);
+	/* The action itself succeeded: a client that left early does not
+	 * change the audited result. */
+	return 0;
+}
+
+static int
+req_action(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
+{
+	int a = proto_type_action(ctx->req->type);
+	int rc;
+
+	rc = hv_action_reason(hv, ctx->req->name, (enum hv_action)a,
+	    ctx->req->reason[0] != '\0' ? ctx->req->reason : NULL, err);
+	if (rc != 0)
+		return rc;
+	return req_reply_empty(ctx, -1, err);
+}
+
+static int
+req_console(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
+{
+	int fd = -1, rc;
+
+	rc = hv_console_reason(hv, ctx->req->name,
+	    ctx->req->reason[0] != '\0' ? ctx->req->reason : NULL, &fd, err);
+	if (rc != 0)
+		return rc;
+	rc = req_reply_empty(ctx, fd, err);
+	/* Our copy goes: the client holds the console now, and when it
+	 * goes away nothing of it is left here. */
+	close(fd);
+	return rc;
+}
+
+struct req_progress {
+	struct req_ctx *ctx;
+	unsigned last_pm;
+	char last_stage[PROTO_STAGE_MAX + 1];
+	bool sent;
+};
+
+static int
+req_progress(void *arg, unsigned permille, const char *stage)
+{
+	struct req_progress *p = arg;
+	struct xdom_err err = {0};
+	struct pbuf b;
+	int rc;
+
+	if (p->ctx->client_gone)
+		return 1;
+	if (stage == NULL)
+		stage = "";
+	if (p->sent && permille == p->last_pm &&
+	    strncmp(stage, p->last_stage, PROTO_STAGE_MAX) == 0)
+		return 0;
+	p->sent = true;
+	p->last_pm = permille;
+	snprintf(p->last_stage, sizeof p->last_stage, "%s", stage);
+	pbuf_init(&b, 128);
+	rc = proto_progress_encode(&b, permille, stage);
+	if (rc == 0)
+		rc = req_send_all(p->ctx->fd, &b, -1, &err);
+	pbuf_dispose(&b);
+	if (rc != 0) {
+		/* Nobody is watching: stop, leaving the old image. */
+		p->ctx->client_gone = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* Run argv with no shell, stdin/stdout/stderr on /dev/null, a fixed
+ * environment; wait for it. */
+static int
+req_run(char **argv, struct xdom_err *err)
+{
+	static char *const envp[] = {
+		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
+		    "/sbin:/bin",
+		"LANG=C", NULL
+	};
+	int status, fd;
+	pid_t pid;
+
+	pid = fork();
+	if (pid < 0)
+		return xdom_err_errno(err, XDOM_EIO, errno, "fork");
+	if (pid == 0) {
+		fd = open("/dev/null", O_RDWR);
+		if (fd >= 0) {
+			dup2(fd, 0);
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		close_range(3, ~0U, 0);
+		execvpe(argv[0], argv, envp);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return xdom_err_errno(err, XDOM_EIO, errno, "waitpid");
+	}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 0;
+	if (WIFEXITED(status))
+		return xdom_err_set(err, XDOM_EIO, "%s exited with status %d",
+		    argv[0], WEXITSTATUS(status));
+	return xdom_err_set(err, XDOM_EIO, "%s was killed by signal %d",
+	    argv[0], WTERMSIG(status));
+}
+
+/* The optional backup step before a re-image (reimage_backup). */
+static int
+req_backup(struct req_ctx *ctx, struct hv *hv, struct req_progress *p,
+    struct xdom_err *err)
+{
+	struct xdom_err e2 = {0};
+	struct argvtpl_var vars[3];
+	struct hv_info in;
+	char **argv = NULL;
+	int rc;
+
+	if (ctx->d->reimage_backup == NULL ||
+	    ctx->d->reimage_backup[0] == '\0')
+		return 0;
+	if ((rc = hv_info(hv, ctx->req->name, &in, err)) != 0)
+		return rc;
+	vars[0].key = 'n';
+	vars[0].value = ctx->req->name;
+	vars[1].key = 'c';
+	vars[1].value = in.config_path;
+	vars[2].key = 'd';
+	vars[2].value = in.n_disks > 0 ? in.disks[0].target : "";
+	if ((rc = argvtpl_expand(ctx->d->reimage_backup, vars, 3, &argv, NULL,
+	    err)) != 0)
+		return rc;
+	if (req_progress(p, 0, "backup") != 0) {
+		rc = xdom_err_set(err, XDOM_EIO, "client went away");
+		goto out;
+	}
+	if ((rc = req_run(argv, &e2)) != 0)
+		rc = xdom_err_set(err, rc, "%s: backup failed, image left as "
+		    "it was: %s", ctx->req->name, e2.msg);
+out:
+	argvtpl_free(argv);
+	return rc;
+}
+
+static int
+req_reimage(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
+{
+	struct hv_reimage_opts o;
+	struct req_progress p;
+	int rc;
+
+	memset(&p, 0, sizeof p);
+	p.ctx = ctx;
+	memset(&o, 0, sizeof o);
+	o.shutdown_first = (ctx->req->arg & PROTO_REIMAGE_SHUTDOWN_FIRST) != 0;
+	o.reason = ctx->req->reason[0] != '\0' ? ctx->req->reason : NULL;
+	if ((rc = req_backup(ctx, hv, &p, err)) != 0)
+		return rc;
+	rc = hv_reimage(hv, ctx->req->name, &o, req_progress, &p, err);
+	if (rc != 0) {
+		if (ctx->client_gone)
+			return xdom_err_set(err, rc, "%s: stopped: the client "
+			    "went away (%s)", ctx->req->name, err->msg);
+		return rc;
+	}
+	return req_reply_empty(ctx, -1, err);
+}
+
+/* The request table: how each request is served and what it needs. */
+static const struct req_handler req_table[PROTO_T__REQ_END] = {
+	[PROTO_T_WHOAMI] = {PROTO_T_WHOAMI, 0, -1, req_whoami, NULL},
+	[PROTO_T_LIST] = {PROTO_T_LIST, 0, -1, req_list, NULL},
+	[PROTO_T_INFO] = {PROTO_T_INFO, 0, POLICY_STATUS, req_info, NULL},
+	[PROTO_T_STATS] = {PROTO_T_STATS, 0, -1, req_stats, NULL},
+	[PROTO_T_BOOT] = {PROTO_T_BOOT, REQ_WORKER, POLICY_BOOT, NULL,
+	    req_action},
+	[PROTO_T_SHUTDOWN] = {PROTO_T_SHUTDOWN, REQ_WORKER, POLICY_SHUTDOWN,
+	    NULL, req_action},
+	[PROTO_T_REBOOT] = {PROTO_T_REBOOT, REQ_WORKER, POLICY_REBOOT, NULL,
+	    req_action},
+	[PROTO_T_RESET] = {PROTO_T_RESET, REQ_WORKER, POLICY_RESET, NULL,
+	    req_action},
+	[PROTO_T_DESTROY] = {PROTO_T_DESTROY, REQ_WORKER, POLICY_DESTROY,
+	    NULL, req_action},
+	[PROTO_T_PAUSE] = {PROTO_T_PAUSE, REQ_WORKER, POLICY_PAUSE, NULL,
+	    req_action},
+	[PROTO_T_UNPAUSE] = {PROTO_T_UNPAUSE, REQ_WORKER, POLICY_UNPAUSE,
+	    NULL, req_action},
+	[PROTO_T_CONSOLE] = {PROTO_T_CONSOLE, REQ_WORKER, POLICY_CONSOLE,
+	    NULL, req_console},
+	[PROTO_T_REIMAGE] = {PROTO_T_REIMAGE, REQ_WORKER, POLICY_REIMAGE,
+	    NULL, req_reimage},
+};
+_Static_assert((int)POLICY_BOOT == (int)HV_ACT_BOOT &&
+    (int)POLICY_UNPAUSE == (int)HV_ACT_UNPAUSE,
+    "policy actions follow hv actions");
+
+const struct req_handler *
+req_handler(uint16_t type)
+{
+	if (type == 0 || type >= PROTO_T__REQ_END || req_table[type].type == 0)
+		return NULL;
+	return &req_table[type];
+}
