@@ -585,12 +585,13 @@ sj_decode_dom(struct sj_ctx *c, struct json_object *o, size_t di,
 }
 
 /*
- * An upper bound on the number of JSON values in buf, counting the
- * characters that start or separate values outside strings. It lets the
+ * An upper bound on what json-c will allocate for buf, in units of one
+ * scalar value: the characters that start or separate values outside
+ * strings are counted, objects and arrays weighing more. It lets the
  * decoder refuse a line before json-c builds millions of objects.
  */
 static size_t
-sj_count_values(const char *buf, size_t len)
+sj_cost(const char *buf, size_t len)
 {
 	bool in_str = false;
 	size_t i, n = 1;
@@ -605,8 +606,10 @@ sj_count_values(const char *buf, size_t len)
 				in_str = false;
 		} else if (ch == '"') {
 			in_str = true;
-		} else if (ch == ',' || ch == ':' || ch == '[' || ch == '{') {
+		} else if (ch == ',' || ch == ':') {
 			n++;
+		} else if (ch == '[' || ch == '{') {
+			n += SNAPJSON_CONTAINER_COST;
 		}
 	}
 	return n;
@@ -630,9 +633,9 @@ sj_parse(const char *buf, size_t len, struct json_object **out,
 	if (len > SNAPJSON_MAX_LINE)
 		return xdom_err_set(err, XDOM_ENOMEM, "snapshot line: longer "
 		    "than %u bytes", SNAPJSON_MAX_LINE);
-	if (sj_count_values(buf, len) > SNAPJSON_MAX_VALUES)
-		return xdom_err_set(err, XDOM_ENOMEM, "snapshot line: more "
-		    "than %u values", SNAPJSON_MAX_VALUES);
+	if (sj_cost(buf, len) > SNAPJSON_MAX_COST)
+		return xdom_err_set(err, XDOM_ENOMEM, "snapshot line: too "
+		    "many values (more than %u)", SNAPJSON_MAX_COST);
 	tok = json_tokener_new_ex(SJ_MAX_DEPTH);
 	if (tok == NULL)
 		abort();

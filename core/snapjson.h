@@ -43,9 +43,15 @@
 
 #define SNAPJSON_VERSION 1
 #define SNAPJSON_MAX_LINE (16u * 1024 * 1024)	/* bytes in one line */
-#define SNAPJSON_MAX_VALUES 2000000u	/* JSON values in one line */
+/* json-c allocates per value, and an object (a hash table) costs about
+ * 16 times what a number does: a line may hold at most this many values,
+ * objects and arrays counting SNAPJSON_CONTAINER_COST each. A 10,000
+ * domain host needs about 1.6 million; the limit keeps a hostile line
+ * under about 200 MB of json-c objects. */
+#define SNAPJSON_MAX_COST 3000000u
+#define SNAPJSON_CONTAINER_COST 16u
 #define SNAPJSON_MAX_HOSTS 256
-#define SNAPJSON_MAX_DOMS 32768
+#define SNAPJSON_MAX_DOMS 16384
 #define SNAPJSON_MAX_SUB 4096	/* vcpus, nets, vbds per domain; pcpus */
 #define SNAPJSON_MAX_NAME 1024	/* bytes in a domain name */
 

@@ -399,19 +399,44 @@ test_too_many_subrecords(void **state)
 static void
 test_too_many_values(void **state)
 {
-	size_t n = SNAPJSON_MAX_VALUES * 2 + 64, i, k = 0;
+	size_t n = SNAPJSON_MAX_COST * 2 + 64, i, k = 0;
 	char *line = xmalloc(n);
 	struct snap s;
 	struct xdom_err err = { 0 };
 
 	(void)state;
 	k += (size_t)sprintf(line, "{\"pad\":[");
-	for (i = 0; i < SNAPJSON_MAX_VALUES; i++) {
+	for (i = 0; i < SNAPJSON_MAX_COST; i++) {
 		line[k++] = '0';
 		line[k++] = ',';
 	}
 	line[k++] = '0';
 	line[k++] = ']';
+	line[k++] = '}';
+	snap_init(&s);
+	assert_int_equal(snapjson_decode(line, k, &s, &err), XDOM_ENOMEM);
+	free(line);
+	snap_dispose(&s);
+}
+
+/* Empty objects are cheap to write and dear to build: they count more. */
+static void
+test_too_many_objects(void **state)
+{
+	size_t count = SNAPJSON_MAX_COST / SNAPJSON_CONTAINER_COST + 1;
+	size_t n = count * 3 + 64, i, k = 0;
+	char *line = xmalloc(n);
+	struct snap s;
+	struct xdom_err err = { 0 };
+
+	(void)state;
+	k += (size_t)sprintf(line, "{\"pad\":[");
+	for (i = 0; i < count; i++) {
+		line[k++] = '{';
+		line[k++] = '}';
+		line[k++] = ',';
+	}
+	line[k - 1] = ']';
 	line[k++] = '}';
 	snap_init(&s);
 	assert_int_equal(snapjson_decode(line, k, &s, &err), XDOM_ENOMEM);
@@ -467,6 +492,7 @@ main(void)
 		cmocka_unit_test(test_length_bound),
 		cmocka_unit_test(test_too_many_subrecords),
 		cmocka_unit_test(test_too_many_values),
+		cmocka_unit_test(test_too_many_objects),
 		cmocka_unit_test(test_too_long),
 		cmocka_unit_test(test_value_count_strings),
 	};
