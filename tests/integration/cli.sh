@@ -163,6 +163,10 @@ else
 	"${TM[@]}" send-keys -t t Enter
 	if wait_for 10 pane_has "web01 login:"; then ok "console shows web01 login:"
 	else not_ok "console shows web01 login:"; show_pane; fi
+	# While attached the terminal is raw, so restoring it means something.
+	tty=$("${TM[@]}" display -p -t t '#{pane_tty}')
+	if stty -a -F "$tty" 2>/dev/null | grep -qw -- -icanon; then ok "the terminal is raw while attached"
+	else not_ok "the terminal is raw while attached: $(stty -a -F "$tty" 2>&1 | tr '\n' ' ' | head -c 300)"; fi
 	"${TM[@]}" send-keys -t t 'C-]'
 	if wait_for 5 pane_has "Left web01's console."; then ok "Ctrl-] leaves the console"
 	else not_ok "Ctrl-] leaves the console"; show_pane; fi
