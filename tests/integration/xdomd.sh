@@ -1,0 +1,263 @@
+#!/bin/bash
+# xdomd.sh - the privileged helper against the sim backend, driven by real
+# users: temporary accounts (created here, removed on exit) act through
+# the helper backend with runuser, so xdomd learns who they are from the
+# kernel. An owner does what the policy allows; another customer is
+# refused everywhere else (odd names, path tricks, ids for names); the
+# help-desk needs a reason; consoles and re-images work; hostile clients
+# do not take the daemon down; every attempt is audited.
+source "$(dirname "$0")/../lib.sh"
+
+if [ "$(id -u)" -ne 0 ]; then
+	skip "xdomd as different users" "not root: creating temporary test users needs root (run as root or in CI)"
+	done_testing
+	exit
+fi
+
+sim_tmpdir
+export XDOM_SIM_DELAY_MS=100 XDOM_SIM_REIMAGE_MS=800
+unset XDOM_BACKEND
+T=$(mktemp -d "${TMPDIR:-/tmp}/xdomd-test.XXXXXX")
+chmod 755 "$T"
+T_CLEANUP+=("rm -rf '$T'")
+UA=xdt$$a UB=xdt$$b UH=xdt$$h G=xdt$$g
+S=$T/sock
+
+# ---- test users --------------------------------------------------------
+quiet() { "$@" >/dev/null 2>&1; }
+T_CLEANUP+=("userdel $UA 2>/dev/null; userdel $UB 2>/dev/null; userdel $UH 2>/dev/null; groupdel $G 2>/dev/null; groupdel $UA 2>/dev/null; groupdel $UB 2>/dev/null; groupdel $UH 2>/dev/null")
+if ! quiet groupadd "$G" || ! quiet useradd -M -s /usr/sbin/nologin "$UA" ||
+	! quiet useradd -M -s /usr/sbin/nologin "$UB" ||
+	! quiet useradd -M -s /usr/sbin/nologin -G "$G" "$UH"; then
+	not_ok "creating test users $UA $UB $UH and group $G"
+	done_testing
+	exit 1
+fi
+ok "test users $UA (owner), $UB (other customer), $UH (help-desk, group $G)"
+as() { local u=$1; shift; runuser -u "$u" -- "$@"; }
+
+# ---- a test client built from the client library -----------------------
+CLIENT=$T/xdomd_client
+SANFLAGS=
+case $XDOM_BUILD in *san*) SANFLAGS="-fsanitize=address,undefined" ;; esac
+if ! ${CC:-gcc} -std=c11 -D_GNU_SOURCE -I"$TOP" $SANFLAGS \
+	-o "$CLIENT" "$TOP/tests/integration/xdomd_client.c" \
+	"$B/libxdomhv.a" "$B/libxdomcore.a" $(pkg-config --libs libssh json-c) \
+	-lutil -lm -lpthread 2>"$T/cc.log"; then
+	not_ok "building the test client"; sed 's/^/#   /' "$T/cc.log" | head -20
+	done_testing; exit 1
+fi
+chmod 755 "$CLIENT"
+C() { "$CLIENT" "$S" "$@"; }
+
+# ---- config, policy, daemon --------------------------------------------
+cat >"$T/policy" <<EOF
+# test policy
+user:$UA   web01,db01  status,console,boot,shutdown,reboot,reset,reimage,pause,unpause
+user:$UB   web02       all
+group:$G   cust-*      status,console,reboot,reset   reason required
+user:root  *           all
+EOF
+cat >"$T/xdom.conf" <<EOF
+xen_shell_compat = yes
+xen_shell_actions = "status,console,reboot"
+client_request_timeout = 2
+max_connections_per_user = 300
+audit_syslog = no
+EOF
+"$XDOMD" --foreground --sim --config "$T/xdom.conf" --socket "$S" \
+	--policy "$T/policy" --audit "$T/audit" 2>"$T/log" &
+DPID=$!
+T_CLEANUP+=("kill $DPID 2>/dev/null; wait $DPID 2>/dev/null")
+for _ in $(seq 50); do [ -S "$S" ] && break; sleep 0.1; done
+if [ -S "$S" ] && kill -0 "$DPID" 2>/dev/null; then ok "xdomd listens on a private socket"
+else not_ok "xdomd did not start:"; sed 's/^/#   /' "$T/log"; done_testing; exit 1; fi
+check "socket mode is 0666 without socket_group" test "$(stat -c %a "$S")" = 666
+
+# one_line DESC RC REGEX CMD...: exit RC and exactly one stderr line.
+one_line() {
+	local what=$1 want=$2 re=$3 rc n
+	shift 3
+	"$@" >"$T/out" 2>"$T/err" </dev/null
+	rc=$?
+	n=$(wc -l <"$T/err")
+	if [ "$rc" -eq "$want" ] && [ "$n" -eq 1 ] && grep -Eq -- "$re" "$T/err"; then
+		ok "$what"
+	else
+		not_ok "$what: exit $rc (want $want), $n lines, /$re/:"
+		sed 's/^/#   /' "$T/err" "$T/out" | head -5
+	fi
+}
+audited() {	# DESC REGEX: a line of the audit file matches
+	if grep -Eq -- "$2" "$T/audit"; then ok "audit: $1"
+	else not_ok "audit: $1: /$2/ not in the audit file"; tail -5 "$T/audit" | sed 's/^/#   /'; fi
+}
+
+# ---- identity ----------------------------------------------------------
+check_out "whoami: the kernel's idea of $UA" "user=$UA backend=sim SIMULATED" as "$UA" "$CLIENT" "$S" whoami
+check_out "whoami: help-desk is in group $G" "user=$UH .*groups=.*$G" as "$UH" "$CLIENT" "$S" whoami
+
+# ---- seeing -------------------------------------------------------------
+out=$(as "$UA" "$CLIENT" "$S" list 2>&1)
+if [ "$(wc -l <<<"$out")" -eq 2 ] && grep -q '^web01 running' <<<"$out" && grep -q '^db01 running' <<<"$out"; then
+	ok "list: the owner sees exactly web01 and db01"
+else not_ok "list for $UA:"; sed 's/^/#   /' <<<"$out"; fi
+out=$(as "$UA" "$XDOM" --config "$T/xdom.conf" --backend=helper --socket "$S" list 2>&1)
+if grep -q '^web01 ' <<<"$out" && ! grep -Eq '^(web02|mail01|Domain-0) ' <<<"$out"; then
+	ok "xdom --backend=helper list as $UA: own guests only"
+else not_ok "xdom --backend=helper list as $UA:"; sed 's/^/#   /' <<<"$out" | head; fi
+if grep -q SIMULATED <<<"$out"; then ok "helper backend says SIMULATED (the daemon's backend)"
+else not_ok "helper backend says SIMULATED"; fi
+out=$(as "$UA" "$CLIENT" "$S" stats 2>&1)
+if grep -q '^dom web01$' <<<"$out" && [ "$(grep -c '^dom ' <<<"$out")" -eq 2 ] &&
+	grep -q 'mem_total=0 pcpus=0' <<<"$out"; then
+	ok "stats: two domains, no host-wide figures for a customer"
+else not_ok "stats for $UA:"; sed 's/^/#   /' <<<"$out" | head; fi
+check_out "stats: root (host right) gets host figures" 'mem_total=[1-9]' "$CLIENT" "$S" stats
+out=$(as "$UH" "$CLIENT" "$S" list 2>&1)
+if grep -q '^cust-alice-web running .*reset.* reason:.*reset' <<<"$out" && ! grep -q '^web01' <<<"$out"; then
+	ok "list: help-desk sees cust-* with reset needing a reason"
+else not_ok "list for $UH:"; sed 's/^/#   /' <<<"$out" | head; fi
+
+# ---- owner acts --------------------------------------------------------
+check_out "owner reboots own guest (xdom CLI via helper)" "web01" \
+	as "$UA" "$XDOM" --config "$T/xdom.conf" --backend=helper --socket "$S" reboot web01
+audited "owner's reboot" "user=\"$UA\" .*domain=\"web01\" action=reboot .*result=ok"
+sleep 0.5
+check "owner (as $UA) pauses db01" as "$UA" "$CLIENT" "$S" pause db01
+check "owner (as $UA) unpauses db01" as "$UA" "$CLIENT" "$S" unpause db01
+one_line "owner may not destroy (not granted)" 1 "web01: not allowed: destroy" as "$UA" "$CLIENT" "$S" destroy web01
+
+# ---- another customer is refused everywhere -----------------------------
+one_line "other customer: reboot of web01 refused (xdom CLI)" 1 "web01: not allowed: reboot" \
+	as "$UB" "$XDOM" --config "$T/xdom.conf" --backend=helper --socket "$S" reboot web01
+audited "the refusal" "user=\"$UB\" .*domain=\"web01\" action=reboot .*result=denied"
+fails=0 tries=0
+for dom in web01 db01 mail01 cust-alice-web Domain-0 test01; do
+	for act in info boot shutdown reboot reset destroy pause unpause console reimage; do
+		tries=$((tries + 1))
+		if as "$UB" "$CLIENT" "$S" "$act" "$dom" >/dev/null 2>"$T/err"; then
+			fails=$((fails + 1)); echo "# $UB could $act $dom"
+		elif ! grep -q "not allowed" "$T/err"; then
+			fails=$((fails + 1)); echo "# $UB $act $dom: $(cat "$T/err")"
+		fi
+	done
+done
+check "other customer refused on all $tries action/guest pairs" test "$fails" -eq 0
+n=$(grep -c "user=\"$UB\" .*result=denied" "$T/audit")
+check "all $tries refusals audited (found $n)" test "$n" -ge "$tries"
+# Odd names, path tricks, ids for names: never act on anything.
+fails=0
+for name in '../web02' 'web02/..' '/web02' 'web02 ' ' web02' 'web02;id' '-rf' '.web02' \
+	'WEB02' 'web0?' 'web0*' '2' '0' "$(printf 'web02\nx')" "$(printf 'web\033[2J')" \
+	"$(printf 'w\xc3\xa9b')" "$(head -c 100 /dev/zero | tr '\0' a)"; do
+	if as "$UA" "$CLIENT" "$S" destroy "$name" >/dev/null 2>&1; then
+		fails=$((fails + 1)); echo "# destroy '$name' succeeded"
+	fi
+	if as "$UB" "$CLIENT" "$S" reboot "$name" >/dev/null 2>&1 && [ "$name" != web02 ]; then
+		fails=$((fails + 1)); echo "# $UB reboot '$name' succeeded"
+	fi
+done
+check "odd names, globs, paths and ids act on nothing" test "$fails" -eq 0
+check_out "web02 still running after the tricks" '^web02 running' "$CLIENT" "$S" list
+one_line "a bad name gets a clear one-line error" 1 "not a valid guest name" as "$UA" "$CLIENT" "$S" reboot '../web02'
+
+# ---- help-desk and reasons ---------------------------------------------
+one_line "help-desk reset without a reason: asked for one" 1 "reset needs a reason" \
+	as "$UH" "$CLIENT" "$S" reset cust-alice-web
+audited "the missing reason" "user=\"$UH\" .*action=reset reason=\"\" result=need-reason"
+check "help-desk reset with a reason" as "$UH" "$CLIENT" "$S" reset cust-alice-web "ticket 4711"
+audited "the reason lands in the audit file" "user=\"$UH\" .*domain=\"cust-alice-web\" action=reset reason=\"ticket 4711\" result=ok"
+one_line "help-desk may not re-image" 1 "not allowed: reimage" as "$UH" "$CLIENT" "$S" reimage cust-alice-db shutdown
+one_line "help-desk may not destroy" 1 "not allowed: destroy" as "$UH" "$CLIENT" "$S" destroy cust-alice-db "ticket 1"
+check "a hostile reason cannot forge audit lines" as "$UH" "$CLIENT" "$S" reboot cust-bob-shop "$(printf 't1" result=ok\nforged=1')"
+if grep -q '^forged' "$T/audit"; then not_ok "audit line forged by a reason"
+else audited "the hostile reason, escaped" 'reason="t1\\x22 result=ok\\x0aforged=1"'; fi
+
+# ---- xen-shell owners ---------------------------------------------------
+sleep 0.3
+check_out "xen_shell owner: alice's guests name 'alice', not $UA" "not allowed" as "$UA" "$CLIENT" "$S" info cust-alice-web
+sed -i "s/^xen_shell = .*/xen_shell = 'nobody, $UA'/" "$XDOM_SIM_DIR/xen/cust-carol-blog.cfg"
+check_out "xen_shell = '..., $UA' makes $UA an owner (status)" "^cust-carol-blog running" as "$UA" "$CLIENT" "$S" info cust-carol-blog
+one_line "owner from xen_shell gets only xen_shell_actions" 1 "not allowed: reimage" as "$UA" "$CLIENT" "$S" reimage cust-carol-blog shutdown
+
+# ---- console ------------------------------------------------------------
+sleep 1
+out=$(as "$UA" "$CLIENT" "$S" console web01 2>&1)
+if grep -q "not written yet" <<<"$out"; then
+	skip "console fd passing" "the sim backend has no console yet"
+elif grep -q "saw login:" <<<"$out"; then ok "console: fd passed, the guest's login prompt read"
+else not_ok "console as $UA:"; sed 's/^/#   /' <<<"$out" | head -5; fi
+one_line "console of another's guest refused" 1 "not allowed: console" as "$UB" "$CLIENT" "$S" console web01
+
+# ---- re-image -----------------------------------------------------------
+one_line "re-image of a running guest refused without shutdown" 1 "is running" as "$UA" "$CLIENT" "$S" reimage db01
+as "$UA" "$CLIENT" "$S" reimage db01 shutdown >"$T/ri.out" 2>&1 &
+RPID=$!
+sleep 0.3
+as "$UA" "$CLIENT" "$S" reimage db01 shutdown >"$T/ri2.out" 2>&1
+wait "$RPID"; rc=$?
+if grep -q "not written yet" "$T/ri.out"; then
+	skip "re-image progress" "the sim backend has no re-image yet"
+	skip "one re-image per guest at a time" "the sim backend has no re-image yet"
+elif ! grep -q "busy" "$T/ri2.out"; then
+	not_ok "a second re-image of the same guest meanwhile: not refused as busy:"
+	sed 's/^/#   /' "$T/ri2.out" | tail -3
+else
+	ok "a second re-image of the same guest meanwhile: busy"
+fi
+if grep -q "not written yet" "$T/ri.out"; then
+	:
+elif [ "$rc" -eq 0 ] && [ "$(grep -c '^progress' "$T/ri.out")" -ge 3 ] && grep -q '^reimaged' "$T/ri.out"; then
+	ok "re-image streams progress ($(grep -c '^progress' "$T/ri.out") messages) then succeeds"
+else not_ok "re-image (exit $rc):"; sed 's/^/#   /' "$T/ri.out" | tail -5; fi
+audited "the re-image result" "user=\"$UA\" .*domain=\"db01\" action=reimage .*result=(ok|failed)"
+
+# ---- hostile clients ----------------------------------------------------
+check_out "garbage: error reply, connection closed" "error -7: .*version.*closed" as "$UB" "$CLIENT" "$S" garbage
+check_out "oversized length: refused, closed" "error -9: .*over the limit.*closed" as "$UB" "$CLIENT" "$S" oversize
+check_out "a reply type sent as a request: refused" "error -7: .*not a request.*closed" as "$UB" "$CLIENT" "$S" badtype
+check_out "wrong protocol version: refused" "error -7: .*version 9.*closed" as "$UB" "$CLIENT" "$S" badver
+check_out "truncated frame: daemon unharmed" "sent and left" as "$UB" "$CLIENT" "$S" truncated
+check_out "slow sender: timed out, closed" "error -10: .*not completed in time.*closed" as "$UB" "$CLIENT" "$S" slow
+check_out "200 connections at once" "opened 200" as "$UB" "$CLIENT" "$S" flood 200
+check_out "disconnect mid-console" "" as "$UA" "$CLIENT" "$S" console-drop web01
+as "$UA" "$CLIENT" "$S" reimage-drop db01 shutdown >/dev/null 2>&1
+sleep 1
+check_out "after all that, whoami still answers" "user=$UB" as "$UB" "$CLIENT" "$S" whoami
+check "the daemon is still running" kill -0 "$DPID"
+# No worker left behind (sim consoles are the guests' own, not ours).
+for _ in $(seq 30); do
+	kids=$(pgrep -P "$DPID" | wc -l)
+	[ "$kids" -eq 0 ] && break
+	sleep 0.2
+done
+check "no stray worker processes" test "$kids" -eq 0
+audited "protocol violations are audited" "user=\"$UB\" .*result=bad-request"
+n=$(grep -c "" "$T/audit")
+check "audit lines are whole ($n lines, all well formed)" test "$(grep -Evc '^time=[0-9TZ:-]+ uid=[0-9]+ user="[^"]*" pid=[0-9]+ domain="[^"]*" action=[a-z]+ reason="[^"]*" result=[a-z-]+( msg="[^"]*")?$' "$T/audit")" -eq 0
+
+# ---- policy errors and start-up ----------------------------------------
+printf 'user:x web01 boot\nuser:y web01 fly\n' >"$T/bad.policy"
+one_line "malformed policy: refused with file:line" 1 "bad.policy:2: unknown action 'fly'" \
+	"$XDOMD" --foreground --sim --socket "$T/other.sock" --policy "$T/bad.policy"
+check "nothing listens after a policy error" test ! -e "$T/other.sock"
+one_line "a missing policy: refused" 1 "nope" "$XDOMD" --check --policy "$T/nope"
+one_line "a second daemon on the same socket: refused" 1 "already listening" \
+	"$XDOMD" --foreground --sim --socket "$S" --policy "$T/policy"
+
+# ---- unprivileged daemon -----------------------------------------------
+U=$T/unpriv
+mkdir -m 755 "$U" && chown "$UA" "$U"
+printf 'user:%s * all\n' "$UA" >"$U/policy"
+as "$UA" env XDOM_SIM_DIR="$U/sim" "$XDOMD" --foreground --sim --socket "$U/sock" \
+	--policy "$U/policy" 2>"$U/log" &
+UPID=$!
+T_CLEANUP+=("kill $UPID 2>/dev/null")
+for _ in $(seq 50); do [ -S "$U/sock" ] && break; sleep 0.1; done
+check_out "xdomd runs as an ordinary user" "user=$UA" as "$UA" "$CLIENT" "$U/sock" whoami
+check_out "... and still checks its policy" "not allowed" as "$UB" "$CLIENT" "$U/sock" info web01
+check_out "... with no capabilities" "capabilities: none" cat "$U/log"
+kill "$UPID" 2>/dev/null
+
+done_testing

@@ -1,0 +1,275 @@
+/*
+ * xdomd_client.c - a test client for xdomd (built by xdomd.sh): every
+ * request through the client library, and hostile clients that speak the
+ * protocol wrongly on purpose.
+ *
+ *   xdomd_client SOCKET whoami|list
+ *   xdomd_client SOCKET info NAME
+ *   xdomd_client SOCKET ACTION NAME [REASON]     boot, reboot, reset...
+ *   xdomd_client SOCKET console NAME [REASON]    prints what the console
+ *                                                says until "login:"
+ *   xdomd_client SOCKET reimage NAME [shutdown]  prints progress lines
+ *   xdomd_client SOCKET stats                    one line per domain
+ *   xdomd_client SOCKET garbage|oversize|truncated|slow|badtype|badver
+ *   xdomd_client SOCKET flood N                  N connections at once
+ *   xdomd_client SOCKET console-drop NAME        console, then vanish
+ *   xdomd_client SOCKET reimage-drop NAME        leave mid-re-image
+ *
+ * Exit status: 0 success, 1 refused or failed (one line on stderr),
+ * 2 usage; hostile modes print what the daemon answered.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/snap.h"
+#include "hypervisor/helper_client.h"
+
+int main(int argc, char **argv);
+
+static int
+fail(const struct xdom_err *err)
+{
+	fprintf(stderr, "xdom: %s\n", xdom_err_msg(err));
+	return 1;
+}
+
+static int
+raw_connect(const char *path)
+{
+	struct sockaddr_un sa;
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+		perror("connect");
+		exit(1);
+	}
+	return fd;
+}
+
+/* Read one reply (5 s at most) and print its type and error text. */
+static void
+raw_answer(int fd)
+{
+	struct xdom_err err = {0}, got = {0};
+	uint8_t buf[4096];
+	struct pollfd p = {fd, POLLIN, 0};
+	size_t have = 0;
+	uint16_t type;
+	uint32_t len;
+	ssize_t n;
+
+	while (have < sizeof buf && poll(&p, 1, 5000) == 1) {
+		n = recv(fd, buf + have, sizeof buf - have, 0);
+		if (n <= 0)
+			break;
+		have += (size_t)n;
+	}
+	if (have < PROTO_HDR_LEN) {
+		printf("closed without an answer\n");
+		return;
+	}
+	if (proto_header_parse(buf, PROTO_MAX_MSG, &type, &len, &err) != 0) {
+		printf("bad answer: %s\n", err.msg);
+		return;
+	}
+	if (type == PROTO_T_ERROR && have >= PROTO_HDR_LEN + len &&
+	    proto_error_decode(buf + PROTO_HDR_LEN, len, &got, &err) == 0)
+		printf("error %d: %s", got.code, got.msg);
+	else
+		printf("answer type %#x", type);
+	/* Then the daemon must have closed the connection. */
+	n = recv(fd, buf, sizeof buf, 0);
+	printf(" | %s\n", n == 0 ? "closed" : "still open");
+}
+
+static void
+raw_send(int fd, const void *p, size_t n)
+{
+	if (send(fd, p, n, MSG_NOSIGNAL) != (ssize_t)n)
+		perror("send");
+}
+
+static int
+hostile(const char *path, const char *mode, char **rest)
+{
+	static const uint8_t whoami[] = {0, 0, 0, 6, 0, 1, 0, 1, 0, 0, 0, 0,
+	    0, 0};
+	uint8_t hdr[8];
+	int fd, i, n, *fds;
+
+	if (strcmp(mode, "flood") == 0) {
+		n = rest[0] != NULL ? atoi(rest[0]) : 200;
+		fds = calloc((size_t)n, sizeof *fds);
+		for (i = 0; i < n; i++) {
+			fds[i] = raw_connect(path);
+			/* Half of them start a request and stall. */
+			if (i % 2 == 0)
+				raw_send(fds[i], whoami, 5);
+		}
+		printf("opened %d\n", n);
+		for (i = 0; i < n; i++)
+			close(fds[i]);
+		free(fds);
+		return 0;
+	}
+	fd = raw_connect(path);
+	if (strcmp(mode, "garbage") == 0) {
+		raw_send(fd, "GET / HTTP/1.0\r\n\r\n", 18);
+	} else if (strcmp(mode, "oversize") == 0) {
+		memcpy(hdr, (uint8_t[]){0x7f, 0xff, 0xff, 0xff, 0, 1, 0, 1}, 8);
+		raw_send(fd, hdr, 8);
+	} else if (strcmp(mode, "badtype") == 0) {
+		memcpy(hdr, (uint8_t[]){0, 0, 0, 0, 0, 1, 0x80, 1}, 8);
+		raw_send(fd, hdr, 8);
+	} else if (strcmp(mode, "badver") == 0) {
+		memcpy(hdr, (uint8_t[]){0, 0, 0, 6, 0, 9, 0, 1}, 8);
+		raw_send(fd, hdr, 8);
+	} else if (strcmp(mode, "truncated") == 0) {
+		/* A header promising 6 bytes, 3 sent, then gone. */
+		raw_send(fd, whoami, 11);
+		close(fd);
+		printf("sent and left\n");
+		return 0;
+	} else if (strcmp(mode, "slow") == 0) {
+		/* One byte, then silence: the daemon's request timeout. */
+		raw_send(fd, whoami, 1);
+	} else {
+		fprintf(stderr, "unknown mode %s\n", mode);
+		return 2;
+	}
+	raw_answer(fd);
+	close(fd);
+	return 0;
+}
+
+static int
+print_progress(void *arg, unsigned pm, const char *stage)
+{
+	int *drop = arg;
+
+	printf("progress %u %s\n", pm, stage);
+	fflush(stdout);
+	return *drop && pm > 0 ? 1 : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct xdom_err err = {0};
+	struct helper_client *c = NULL;
+	struct proto_whoami w;
+	struct proto_guest_list l;
+	struct hv_info in;
+	struct snap s;
+	enum hv_action a;
+	const char *sock, *cmd, *name, *reason;
+	char buf[4096], acts[256];
+	size_t i, have = 0;
+	int rc = 0, fd, drop = 0;
+
+	if (argc < 3) {
+		fputs("usage: xdomd_client SOCKET COMMAND [ARGS]\n", stderr);
+		return 2;
+	}
+	sock = argv[1];
+	cmd = argv[2];
+	name = argc > 3 ? argv[3] : NULL;
+	reason = argc > 4 ? argv[4] : NULL;
+	if (strstr("garbage oversize truncated slow flood badtype badver",
+	    cmd) != NULL)
+		return hostile(sock, cmd, argv + 3);
+	if (helper_connect(&c, sock, &err) != 0)
+		return fail(&err);
+	if (strcmp(cmd, "whoami") == 0) {
+		if ((rc = helper_whoami(c, &w, &err)) == 0) {
+			printf("uid=%u user=%s backend=%s%s groups=", w.uid,
+			    w.user, w.backend, w.simulated ? " SIMULATED" :
+			    "");
+			for (i = 0; i < w.n_groups; i++)
+				printf("%s%s", i ? "," : "", w.groups[i]);
+			printf("\n");
+		}
+	} else if (strcmp(cmd, "list") == 0) {
+		if ((rc = helper_list(c, &l, &err)) == 0) {
+			for (i = 0; i < l.n; i++) {
+				policy_actions_format(l.g[i].allowed, acts,
+				    sizeof acts);
+				printf("%s %s %s", l.g[i].name,
+				    l.g[i].running ? "running" : "stopped",
+				    acts);
+				policy_actions_format(l.g[i].need_reason, acts,
+				    sizeof acts);
+				printf(" reason:%s\n", acts[0] ? acts : "-");
+			}
+			proto_guest_list_dispose(&l);
+		}
+	} else if (strcmp(cmd, "info") == 0) {
+		if ((rc = helper_info(c, name, &in, &err)) == 0)
+			printf("%s %s vcpus=%u config=%s\n", in.name,
+			    in.running ? "running" : "stopped", in.vcpus,
+			    in.config_path);
+	} else if (strcmp(cmd, "stats") == 0) {
+		snap_init(&s);
+		if ((rc = helper_stats(c, HV_SNAP_ALL, &s, &err)) == 0) {
+			printf("hosts=%zu mem_total=%llu pcpus=%u\n", s.n_host,
+			    s.n_host ? (unsigned long long)
+			    s.hosts[0].mem_total_kb : 0ull,
+			    s.n_host ? s.hosts[0].n_pcpu : 0);
+			for (i = 0; i < s.n_dom; i++)
+				printf("dom %s\n", snap_dom_name(&s, &s.dom[i]));
+		}
+		snap_dispose(&s);
+	} else if (strcmp(cmd, "console") == 0 ||
+	    strcmp(cmd, "console-drop") == 0) {
+		if ((rc = helper_console(c, name, reason, &fd, &err)) == 0) {
+			struct pollfd p = {fd, POLLIN, 0};
+			ssize_t n;
+
+			if (strcmp(cmd, "console-drop") == 0) {
+				/* Vanish with the console open. */
+				_exit(0);
+			}
+			(void)!write(fd, "\r", 1);
+			while (have < sizeof buf - 1 && poll(&p, 1, 5000) == 1) {
+				n = read(fd, buf + have, sizeof buf - 1 - have);
+				if (n <= 0)
+					break;
+				have += (size_t)n;
+				buf[have] = '\0';
+				if (strstr(buf, "login:") != NULL)
+					break;
+			}
+			buf[have] = '\0';
+			printf("%s\n", strstr(buf, "login:") ? "saw login:" :
+			    "no login prompt");
+			close(fd);
+		}
+	} else if (strcmp(cmd, "reimage") == 0 ||
+	    strcmp(cmd, "reimage-drop") == 0) {
+		drop = strcmp(cmd, "reimage-drop") == 0;
+		rc = helper_reimage(c, name, argc > 4 &&
+		    strcmp(argv[4], "shutdown") == 0, NULL, print_progress,
+		    &drop, &err);
+		if (rc == 0)
+			printf("reimaged\n");
+	} else if (hv_action_parse(cmd, &a) == 0) {
+		if ((rc = helper_action(c, name, a, reason, &err)) == 0)
+			printf("%s: %s done\n", name, cmd);
+	} else {
+		fprintf(stderr, "unknown command %s\n", cmd);
+		helper_disconnect(c);
+		return 2;
+	}
+	helper_disconnect(c);
+	return rc == 0 ? 0 : fail(&err);
+}
