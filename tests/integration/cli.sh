@@ -220,6 +220,36 @@ else
 	else not_ok "console with piped input shows the guest's answer: $(head -c 300 <<<"$out" | tr '\r\n' '  ')"; fi
 fi
 
+# ---- through xdomd (--backend=helper) ----------------------------------
+if [ ! -x "$XDOMD" ]; then
+	skip "xdom --backend=helper" "$XDOMD was not built"
+else
+	printf 'user:%s web01,db02 status,stats,list,reboot\n' "$(id -un)" >"$T/policy"
+	"$XDOMD" --foreground --sim --config "$T/empty.conf" --socket "$T/xdomd.sock" \
+		--policy "$T/policy" >"$T/xdomd.log" 2>&1 &
+	hpid=$!
+	T_CLEANUP+=("kill $hpid 2>/dev/null")
+	H=("$XDOM" --config "$T/empty.conf" --backend=helper --socket "$T/xdomd.sock")
+	if wait_for 10 test -S "$T/xdomd.sock"; then
+		out=$("${H[@]}" list 2>&1)
+		if grep -q '^web01 ' <<<"$out" && grep -q '^db02 ' <<<"$out" && ! grep -q '^db01 ' <<<"$out" \
+			&& grep -q SIMULATED <<<"$out"; then
+			ok "helper list shows just what the policy grants, and SIMULATED"
+		else not_ok "helper list shows just what the policy grants"; sed 's/^/#   /' <<<"$out" | head; fi
+		one_line_err "helper refuses what the policy does not grant" 1 '^xdom: web01: not allowed' \
+			"${H[@]}" destroy web01
+		check_out "helper reboot web01" '^web01: rebooting' "${H[@]}" reboot web01
+		if "${H[@]}" stats | python3 -c 'import json,sys; o=json.loads(sys.stdin.readline()); assert {d["name"] for d in o["domains"]} <= {"web01","db02"}'; then
+			ok "helper stats line holds only the caller's domains"
+		else not_ok "helper stats line holds only the caller's domains"; fi
+		kill "$hpid" 2>/dev/null
+		wait "$hpid" 2>/dev/null
+		one_line_err "helper backend with xdomd gone" 1 'xdomd' "${H[@]}" list
+	else
+		not_ok "xdomd did not start: $(head -c 300 "$T/xdomd.log")"
+	fi
+fi
+
 # ---- bad input: one line on stderr, status 1 or 2, never a crash -------
 one_line_err "unknown domain" 1 '^xdom: web99: ' "${X[@]}" shutdown web99
 one_line_err "console on an unknown domain" 1 '^xdom: web99: ' "${X[@]}" console web99
