@@ -443,11 +443,10 @@ sim_apply(struct sim_state *st, struct sim_guest *g, enum hv_action a,
 	}
 }
 
-static int
-sim_action(struct hv *hv, const char *name, enum hv_action a,
-    const char *reason, struct xdom_err *err)
+int
+sim_act(struct sim_store *s, const char *name, enum hv_action a,
+    struct xdom_err *err)
 {
-	struct sim_store *s = hv->priv;
 	const struct sim_act_row *row;
 	struct sim_guest *g;
 	char shown[96];
@@ -455,7 +454,6 @@ sim_action(struct hv *hv, const char *name, enum hv_action a,
 	long idx;
 	int rc, fd = -1;
 
-	(void)reason;
 	if ((unsigned)a >= HV_ACT__COUNT)
 		return xdom_err_set(err, XDOM_EINVAL, "unknown action");
 	row = &sim_acts[a];
@@ -490,14 +488,24 @@ sim_action(struct hv *hv, const char *name, enum hv_action a,
 		    row->refuse[g->run]);
 		goto out;
 	}
+	if (a == HV_ACT_BOOT && (rc = sim_reimage_busy(s, name, err)) != 0)
+		goto out;
 	if ((rc = sim_apply(&s->st, g, a, now_ns, err)) != 0 ||
 	    (rc = sim_store_commit(s, err)) != 0)
 		goto out;
 out:
-	if (rc != 0 && s->cached && rc != XDOM_ENOENT)
+	if (rc != 0)
 		s->cached = false;	/* drop any half-applied change */
 	sim_store_unlock(fd);
 	return rc;
+}
+
+static int
+sim_action(struct hv *hv, const char *name, enum hv_action a,
+    const char *reason, struct xdom_err *err)
+{
+	(void)reason;	/* audited by the helper, not here */
+	return sim_act(hv->priv, name, a, err);
 }
 
 static int

@@ -162,6 +162,7 @@ extern void (*sim_state_test_hook)(const char *stage);
 struct sim_store {
 	char *dir, *state_path, *lock_path, *xen_dir, *img_dir;
 	uint32_t want_n;	/* hv_open_opts.sim_domains */
+	bool readonly;		/* never create or lock (console process) */
 	struct sim_state st;	/* the cache */
 	bool cached;
 	uint64_t key_dev, key_ino, key_size;
@@ -243,6 +244,12 @@ int64_t sim_reimage_ms(void);
 
 /* A fresh pty's master fd with a guest emulator behind it. */
 int sim_console_open(struct sim_store *s, const char *name, int *fd,
+    struct xdom_err *err);
+/* An action by name, as hv_action does it (re-image's shutdown). */
+int sim_act(struct sim_store *s, const char *name, enum hv_action a,
+    struct xdom_err *err);
+/* XDOM_EBUSY when a re-image of name holds its lock (boot checks it). */
+int sim_reimage_busy(struct sim_store *s, const char *name,
     struct xdom_err *err);
 /* Re-image (see hv_reimage): blocks, reporting progress. */
 int sim_reimage_run(struct sim_store *s, const char *name,

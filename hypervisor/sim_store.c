@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -380,7 +381,7 @@ sim_store_cfg_add(struct sim_cfgbuf *b, const char *fmt, ...)
 static void
 sim_store_write_cfg(const struct sim_store *s, const struct sim_guest *g)
 {
-	char path[4096], tmp[4200], mac[18], owner[64];
+	char path[4096], mac[18], owner[64];
 	struct sim_cfgbuf b;
 	unsigned j;
 	int fd;
@@ -415,33 +416,34 @@ sim_store_write_cfg(const struct sim_store *s, const struct sim_guest *g)
 	sim_store_cfg_add(&b, " ]\non_crash = \"preserve\"\n");
 	if (sim_store_owner(g->name, owner, sizeof owner) != NULL)
 		sim_store_cfg_add(&b, "xen_shell = '%s'\n", owner);
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	/* written in place: only a new host writes these, and rewriting
+	 * an existing file costs no new inode */
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
 	    0600);
 	if (fd < 0)
 		return;
-	if (sim_store_write_all(fd, b.t, b.n) != 0) {
-		close(fd);
-		unlink(tmp);
-		return;
-	}
+	(void)sim_store_write_all(fd, b.t, b.n);
 	close(fd);
-	if (rename(tmp, path) != 0)
-		unlink(tmp);
 }
 
-/* Replace DIR/xen/ with the configs of st's guests. */
+/* Make DIR/xen/ hold the configs of st's guests, and only those. */
 static void
 sim_store_write_cfgs(const struct sim_store *s)
 {
+	char name[NAME_MAX + 1];
 	DIR *d;
 	struct dirent *e;
 	size_t i, len;
 
+	/* drop the configs of guests the new host does not have */
 	if ((d = opendir(s->xen_dir)) != NULL) {
 		while ((e = readdir(d)) != NULL) {
 			len = strlen(e->d_name);
-			if (len > 4 && strcmp(e->d_name + len - 4, ".cfg") == 0)
+			if (len <= 4 || strcmp(e->d_name + len - 4, ".cfg") != 0)
+				continue;
+			memcpy(name, e->d_name, len - 4);
+			name[len - 4] = '\0';
+			if (sim_state_find(&s->st, name) <= 0)
 				(void)unlinkat(dirfd(d), e->d_name, 0);
 		}
 		closedir(d);
@@ -488,6 +490,9 @@ sim_store_refresh(struct sim_store *s, struct xdom_err *err)
 	rc = sim_store_read(s, err);
 	if (rc != XDOM_ENOENT)
 		return rc;
+	if (s->readonly)
+		return xdom_err_set(err, XDOM_ENOENT, "%s: no simulated host",
+		    s->state_path);
 	/* the directory was emptied under us: a fresh host */
 	if ((rc = sim_store_mkdirs(s->xen_dir, err)) != 0 ||
 	    (rc = sim_store_mkdirs(s->img_dir, err)) != 0 ||

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -80,6 +81,7 @@ fx_setup(void **state)
 	snprintf(delay, sizeof delay, "%d", DELAY_MS);
 	setenv("XDOM_SIM_DELAY_MS", delay, 1);
 	setenv("XDOM_SIM_REIMAGE_MS", "400", 1);
+	setenv("XDOM_SIM_IMAGE_MB", "8", 1);
 	f->hv = open_dir(f->dir, 0);
 	snap_init(&f->s);
 	*state = f;
@@ -861,6 +863,304 @@ test_ten_thousand(void **state)
 	snap_dispose(&s);
 }
 
+/* ---- console ---- */
+
+struct out {
+	char buf[65536];
+	size_t len;
+};
+
+/* Read fd into o until needle appears after offset from; the offset
+ * just past it, or -1 on timeout or end of file. */
+static long
+expect_from(int fd, struct out *o, size_t from, const char *needle, int ms)
+{
+	struct timespec t0;
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char *hit;
+	ssize_t r;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		o->buf[o->len] = '\0';
+		if (from <= o->len &&
+		    (hit = strstr(o->buf + from, needle)) != NULL)
+			return (long)(hit - o->buf) + (long)strlen(needle);
+		if (ms_since(&t0) > ms || o->len + 1 >= sizeof o->buf)
+			break;
+		if (poll(&p, 1, 50) <= 0)
+			continue;
+		r = read(fd, o->buf + o->len, sizeof o->buf - 1 - o->len);
+		if (r <= 0)
+			break;
+		o->len += (size_t)r;
+	}
+	print_error("did not see \"%s\" in:\n%s\n", needle, o->buf + from);
+	return -1;
+}
+
+static void
+say(int fd, const char *text)
+{
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+}
+
+/* Processes that have the pty slave pts open. */
+static int
+pts_holders(const char *pts)
+{
+	DIR *proc = opendir("/proc"), *fds;
+	struct dirent *p, *e;
+	char path[600], link[300];
+	int n = 0;
+	ssize_t r;
+
+	assert_non_null(proc);
+	while ((p = readdir(proc)) != NULL) {
+		if (p->d_name[0] < '0' || p->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/fd", p->d_name);
+		if ((fds = opendir(path)) == NULL)
+			continue;
+		while ((e = readdir(fds)) != NULL) {
+			snprintf(path, sizeof path, "/proc/%s/fd/%s",
+			    p->d_name, e->d_name);
+			r = readlink(path, link, sizeof link - 1);
+			if (r <= 0)
+				continue;
+			link[r] = '\0';
+			if (strcmp(link, pts) == 0) {
+				n++;
+				break;
+			}
+		}
+		closedir(fds);
+	}
+	closedir(proc);
+	return n;
+}
+
+static bool
+pts_gone(const char *pts, int ms)
+{
+	struct timespec t0;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (pts_holders(pts) > 0) {
+		if (ms_since(&t0) > ms)
+			return false;
+		sleep_ms(25);
+	}
+	return true;
+}
+
+static void
+test_console(void **state)
+{
+	struct fx *f = *state;
+	struct xdom_err err = { 0 };
+	struct out *o = calloc(1, sizeof *o);
+	char pts[64];
+	long at;
+	int fd, status;
+
+	assert_int_equal(hv_console(f->hv, "web01", &fd, &err), 0);
+	assert_true(fd >= 0);
+	/* double-forked: no child (and so no zombie) left with us */
+	assert_int_equal(waitpid(-1, &status, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+	assert_int_equal(ptsname_r(fd, pts, sizeof pts), 0);
+	at = expect_from(fd, o, 0, "web01 login: ", 5000);
+	assert_true(at > 0);
+	assert_non_null(strstr(o->buf, "Set hostname to <web01>"));
+	assert_int_equal(pts_holders(pts), 1);	/* just the emulator */
+	say(fd, "guest\r");
+	assert_true((at = expect_from(fd, o, (size_t)at, "Password: ",
+	    3000)) > 0);
+	say(fd, "secret\r");
+	assert_true((at = expect_from(fd, o, (size_t)at, "Login incorrect",
+	    3000)) > 0);
+	assert_null(strstr(o->buf, "secret"));	/* passwords not echoed */
+	say(fd, "root\r");
+	assert_true((at = expect_from(fd, o, (size_t)at, "root@web01:~# ",
+	    3000)) > 0);
+	say(fd, "hostname\r");
+	assert_true((at = expect_from(fd, o, (size_t)at,
+	    "hostname\r\nweb01\r\nroot@web01:~# ", 3000)) > 0);
+	say(fd, "uname -a\r");
+	assert_true((at = expect_from(fd, o, (size_t)at, "Linux web01 ",
+	    3000)) > 0);
+	say(fd, "cat /proc/loadavg\r");
+	assert_true((at = expect_from(fd, o, (size_t)at, "root@web01:~# ",
+	    3000)) > 0);
+	say(fd, "rm -rf /\r");
+	assert_true((at = expect_from(fd, o, (size_t)at,
+	    "-sh: rm: not found", 3000)) > 0);
+	say(fd, "exit\r");
+	assert_true((at = expect_from(fd, o, (size_t)at, "web01 login: ",
+	    3000)) > 0);
+	/* a reboot shows the going-down lines, then a fresh boot */
+	act_ok(f, "web01", HV_ACT_REBOOT);
+	assert_true((at = expect_from(fd, o, (size_t)at,
+	    "going down for reboot", 3000)) > 0);
+	assert_true((at = expect_from(fd, o, (size_t)at,
+	    "reboot: Restarting system", 3000 + DELAY_MS)) > 0);
+	assert_true((at = expect_from(fd, o, (size_t)at, "Linux version",
+	    3000)) > 0);
+	assert_true((at = expect_from(fd, o, (size_t)at, "web01 login: ",
+	    3000)) > 0);
+	/* the client goes away: so does the emulator */
+	close(fd);
+	assert_true(pts_gone(pts, 3000));
+	free(o);
+}
+
+static void
+test_console_power_down(void **state)
+{
+	struct fx *f = *state;
+	struct xdom_err err = { 0 };
+	struct out *o = calloc(1, sizeof *o);
+	char pts[64], c;
+	long at;
+	int fd;
+
+	assert_int_equal(hv_console(f->hv, "db02", &fd, &err), 0);
+	assert_int_equal(ptsname_r(fd, pts, sizeof pts), 0);
+	assert_true((at = expect_from(fd, o, 0, "db02 login: ", 5000)) > 0);
+	act_ok(f, "db02", HV_ACT_SHUTDOWN);
+	assert_true((at = expect_from(fd, o, (size_t)at,
+	    "going down for poweroff", 3000)) > 0);
+	assert_true((at = expect_from(fd, o, (size_t)at,
+	    "reboot: Power down", 3000 + DELAY_MS)) > 0);
+	assert_true(pts_gone(pts, 3000));
+	/* the master now reads end of file (EIO on Linux) */
+	assert_true(read(fd, &c, 1) <= 0);
+	close(fd);
+	/* destroy: a console ends at once too */
+	assert_int_equal(hv_console(f->hv, "dns01", &fd, &err), 0);
+	assert_int_equal(ptsname_r(fd, pts, sizeof pts), 0);
+	o->len = 0;
+	assert_true((at = expect_from(fd, o, 0, "dns01 login: ", 5000)) > 0);
+	act_ok(f, "dns01", HV_ACT_DESTROY);
+	assert_true(expect_from(fd, o, (size_t)at, "Power down", 3000) > 0);
+	assert_true(pts_gone(pts, 3000));
+	close(fd);
+	/* a paused guest has a console that reads nothing until unpaused */
+	assert_int_equal(hv_console(f->hv, "staging01", &fd, &err), 0);
+	o->len = 0;
+	assert_true((at = expect_from(fd, o, 0, "staging01 login: ",
+	    5000)) > 0);
+	close(fd);
+	free(o);
+}
+
+/* ---- re-image ---- */
+
+struct prog {
+	struct fx *f;
+	struct hv *other;
+	unsigned last, calls, cancel_at;
+	bool monotonic, saw_busy, saw_boot_busy, saw_stage;
+};
+
+static int
+prog_cb(void *arg, unsigned permille, const char *stage)
+{
+	struct prog *p = arg;
+	struct xdom_err err = { 0 };
+
+	if (p->calls > 0 && permille < p->last)
+		p->monotonic = false;
+	if (stage != NULL && strcmp(stage, "writing image") == 0)
+		p->saw_stage = true;
+	p->last = permille;
+	p->calls++;
+	if (p->other != NULL && permille > 100 && !p->saw_busy) {
+		int rc = hv_reimage(p->other, "test01", NULL, NULL, NULL, &err);
+
+		p->saw_busy = rc == XDOM_EBUSY && strcmp(err.msg,
+		    "a re-image of test01 is already running") == 0;
+		p->saw_boot_busy = hv_action(p->other, "test01", HV_ACT_BOOT,
+		    &err) == XDOM_EBUSY;
+	}
+	return p->cancel_at && permille >= p->cancel_at;
+}
+
+static void
+test_reimage(void **state)
+{
+	struct fx *f = *state;
+	struct hv_reimage_opts opts = { 0 };
+	struct prog p = { .f = f, .monotonic = true };
+	struct xdom_err err = { 0 };
+	struct hv_info info;
+	struct stat sb, sb2;
+	char head[128], tmp[128];
+	FILE *fp;
+	size_t n;
+
+	/* running: refused unless asked to shut it down first */
+	assert_int_equal(hv_reimage(f->hv, "web01", &opts, NULL, NULL, &err),
+	    XDOM_ESTATE);
+	assert_int_equal(hv_reimage(f->hv, "Domain-0", &opts, NULL, NULL,
+	    &err), XDOM_EPERM);
+	assert_int_equal(hv_reimage(f->hv, "web99", &opts, NULL, NULL, &err),
+	    XDOM_ENOENT);
+	assert_int_equal(hv_reimage(f->hv, "../x", &opts, NULL, NULL, &err),
+	    XDOM_EINVAL);
+
+	p.other = open_dir(f->dir, 0);
+	assert_int_equal(hv_reimage(f->hv, "test01", &opts, prog_cb, &p,
+	    &err), 0);
+	hv_close(p.other);
+	assert_true(p.monotonic);
+	assert_true(p.calls >= 8);
+	assert_int_equal(p.last, 1000);
+	assert_true(p.saw_stage);
+	assert_true(p.saw_busy);
+	assert_true(p.saw_boot_busy);
+	assert_int_equal(hv_info(f->hv, "test01", &info, &err), 0);
+	assert_false(info.running);	/* stays stopped */
+	assert_int_equal(stat(info.disks[0].target, &sb), 0);
+	assert_int_equal(sb.st_size, 8 << 20);
+	fp = fopen(info.disks[0].target, "r");
+	assert_non_null(fp);
+	n = fread(head, 1, sizeof head - 1, fp);
+	head[n] = '\0';
+	fclose(fp);
+	assert_memory_equal(head, "XDOM-SIM-IMAGE 1\nname: test01\ncreated: ",
+	    38);
+
+	/* cancelled: the old image stays, no temp file is left */
+	memset(&p, 0, sizeof p);
+	p.monotonic = true;
+	p.cancel_at = 300;
+	assert_int_equal(hv_reimage(f->hv, "test01", &opts, prog_cb, &p,
+	    &err), XDOM_ETIMEDOUT);
+	assert_non_null(strstr(err.msg, "old image is kept"));
+	assert_int_equal(stat(info.disks[0].target, &sb2), 0);
+	assert_int_equal(sb2.st_ino, sb.st_ino);
+	snprintf(tmp, sizeof tmp, "%s/images/.test01.img.tmp", f->dir);
+	assert_int_not_equal(stat(tmp, &sb2), 0);
+	/* the lock is released: booting works again */
+	act_ok(f, "test01", HV_ACT_BOOT);
+
+	/* shutdown_first: the guest is shut down, re-imaged, left off */
+	opts.shutdown_first = true;
+	memset(&p, 0, sizeof p);
+	p.monotonic = true;
+	assert_int_equal(hv_reimage(f->hv, "web02", &opts, prog_cb, &p,
+	    &err), 0);
+	assert_true(p.monotonic);
+	assert_int_equal(p.last, 1000);
+	assert_false(guest_running(f, "web02", NULL));
+	/* a crashed guest is destroyed first */
+	assert_int_equal(hv_reimage(f->hv, "legacy01", &opts, NULL, NULL,
+	    &err), 0);
+	assert_false(guest_running(f, "legacy01", NULL));
+}
+
 int
 main(void)
 {
@@ -878,6 +1178,9 @@ main(void)
 		T(test_corrupt_state),
 		T(test_odd_names),
 		T(test_ten_thousand),
+		T(test_console),
+		T(test_console_power_down),
+		T(test_reimage),
 #undef T
 	};
 
