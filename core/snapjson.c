@@ -253,10 +253,12 @@ char *
 snapjson_encode(const struct snap *s, size_t *len)
 {
 	struct json_object *top = sj_encode_tree(s);
+	const char *txt;
 	size_t n;
 	char *out;
 
-	out = xstrndup(sj_text(top, &n), n);
+	txt = sj_text(top, &n);		/* sets n: not in the same call */
+	out = xstrndup(txt, n);
 	json_object_put(top);
 	if (len != NULL)
 		*len = n;
