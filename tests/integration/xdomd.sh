@@ -237,14 +237,29 @@ audited "protocol violations are audited" "user=\"$UB\" .*result=bad-request"
 n=$(grep -c "" "$T/audit")
 check "audit lines are whole ($n lines, all well formed)" test "$(grep -Evc '^time=[0-9TZ:-]+ uid=[0-9]+ user="[^"]*" pid=[0-9]+ domain="[^"]*" action=[a-z]+ reason="[^"]*" result=[a-z-]+( msg="[^"]*")?$' "$T/audit")" -eq 0
 
+# ---- clean stop ----------------------------------------------------------
+kill -TERM "$DPID"
+for _ in $(seq 50); do kill -0 "$DPID" 2>/dev/null || break; sleep 0.1; done
+wait "$DPID"; rc=$?
+check "SIGTERM: xdomd stops cleanly (exit $rc)" test "$rc" -eq 0
+check "SIGTERM: the socket is removed" test ! -e "$S"
+if grep -Eq 'Sanitizer|runtime error' "$T/log"; then
+	not_ok "xdomd's log has sanitizer reports:"; grep -E -A5 'Sanitizer|runtime error' "$T/log" | head -20 | sed 's/^/#   /'
+else ok "no sanitizer reports from xdomd"; fi
+
 # ---- policy errors and start-up ----------------------------------------
 printf 'user:x web01 boot\nuser:y web01 fly\n' >"$T/bad.policy"
 one_line "malformed policy: refused with file:line" 1 "bad.policy:2: unknown action 'fly'" \
 	"$XDOMD" --foreground --sim --socket "$T/other.sock" --policy "$T/bad.policy"
 check "nothing listens after a policy error" test ! -e "$T/other.sock"
 one_line "a missing policy: refused" 1 "nope" "$XDOMD" --check --policy "$T/nope"
+"$XDOMD" --foreground --sim --socket "$S" --policy "$T/policy" 2>"$T/log2" &
+D2=$!
+T_CLEANUP+=("kill $D2 2>/dev/null")
+for _ in $(seq 50); do [ -S "$S" ] && break; sleep 0.1; done
 one_line "a second daemon on the same socket: refused" 1 "already listening" \
 	"$XDOMD" --foreground --sim --socket "$S" --policy "$T/policy"
+kill "$D2" 2>/dev/null
 
 # ---- unprivileged daemon -----------------------------------------------
 U=$T/unpriv

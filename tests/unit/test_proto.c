@@ -214,7 +214,8 @@ raw_req(uint8_t *out, const char *name, size_t name_len, const char *reason,
 	out[n++] = (uint8_t)(arg >> 16);
 	out[n++] = (uint8_t)(arg >> 8);
 	out[n++] = (uint8_t)arg;
-	memcpy(out + n, tail, tail_len);
+	if (tail_len > 0)
+		memcpy(out + n, tail, tail_len);
 	return n + tail_len;
 }
 
