@@ -170,6 +170,7 @@ top_parse_args(int argc, char **argv, struct top_opts *o,
 				    "delay must be a number of seconds from "
 				    "%.1f to %.0f, not '%.20s'", TOP_DELAY_MIN,
 				    TOP_DELAY_MAX, optarg);
+			o->delay_set = true;
 			break;
 		case 'b': o->batch = true; break;
 		case 'i': {

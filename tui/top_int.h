@@ -207,6 +207,7 @@ enum top_format { TOP_FMT_TEXT = 0, TOP_FMT_CSV, TOP_FMT_JSON };
 
 struct top_opts {
 	double delay;		/* seconds */
+	bool delay_set;		/* -d given: overrides saved settings */
 	bool batch;
 	long iterations;	/* <0: forever */
 	bool networks, vbds, vcpus;	/* -n -x -v */

@@ -1,0 +1,233 @@
+/*
+ * top_action.c - pause, unpause, shutdown, reboot, destroy from the
+ * dashboard, on a worker thread.
+ *
+ * The worker opens its own backend handle (with the dashboard's open
+ * options) the first time it runs a job, so an action that takes a while
+ * (a helper round trip, a slow hypervisor call) never shares a handle
+ * with the refresh and never freezes the screen. When a job ends the
+ * worker writes one byte to wake_fd; the main loop then collects the
+ * result line with top_worker_result().
+ */
+#include "tui/top_ui.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/escape.h"
+#include "core/xmalloc.h"
+
+struct top_worker {
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool started, stop;
+	const struct hv_open_opts *hvo;
+	struct hv *hv;
+	int wake_fd;
+
+	/* The job (busy while set) */
+	bool busy, queued;
+	enum hv_action act;
+	char *names[TOP_ACT_MAX_DOMS];
+	size_t n;
+	char *reason;
+
+	/* The result */
+	bool done;
+	char line[300];
+	int rc;
+	char first[128];
+};
+
+static void
+worker_clear_job(struct top_worker *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->n; i++)
+		free(w->names[i]);
+	w->n = 0;
+	free(w->reason);
+	w->reason = NULL;
+}
+
+/* Run the queued job with the lock dropped. */
+static void
+worker_run(struct top_worker *w)
+{
+	struct xdom_err err = { 0, "" };
+	const char *an = hv_action_name(w->act);
+	char esc[160], line[300];
+	size_t i, ok = 0, fail = 0;
+	int rc = 0, worst = 0;
+
+	if (w->hv == NULL)
+		rc = hv_open(&w->hv, w->hvo, &err);
+	for (i = 0; rc == 0 && i < w->n; i++) {
+		int r;
+
+		xdom_err_clear(&err);
+		r = hv_action_reason(w->hv, w->names[i], w->act, w->reason,
+		    &err);
+		if (r == 0) {
+			ok++;
+			continue;
+		}
+		fail++;
+		if (worst == 0) {
+			worst = r;
+			xdom_escape(esc, sizeof esc, w->names[i]);
+			snprintf(line, sizeof line, "%s %s: %s", an, esc,
+			    xdom_err_msg(&err));
+		}
+		if (r == XDOM_EREASON)
+			break;	/* ask once, then send them all again */
+	}
+	if (rc != 0) {
+		worst = rc;
+		snprintf(line, sizeof line, "%s: %s", an, xdom_err_msg(&err));
+	} else if (fail == 0) {
+		xdom_escape(esc, sizeof esc, w->names[0]);
+		if (w->n == 1)
+			snprintf(line, sizeof line, "%s %s: done", an, esc);
+		else
+			snprintf(line, sizeof line, "%s: done on %zu domains",
+			    an, ok);
+	} else if (ok > 0) {
+		size_t l = strlen(line);
+
+		snprintf(line + l, sizeof line - l, " (%zu done, %zu failed)",
+		    ok, fail);
+	}
+	pthread_mutex_lock(&w->mu);
+	snprintf(w->line, sizeof w->line, "%s", line);
+	w->rc = worst;
+	snprintf(w->first, sizeof w->first, "%s", w->n > 0 ? w->names[0] :
+	    "");
+	w->done = true;
+	worker_clear_job(w);
+	w->busy = false;
+	pthread_mutex_unlock(&w->mu);
+	if (w->wake_fd >= 0) {
+		ssize_t n = write(w->wake_fd, "a", 1);
+
+		(void)n;	/* a full pipe already wakes the loop */
+	}
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct top_worker *w = arg;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->stop && !w->queued)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (w->stop)
+			break;
+		w->queued = false;
+		pthread_mutex_unlock(&w->mu);
+		worker_run(w);
+		pthread_mutex_lock(&w->mu);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+struct top_worker *
+top_worker_new(const struct hv_open_opts *hvo, int wake_fd)
+{
+	struct top_worker *w = xcalloc(1, sizeof *w);
+
+	w->hvo = hvo;
+	w->wake_fd = wake_fd;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_cond_init(&w->cv, NULL);
+	return w;
+}
+
+int
+top_worker_submit(struct top_worker *w, enum hv_action a,
+    char *const *names, size_t n, const char *reason)
+{
+	size_t i;
+
+	if (n == 0)
+		return XDOM_EINVAL;
+	if (n > TOP_ACT_MAX_DOMS)
+		n = TOP_ACT_MAX_DOMS;
+	pthread_mutex_lock(&w->mu);
+	if (w->busy) {
+		pthread_mutex_unlock(&w->mu);
+		return XDOM_EBUSY;
+	}
+	if (!w->started) {
+		if (pthread_create(&w->th, NULL, worker_main, w) != 0) {
+			pthread_mutex_unlock(&w->mu);
+			return XDOM_EIO;
+		}
+		w->started = true;
+	}
+	w->act = a;
+	for (i = 0; i < n; i++)
+		w->names[i] = xstrdup(names[i]);
+	w->n = n;
+	w->reason = reason != NULL ? xstrdup(reason) : NULL;
+	w->busy = w->queued = true;
+	w->done = false;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	return 0;
+}
+
+bool
+top_worker_busy(struct top_worker *w)
+{
+	bool b;
+
+	pthread_mutex_lock(&w->mu);
+	b = w->busy;
+	pthread_mutex_unlock(&w->mu);
+	return b;
+}
+
+bool
+top_worker_result(struct top_worker *w, char *line, size_t len, int *rc,
+    enum hv_action *a, char *first, size_t first_len)
+{
+	bool done;
+
+	pthread_mutex_lock(&w->mu);
+	done = w->done;
+	if (done) {
+		snprintf(line, len, "%s", w->line);
+		*rc = w->rc;
+		*a = w->act;
+		snprintf(first, first_len, "%s", w->first);
+		w->done = false;
+	}
+	pthread_mutex_unlock(&w->mu);
+	return done;
+}
+
+void
+top_worker_free(struct top_worker *w)
+{
+	if (w == NULL)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stop = true;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	/* A job in flight finishes first: hv calls are bounded. */
+	if (w->started)
+		pthread_join(w->th, NULL);
+	worker_clear_job(w);
+	hv_close(w->hv);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	free(w);
+}
