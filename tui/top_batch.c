@@ -176,6 +176,7 @@ batch_text(FILE *f, const struct top_model *m0, const struct top_opts *o)
 	char line[1024];
 	size_t r;
 
+	tm.exact = true;	/* scripts want every digit, as xentop */
 	/* xentop's columns and units unless --columns chose others. */
 	if (o->columns != NULL) {
 		int order[COL__COUNT];

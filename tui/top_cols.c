@@ -157,6 +157,13 @@ col_host_mem(const struct top_model *m, uint32_t i)
 	return d->host < s->n_host ? s->hosts[d->host].mem_total_kb : 0;
 }
 
+/* Width a number may take: the column's, or any for exact output. */
+static int
+col_w(const struct top_model *m, int w)
+{
+	return m->exact ? 64 : w;
+}
+
 static double
 col_pct(uint64_t part, uint64_t whole)
 {
@@ -215,7 +222,7 @@ k_state(const struct top_model *m, uint32_t i)
 static void
 p_cpu_s(const struct top_model *m, uint32_t i, char *b, size_t l)
 {
-	top_fmt_fit(col_dom(m, i)->cpu_ns / 1000000000ull, 10, b, l);
+	top_fmt_fit(col_dom(m, i)->cpu_ns / 1000000000ull, col_w(m, 10), b, l);
 }
 static double
 k_cpu_s(const struct top_model *m, uint32_t i)
@@ -276,7 +283,7 @@ p_cpu_hist(const struct top_model *m, uint32_t i, char *b, size_t l)
 static void
 p_mem(const struct top_model *m, uint32_t i, char *b, size_t l)
 {
-	top_fmt_fit(col_dom(m, i)->mem_kb, 10, b, l);
+	top_fmt_fit(col_dom(m, i)->mem_kb, col_w(m, 10), b, l);
 }
 static double
 k_mem(const struct top_model *m, uint32_t i)
@@ -304,7 +311,7 @@ p_maxmem(const struct top_model *m, uint32_t i, char *b, size_t l)
 	if (v == SNAP_MEM_UNLIMITED)
 		snprintf(b, l, "no limit");
 	else
-		top_fmt_fit(v, 10, b, l);
+		top_fmt_fit(v, col_w(m, 10), b, l);
 }
 static double
 k_maxmem(const struct top_model *m, uint32_t i)
@@ -444,8 +451,8 @@ col_io_print(const struct top_model *m, uint32_t i, int which, char *b,
 	const struct col_io *c = &col_ios[which];
 
 	if (m->totals)
-		top_fmt_fit(c->total(&m->tot[i]) / c->total_div, c->width, b,
-		    l);
+		top_fmt_fit(c->total(&m->tot[i]) / c->total_div,
+		    col_w(m, c->width), b, l);
 	else
 		top_fmt_scaled(c->rate(&m->rates[i]), c->base, b, l);
 }

@@ -275,10 +275,16 @@ draw_summary(struct top_ui *ui, int y)
 	put(y, 0, line, ui->attrs[TH_TITLE], -1);
 	if ((sim = strstr(line, "SIMULATED")) != NULL) {
 		char pre[512];
+		int x;
 
 		snprintf(pre, sizeof pre, "%.*s", (int)(sim - line), line);
-		put(y, top_text_width(pre), "SIMULATED", ui->attrs[TH_SIM],
-		    -1);
+		x = top_text_width(pre);
+		/* Never cut off: on a narrow screen it goes at the right. */
+		if (x + 9 > COLS)
+			x = COLS - 9 > 0 ? COLS - 9 : 0;
+		if (x > 0)
+			put(y, x - 1, " ", ui->attrs[TH_TITLE], 1);
+		put(y, x, "SIMULATED", ui->attrs[TH_SIM], -1);
 	}
 	y++;
 	top_fmt_counts(&ui->m, line, sizeof line);

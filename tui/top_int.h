@@ -158,6 +158,7 @@ struct top_model {
 	bool totals;		/* T: cumulative counters instead of rates */
 	char filter[TOP_FILTER_MAX];	/* substring of the escaped name */
 	bool ascii_only;	/* terminal without UTF-8 */
+	bool exact;		/* numbers in full, never scaled (batch) */
 	/* Host figures of host 0 (summed over hosts for memory): */
 	double host_cpu_pct;
 	double *pcpu_pct;	/* n_pcpu entries for host 0 */
