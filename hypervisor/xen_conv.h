@@ -1,0 +1,79 @@
+/*
+ * xen_conv.h - the pure parts of the Xen backend: turning what libxenstat
+ * and libxenlight report into the snapshot model, and building the fixed
+ * argv of the programs the backend runs (xl create, the re-image command).
+ *
+ * Nothing here includes a Xen header, so these functions build (and are
+ * unit tested) on every machine, with or without libxenlight.
+ */
+#ifndef XDOM_HYPERVISOR_XEN_CONV_H
+#define XDOM_HYPERVISOR_XEN_CONV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "hypervisor/hv.h"
+
+/* The six state bits libxenstat reports for a domain (each 0 or 1). */
+struct xen_conv_state {
+	unsigned dying, shutdown, blocked, crashed, paused, running;
+};
+
+/* SNAP_F_* flags for a domain's state bits; any non-zero bit counts. */
+uint32_t xen_conv_flags(const struct xen_conv_state *st);
+
+/* Memory in bytes (libxenstat) to KiB for the snapshot. For maximum
+ * memory, libxenstat's all-ones "no limit" becomes SNAP_MEM_UNLIMITED. */
+uint64_t xen_conv_mem_kb(uint64_t bytes);
+uint64_t xen_conv_maxmem_kb(uint64_t bytes);
+
+/* Host CPU speed from libxenstat's Hz, rounded to whole MHz. */
+uint32_t xen_conv_mhz(uint64_t hz);
+
+/* "00:16:3e:00:00:01" from six bytes into buf (at least 18 bytes). */
+void xen_conv_mac(const uint8_t mac[6], char *buf, size_t len);
+
+/*
+ * The guest name a config file stands for: "web01" for "web01.cfg".
+ * Returns false (and leaves out alone) for names that do not end in
+ * ".cfg" or whose stem is not a valid domain name (xdom_name_valid), so
+ * that hidden files, editor backups and odd names are never listed or
+ * booted. out has room for XDOM_NAME_MAX + 1 bytes.
+ */
+bool xen_conv_cfg_name(const char *file, char *out, size_t len);
+
+/*
+ * One item of a guest config's disk = [...] list (xl-disk-configuration:
+ * "format=raw, vdev=xvda, access=rw, target=/img" or the positional
+ * "phy:/dev/vg/x,xvda,w" / "/img,raw,xvda,rw") into out; false when the
+ * item names no target or no vdev. target= takes the rest of the item,
+ * commas included, as xl does.
+ */
+bool xen_conv_disk(const char *spec, struct hv_disk *out);
+
+/* One item of a vif = [...] list ("mac=00:16:3e:..,bridge=xenbr0,ip=..")
+ * into out; keys xdom does not show are ignored. Always succeeds. */
+void xen_conv_vif(const char *spec, struct hv_nic *out);
+
+#define XEN_CONV_ARGV_MAX 32	/* words in a command template */
+
+/*
+ * Split a command template on spaces and tabs into a NULL-terminated
+ * argv (at most XEN_CONV_ARGV_MAX words), replacing "%n" in any word with
+ * name and "%%" with "%". Words are never re-split after the
+ * substitution, and no shell is involved, so a name can never become an
+ * option or a second command: the caller validates it with
+ * xdom_name_valid() first (this function refuses an invalid one too).
+ * The first word is an absolute path or a bare program name (the caller
+ * looks it up in a fixed PATH); a relative path or a '%' in it, any other
+ * '%' sequence, an empty template or too many words is XDOM_EINVAL.
+ * On success *out is a heap array of heap strings: free with
+ * xen_conv_argv_free().
+ */
+int xen_conv_argv(const char *tmpl, const char *name, char ***out,
+    struct xdom_err *err);
+void xen_conv_argv_free(char **argv);
+
+#endif
