@@ -43,6 +43,7 @@ case $XDOM_BUILD in *san*) SANFLAGS="-fsanitize=address,undefined" ;; esac
 if ! ${CC:-gcc} -std=c11 -D_GNU_SOURCE -I"$TOP" $SANFLAGS \
 	-o "$CLIENT" "$TOP/tests/integration/xdomd_client.c" \
 	"$B/libxdomhv.a" "$B/libxdomcore.a" $(pkg-config --libs libssh json-c) \
+	$(pkg-config --libs xenlight xenstat xentoollog 2>/dev/null) \
 	-lutil -lm -lpthread 2>"$T/cc.log"; then
 	not_ok "building the test client"; sed 's/^/#   /' "$T/cc.log" | head -20
 	done_testing; exit 1
