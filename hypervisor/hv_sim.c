@@ -147,7 +147,7 @@ sim_add_dom(struct snap *out, const struct sim_guest *g, bool dom0,
 }
 
 static int
-sim_snapshot(struct hv *hv, unsigned what, struct snap *out,
+sim_snapshot_locked(struct hv *hv, unsigned what, struct snap *out,
     struct xdom_err *err)
 {
 	struct sim_store *s = hv->priv;
@@ -188,17 +188,33 @@ sim_snapshot(struct hv *hv, unsigned what, struct snap *out,
 		uint64_t *p = snap_add_pcpus(out, 0, st->ncpus);
 		uint32_t j;
 
-		/* the busy time spread evenly, with a slight tilt */
+		/* the busy time spread over the pCPUs with a +-10 % tilt
+		 * (the weights add up to 1) */
+		double n = st->ncpus;
+
 		for (j = 0; j < st->ncpus; j++)
-			p[j] = (uint64_t)((double)busy *
-			    sim_load_share(st->ncpus, j));
+			p[j] = (uint64_t)((double)busy / n *
+			    (1.0 + 0.1 * (n - 1 - 2.0 * j) / n));
 	}
 	snap_finish(out);
 	return 0;
 }
 
 static int
-sim_guests(struct hv *hv, struct hv_guest_list *out, struct xdom_err *err)
+sim_snapshot(struct hv *hv, unsigned what, struct snap *out,
+    struct xdom_err *err)
+{
+	struct sim_store *s = hv->priv;
+	int rc;
+
+	sim_store_enter(s);
+	rc = sim_snapshot_locked(hv, what, out, err);
+	sim_store_leave(s);
+	return rc;
+}
+
+static int
+sim_guests_locked(struct hv *hv, struct hv_guest_list *out, struct xdom_err *err)
 {
 	struct sim_store *s = hv->priv;
 	struct sim_guest tmp;
@@ -220,6 +236,18 @@ sim_guests(struct hv *hv, struct hv_guest_list *out, struct xdom_err *err)
 		out->g[i].id = g->run != SIM_STOPPED ? g->id : 0;
 	}
 	return 0;
+}
+
+static int
+sim_guests(struct hv *hv, struct hv_guest_list *out, struct xdom_err *err)
+{
+	struct sim_store *s = hv->priv;
+	int rc;
+
+	sim_store_enter(s);
+	rc = sim_guests_locked(hv, out, err);
+	sim_store_leave(s);
+	return rc;
 }
 
 /* A name for messages: escaped, short. */
@@ -245,7 +273,7 @@ sim_lookup(struct sim_store *s, const char *name, long *idx,
 }
 
 static int
-sim_info(struct hv *hv, const char *name, struct hv_info *out,
+sim_info_locked(struct hv *hv, const char *name, struct hv_info *out,
     struct xdom_err *err)
 {
 	struct sim_store *s = hv->priv;
@@ -295,6 +323,19 @@ sim_info(struct hv *hv, const char *name, struct hv_info *out,
 		    (unsigned)(idx / 250) % 256, (unsigned)(idx % 250) + 2);
 	}
 	return 0;
+}
+
+static int
+sim_info(struct hv *hv, const char *name, struct hv_info *out,
+    struct xdom_err *err)
+{
+	struct sim_store *s = hv->priv;
+	int rc;
+
+	sim_store_enter(s);
+	rc = sim_info_locked(hv, name, out, err);
+	sim_store_leave(s);
+	return rc;
 }
 
 /* ---- actions ---- */
@@ -443,8 +484,8 @@ sim_apply(struct sim_state *st, struct sim_guest *g, enum hv_action a,
 	}
 }
 
-int
-sim_act(struct sim_store *s, const char *name, enum hv_action a,
+static int
+sim_act_locked(struct sim_store *s, const char *name, enum hv_action a,
     struct xdom_err *err)
 {
 	const struct sim_act_row *row;
@@ -500,6 +541,18 @@ out:
 	return rc;
 }
 
+int
+sim_act(struct sim_store *s, const char *name, enum hv_action a,
+    struct xdom_err *err)
+{
+	int rc;
+
+	sim_store_enter(s);
+	rc = sim_act_locked(s, name, a, err);
+	sim_store_leave(s);
+	return rc;
+}
+
 static int
 sim_action(struct hv *hv, const char *name, enum hv_action a,
     const char *reason, struct xdom_err *err)
@@ -539,12 +592,16 @@ sim_expect(struct hv *hv, const char *name, double t0, double t1,
 	memset(out, 0, sizeof *out);
 	if (!(dt > 0))
 		return xdom_err_set(err, XDOM_EINVAL, "empty interval");
+	sim_store_enter(s);
 	if ((rc = sim_store_refresh(s, err)) != 0 ||
-	    (rc = sim_lookup(s, name, &idx, err)) != 0)
+	    (rc = sim_lookup(s, name, &idx, err)) != 0) {
+		sim_store_leave(s);
 		return rc;
+	}
 	g = sim_eff(&s->st.g[idx], n1 / 1000000, &tmp, NULL);
 	sim_load_counters(g, sim_load_tau(g, n0), &a);
 	sim_load_counters(g, sim_load_tau(g, n1), &b);
+	sim_store_leave(s);
 	out->cpu_pct = (double)(b.cpu_ns - a.cpu_ns) / dt / 1e7;
 	out->rx_Bps = (double)(b.rx_bytes - a.rx_bytes) / dt;
 	out->tx_Bps = (double)(b.tx_bytes - a.tx_bytes) / dt;

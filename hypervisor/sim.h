@@ -42,6 +42,7 @@
 #ifndef XDOM_HYPERVISOR_SIM_H
 #define XDOM_HYPERVISOR_SIM_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -158,8 +159,12 @@ extern void (*sim_state_test_hook)(const char *stage);
 /* ---- sim_store.c: the shared directory, its lock, reads and writes ---- */
 
 /* An open simulated host (hv->priv). The parsed state is cached and keyed
- * on the state file's identity, so an unchanged host costs one stat(). */
+ * on the state file's identity, so an unchanged host costs one stat().
+ * One handle may be used from several threads (a dashboard acting in the
+ * background while it refreshes): each backend call holds mu while it
+ * touches the cache; long calls (re-image) hold it only in short steps. */
 struct sim_store {
+	pthread_mutex_t mu;
 	char *dir, *state_path, *lock_path, *xen_dir, *img_dir;
 	uint32_t want_n;	/* hv_open_opts.sim_domains */
 	bool readonly;		/* never create or lock (console process) */
@@ -174,6 +179,9 @@ struct sim_store {
 int sim_store_open(struct sim_store *s, const char *dir, uint32_t want_n,
     struct xdom_err *err);
 void sim_store_close(struct sim_store *s);
+/* Hold / release s->mu. */
+void sim_store_enter(struct sim_store *s);
+void sim_store_leave(struct sim_store *s);
 /* Bring s->st up to date with the file (no lock; one stat() when it has
  * not changed). A missing file re-creates the host. */
 int sim_store_refresh(struct sim_store *s, struct xdom_err *err);

@@ -642,7 +642,10 @@ sim_console_open(struct sim_store *s, const char *name, int *fd,
 	pid_t pid;
 
 	*fd = -1;
-	if ((rc = sim_console_check(s, name, &c, err)) != 0)
+	sim_store_enter(s);
+	rc = sim_console_check(s, name, &c, err);
+	sim_store_leave(s);
+	if (rc != 0)
 		return rc;
 	mfd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (mfd < 0 || grantpt(mfd) != 0 || unlockpt(mfd) != 0 ||
@@ -673,8 +676,15 @@ sim_console_open(struct sim_store *s, const char *name, int *fd,
 		setsid();
 		if (fork() != 0)
 			_exit(0);
+		struct sim_store own = { .dir = s->dir,
+		    .state_path = s->state_path, .lock_path = s->lock_path,
+		    .xen_dir = s->xen_dir, .img_dir = s->img_dir,
+		    .readonly = true };
+
+		/* a store of its own: the parent's cache may have been in
+		 * another thread's hands at the fork */
 		con_detach(sfd);
-		s->readonly = true;
+		c.s = &own;
 		con_main(&c);
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)

@@ -118,15 +118,21 @@ sim_reimage_run_state(struct sim_store *s, const char *name,
 	long idx;
 	int rc;
 
+	sim_store_enter(s);
 	if ((rc = sim_store_refresh(s, err)) != 0)
-		return rc;
-	if ((idx = sim_state_find(&s->st, name)) < 0)
-		return xdom_err_set(err, XDOM_ENOENT, "%s: no such domain",
+		goto out;
+	if ((idx = sim_state_find(&s->st, name)) < 0) {
+		rc = xdom_err_set(err, XDOM_ENOENT, "%s: no such domain",
 		    name);
+		goto out;
+	}
 	clock_gettime(CLOCK_REALTIME, &ts);
 	sim_guest_effective(&s->st.g[idx], ts.tv_sec * 1000LL +
 	    ts.tv_nsec / 1000000, &eff, NULL);
-	return eff.run | (eff.pending << 8);
+	rc = eff.run | (eff.pending << 8);
+out:
+	sim_store_leave(s);
+	return rc;
 }
 
 /* Stop the guest (shutdown, or destroy when it can't shut down) and wait

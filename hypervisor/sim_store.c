@@ -510,6 +510,7 @@ sim_store_open(struct sim_store *s, const char *dir, uint32_t want_n,
 	int rc, fd = -1;
 
 	memset(s, 0, sizeof *s);
+	pthread_mutex_init(&s->mu, NULL);
 	if (want_n >= SIM_MAX_GUESTS)
 		return xdom_err_set(err, XDOM_EINVAL, "--sim-domains %" PRIu32
 		    ": at most %d guests", want_n, SIM_MAX_GUESTS - 1);
@@ -543,5 +544,18 @@ sim_store_close(struct sim_store *s)
 	free(s->lock_path);
 	free(s->xen_dir);
 	free(s->img_dir);
+	pthread_mutex_destroy(&s->mu);
 	memset(s, 0, sizeof *s);
+}
+
+void
+sim_store_enter(struct sim_store *s)
+{
+	pthread_mutex_lock(&s->mu);
+}
+
+void
+sim_store_leave(struct sim_store *s)
+{
+	pthread_mutex_unlock(&s->mu);
 }

@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <ftw.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -359,6 +360,13 @@ test_counters_model(void **state)
 	    r[i].vbd_rd_ps < 250 * 1.25 * 1.37);
 	i = (size_t)(dom(f, "cache01") - f->s.dom);
 	assert_true(r[i].rx_Bps > 40000 * 1024 * 0.75 * 0.63);
+	/* no pCPU is busier than the wall clock allows */
+	for (i = 0; i < f->s.hosts[0].n_pcpu; i++) {
+		uint64_t d = f->s.pcpu_ns[i] - a.pcpu_ns[i];
+
+		assert_true(f->s.pcpu_ns[i] >= a.pcpu_ns[i]);
+		assert_true(d <= f->s.mono_ns - a.mono_ns);
+	}
 	/* host CPU from the per-pCPU counters is sane */
 	assert_true(rates_host_cpu(&a, &f->s, 0) > 5.0);
 	assert_true(rates_host_cpu(&a, &f->s, 0) < 100.0);
@@ -1161,6 +1169,133 @@ test_reimage(void **state)
 	assert_false(guest_running(f, "legacy01", NULL));
 }
 
+/* ---- robustness ---- */
+
+/* Mutated state files: always parsed or refused, never a crash; what
+ * parses formats back to text that parses to the same thing. */
+static void
+test_parse_mutations(void **state)
+{
+	struct fx *f = *state;
+	struct sim_state st, st2;
+	struct xdom_err err;
+	char path[128], *text, *again, *m;
+	size_t len, len2, mlen;
+	FILE *fp;
+	long sz;
+	unsigned seed = 12345, ok = 0, bad = 0;
+	int i, k, rc;
+
+	snprintf(path, sizeof path, "%s/state", f->dir);
+	fp = fopen(path, "r");
+	assert_non_null(fp);
+	fseek(fp, 0, SEEK_END);
+	sz = ftell(fp);
+	rewind(fp);
+	text = malloc((size_t)sz);
+	assert_int_equal(fread(text, 1, (size_t)sz, fp), (size_t)sz);
+	fclose(fp);
+	len = (size_t)sz;
+	sim_state_init(&st);
+	sim_state_init(&st2);
+	m = malloc(len + 64);
+	for (i = 0; i < 3000; i++) {
+		memcpy(m, text, len);
+		mlen = len;
+		for (k = 0; k < 1 + i % 4; k++) {
+			size_t at = rand_r(&seed) % mlen;
+
+			switch (rand_r(&seed) % 4) {
+			case 0:
+				m[at] = (char)rand_r(&seed);
+				break;
+			case 1:
+				m[at] = "0123456789 -%\n"[rand_r(&seed) % 14];
+				break;
+			case 2:
+				mlen = at;	/* truncated */
+				break;
+			default:
+				m[at] = (char)(m[at] + 1);
+				break;
+			}
+			if (mlen == 0)
+				break;
+		}
+		memset(&err, 0, sizeof err);
+		rc = sim_state_parse(&st, m, mlen, "fuzz", &err);
+		if (rc != 0) {
+			assert_int_equal(rc, XDOM_ECORRUPT);
+			assert_non_null(strstr(err.msg, "fuzz"));
+			bad++;
+			continue;
+		}
+		ok++;
+		again = sim_state_format(&st, &len2);
+		assert_int_equal(sim_state_parse(&st2, again, len2, "again",
+		    &err), 0);
+		assert_int_equal(st2.n, st.n);
+		assert_int_equal(st2.next_id, st.next_id);
+		for (k = 0; k < (int)st.n; k++) {
+			assert_string_equal(st2.g[k].name, st.g[k].name);
+			assert_int_equal(st2.g[k].id, st.g[k].id);
+			assert_int_equal(st2.g[k].start_ms, st.g[k].start_ms);
+		}
+		free(again);
+	}
+	assert_true(bad > 1000);	/* the mutations did bite */
+	printf("# state mutations: %u parsed, %u refused as corrupt\n", ok,
+	    bad);
+	sim_state_dispose(&st);
+	sim_state_dispose(&st2);
+	free(m);
+	free(text);
+}
+
+struct thr {
+	struct hv *hv;
+	_Atomic bool stop;
+	int errors, rounds;
+};
+
+static void *
+thr_snapshots(void *arg)
+{
+	struct thr *t = arg;
+	struct xdom_err err = { 0 };
+	struct snap s;
+
+	snap_init(&s);
+	while (!t->stop) {
+		if (hv_snapshot(t->hv, HV_SNAP_ALL, &s, &err) != 0 ||
+		    s.n_dom < 24)
+			t->errors++;
+		t->rounds++;
+	}
+	snap_dispose(&s);
+	return NULL;
+}
+
+/* One handle, two threads: actions while another thread refreshes. */
+static void
+test_threads_share_handle(void **state)
+{
+	struct fx *f = *state;
+	struct thr t = { .hv = f->hv };
+	pthread_t th;
+	int k;
+
+	assert_int_equal(pthread_create(&th, NULL, thr_snapshots, &t), 0);
+	for (k = 0; k < 30; k++) {
+		act_ok(f, "web01", HV_ACT_PAUSE);
+		act_ok(f, "web01", HV_ACT_UNPAUSE);
+	}
+	t.stop = true;
+	pthread_join(th, NULL);
+	assert_int_equal(t.errors, 0);
+	assert_true(t.rounds > 0);
+}
+
 int
 main(void)
 {
@@ -1181,6 +1316,8 @@ main(void)
 		T(test_console),
 		T(test_console_power_down),
 		T(test_reimage),
+		T(test_parse_mutations),
+		T(test_threads_share_handle),
 #undef T
 	};
 
