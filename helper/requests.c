@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -372,10 +373,14 @@ static int
 req_progress(void *arg, unsigned permille, const char *stage)
 {
 	struct req_progress *p = arg;
+	struct pollfd pf = {p->ctx->fd, POLLIN, 0};
 	struct xdom_err err = {0};
 	struct pbuf b;
 	int rc;
 
+	/* The loop writes to our socket only to say the client left. */
+	if (!p->ctx->client_gone && poll(&pf, 1, 0) == 1)
+		p->ctx->client_gone = true;
 	if (p->ctx->client_gone)
 		return 1;
 	if (stage == NULL)

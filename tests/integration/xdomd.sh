@@ -67,13 +67,20 @@ max_connections_per_user = 300
 audit_syslog = no
 EOF
 "$XDOMD" --foreground --sim --config "$T/xdom.conf" --socket "$S" \
-	--policy "$T/policy" --audit "$T/audit" 2>"$T/log" &
+	--policy "$T/policy" --audit "$T/audit" 2>"$T/log" 9>"$T/inherited" &
 DPID=$!
 T_CLEANUP+=("kill $DPID 2>/dev/null; wait $DPID 2>/dev/null")
 for _ in $(seq 50); do [ -S "$S" ] && break; sleep 0.1; done
 if [ -S "$S" ] && kill -0 "$DPID" 2>/dev/null; then ok "xdomd listens on a private socket"
 else not_ok "xdomd did not start:"; sed 's/^/#   /' "$T/log"; done_testing; exit 1; fi
 check "socket mode is 0666 without socket_group" test "$(stat -c %a "$S")" = 666
+
+# ---- hardening ---------------------------------------------------------
+check "an inherited fd (9) was closed at start" test ! -e "/proc/$DPID/fd/9"
+check_out "root + sim backend: no capabilities kept" "capabilities: none" cat "$T/log"
+check_out "no_new_privs is set" "^NoNewPrivs:[[:space:]]+1" cat "/proc/$DPID/status"
+check_out "bounding set is empty" "^CapBnd:[[:space:]]+0+$" cat "/proc/$DPID/status"
+check_out "effective set is empty" "^CapEff:[[:space:]]+0+$" cat "/proc/$DPID/status"
 
 # one_line DESC RC REGEX CMD...: exit RC and exactly one stderr line.
 one_line() {
@@ -225,6 +232,7 @@ check_out "200 connections at once" "opened 200" as "$UB" "$CLIENT" "$S" flood 2
 check_out "disconnect mid-console" "" as "$UA" "$CLIENT" "$S" console-drop web01
 as "$UA" "$CLIENT" "$S" reimage-drop db01 shutdown >/dev/null 2>&1
 sleep 1
+audited "a re-image whose client left is stopped and says so" "user=\"$UA\" .*domain=\"db01\" action=reimage .*client went away"
 check_out "after all that, whoami still answers" "user=$UB" as "$UB" "$CLIENT" "$S" whoami
 check "the daemon is still running" kill -0 "$DPID"
 # No worker left behind (sim consoles are the guests' own, not ours).
@@ -237,6 +245,17 @@ check "no stray worker processes" test "$kids" -eq 0
 audited "protocol violations are audited" "user=\"$UB\" .*result=bad-request"
 n=$(grep -c "" "$T/audit")
 check "audit lines are whole ($n lines, all well formed)" test "$(grep -Evc '^time=[0-9TZ:-]+ uid=[0-9]+ user="[^"]*" pid=[0-9]+ domain="[^"]*" action=[a-z]+ reason="[^"]*" result=[a-z-]+( msg="[^"]*")?$' "$T/audit")" -eq 0
+
+# ---- policy reload -------------------------------------------------------
+one_line "before reload: $UB may not see web01" 1 "not allowed: status" as "$UB" "$CLIENT" "$S" info web01
+printf 'user:%s web01 status\n' "$UB" >>"$T/policy"
+kill -HUP "$DPID"; sleep 0.5
+check_out "SIGHUP reloads the policy" "^web01 " as "$UB" "$CLIENT" "$S" info web01
+printf 'user:%s web01 fly\n' "$UB" >>"$T/policy"
+kill -HUP "$DPID"; sleep 0.5
+check_out "a malformed reload is reported" "policy not reloaded.*unknown action 'fly'" cat "$T/log"
+check_out "... and the old policy kept" "^web01 " as "$UB" "$CLIENT" "$S" info web01
+sed -i '$d' "$T/policy"
 
 # ---- clean stop ----------------------------------------------------------
 kill -TERM "$DPID"
@@ -261,6 +280,18 @@ for _ in $(seq 50); do [ -S "$S" ] && break; sleep 0.1; done
 one_line "a second daemon on the same socket: refused" 1 "already listening" \
 	"$XDOMD" --foreground --sim --socket "$S" --policy "$T/policy"
 kill "$D2" 2>/dev/null
+
+# ---- socket_group ---------------------------------------------------------
+printf 'socket_group = %s\naudit_syslog = no\n' "$G" >"$T/group.conf"
+"$XDOMD" --foreground --sim --config "$T/group.conf" --socket "$T/g.sock" \
+	--policy "$T/policy" 2>"$T/glog" &
+GPID=$!
+T_CLEANUP+=("kill $GPID 2>/dev/null")
+for _ in $(seq 50); do [ -S "$T/g.sock" ] && break; sleep 0.1; done
+check "socket_group: socket mode 0660, group $G" test "$(stat -c '%a %G' "$T/g.sock")" = "660 $G"
+check_out "socket_group: a member connects" "user=$UH" as "$UH" "$CLIENT" "$T/g.sock" whoami
+check_out "socket_group: others cannot even connect" "cannot reach xdomd.*ermission denied" as "$UA" "$CLIENT" "$T/g.sock" whoami
+kill "$GPID" 2>/dev/null
 
 # ---- unprivileged daemon -----------------------------------------------
 U=$T/unpriv
