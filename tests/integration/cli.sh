@@ -286,6 +286,11 @@ fi
 printf 'backend = nope\n' >"$T/nope.conf"
 one_line_err "backend from the config" 2 "unknown backend 'nope'" "$XDOM" --config "$T/nope.conf" list
 check "--sim beats the config's backend" quiet "$XDOM" --config "$T/nope.conf" --sim list
+one_line_err "backend from XDOM_BACKEND" 2 "unknown backend 'envnope'" \
+	env XDOM_BACKEND=envnope "$XDOM" --config "$T/empty.conf" list
+printf 'backend = sim\n' >"$T/sim.conf"
+check "the config's backend beats XDOM_BACKEND" quiet env XDOM_BACKEND=envnope "$XDOM" --config "$T/sim.conf" list
+check_out "no backend anywhere: sim" SIMULATED "$XDOM" --config "$T/empty.conf" list
 
 # A corrupt sim state: an error, never a crash.
 cp "$XDOM_SIM_DIR/state" "$T/state.good"
