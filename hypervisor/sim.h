@@ -259,6 +259,8 @@ int sim_act(struct sim_store *s, const char *name, enum hv_action a,
 /* XDOM_EBUSY when a re-image of name holds its lock (boot checks it). */
 int sim_reimage_busy(struct sim_store *s, const char *name,
     struct xdom_err *err);
+/* Sparse first images of a new host's guests (existing files kept). */
+void sim_reimage_initial(const struct sim_store *s, const struct sim_guest *g);
 /* Re-image (see hv_reimage): blocks, reporting progress. */
 int sim_reimage_run(struct sim_store *s, const char *name,
     const struct hv_reimage_opts *o, hv_progress_fn progress, void *arg,

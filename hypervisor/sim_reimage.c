@@ -170,8 +170,8 @@ sim_reimage_stop(struct sim_store *s, const char *name, int st,
 	}
 }
 
-static void
-sim_reimage_header(char *chunk, const char *name)
+static int
+sim_reimage_header(char *chunk, const char *name, const char *vdev)
 {
 	char when[64];
 	time_t now = time(NULL);
@@ -179,9 +179,37 @@ sim_reimage_header(char *chunk, const char *name)
 
 	gmtime_r(&now, &tm);
 	strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	snprintf(chunk, 4096, SIM_IMAGE_MAGIC "name: %s\ncreated: %s\n"
-	    "distribution: Debian GNU/Linux 12 (simulated)\nsize-mib: %u\n",
-	    name, when, sim_reimage_mb());
+	return snprintf(chunk, 4096, SIM_IMAGE_MAGIC "name: %s\ncreated: %s\n"
+	    "device: %s\ndistribution: Debian GNU/Linux 12 (simulated)\n"
+	    "size-mib: %u\n", name, when, vdev, sim_reimage_mb());
+}
+
+void
+sim_reimage_initial(const struct sim_store *s, const struct sim_guest *g)
+{
+	char head[4096], *path;
+	uint32_t j;
+	int fd, n;
+
+	if (!xdom_name_valid(g->name))
+		return;
+	for (j = 0; j < g->n_vbd; j++) {
+		char vdev[8];
+
+		snprintf(vdev, sizeof vdev, "xvd%c", 'a' + j);
+		path = j == 0 ? xasprintf("%s/%s.img", s->img_dir, g->name) :
+		    xasprintf("%s/%s-%s.img", s->img_dir, g->name, vdev);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+		    O_NOFOLLOW, 0600);
+		free(path);
+		if (fd < 0)
+			continue;	/* kept from before, or unwritable */
+		n = sim_reimage_header(head, g->name, vdev);
+		if (n > 0 && n < (int)sizeof head)
+			(void)!write(fd, head, (size_t)n);
+		(void)!ftruncate(fd, (off_t)sim_reimage_mb() << 20);
+		close(fd);
+	}
 }
 
 static int
@@ -208,7 +236,7 @@ sim_reimage_write(struct sim_store *s, const char *name,
 
 		memset(chunk, 0, SIM_IMAGE_CHUNK);
 		if (i == 0)
-			sim_reimage_header(chunk, name);
+			sim_reimage_header(chunk, name, "xvda");
 		/* something that looks like data, not a sparse hole */
 		for (off = 4096; off < SIM_IMAGE_CHUNK; off += 512)
 			snprintf(chunk + off, 32, "block %u.%zu", i, off / 512);

@@ -450,6 +450,10 @@ sim_store_write_cfgs(const struct sim_store *s)
 	}
 	for (i = 1; i < s->st.n; i++)
 		sim_store_write_cfg(s, &s->st.g[i]);
+	/* first disk images for hosts small enough to afford the files */
+	if (s->st.n <= 201)
+		for (i = 1; i < s->st.n; i++)
+			sim_reimage_initial(s, &s->st.g[i]);
 }
 
 /* ---- open ---- */

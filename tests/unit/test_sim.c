@@ -1103,7 +1103,7 @@ test_reimage(void **state)
 	struct prog p = { .f = f, .monotonic = true };
 	struct xdom_err err = { 0 };
 	struct hv_info info;
-	struct stat sb, sb2;
+	struct stat sb0, sb, sb2;
 	char head[128], tmp[128];
 	FILE *fp;
 	size_t n;
@@ -1118,6 +1118,9 @@ test_reimage(void **state)
 	assert_int_equal(hv_reimage(f->hv, "../x", &opts, NULL, NULL, &err),
 	    XDOM_EINVAL);
 
+	/* a new host's guests start with a (sparse) first image */
+	assert_int_equal(hv_info(f->hv, "test01", &info, &err), 0);
+	assert_int_equal(stat(info.disks[0].target, &sb0), 0);
 	p.other = open_dir(f->dir, 0);
 	assert_int_equal(hv_reimage(f->hv, "test01", &opts, prog_cb, &p,
 	    &err), 0);
@@ -1132,6 +1135,8 @@ test_reimage(void **state)
 	assert_false(info.running);	/* stays stopped */
 	assert_int_equal(stat(info.disks[0].target, &sb), 0);
 	assert_int_equal(sb.st_size, 8 << 20);
+	assert_int_not_equal(sb.st_ino, sb0.st_ino);	/* a new file */
+	assert_true(sb.st_blocks * 512 >= 8 << 20);	/* really written */
 	fp = fopen(info.disks[0].target, "r");
 	assert_non_null(fp);
 	n = fread(head, 1, sizeof head - 1, fp);
