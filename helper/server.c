@@ -885,6 +885,7 @@ server_run(struct xdomd *d, struct xdom_err *err)
 		now = srv_now_ms();
 		timeout = 60000;
 		srv_timeouts(&s, now, &timeout);
+		srv_sweep(&s);
 		np = 0;
 		s.pfd[np] = (struct pollfd){srv_sigpipe[0], POLLIN, 0};
 		s.pconn[np++] = NULL;

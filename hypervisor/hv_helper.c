@@ -224,10 +224,15 @@ helper_call(struct helper_client *c, const struct proto_req *r,
 {
 	struct pbuf b;
 	int rc;
+	struct pollfd pf = {c->fd, POLLIN, 0};
 
 	pbuf_init(&b, PROTO_HDR_LEN + PROTO_REQ_MAX);
 	if ((rc = proto_req_encode(&b, r, err)) != 0)
 		goto out;
+	/* Between requests xdomd never writes: a readable socket means it
+	 * closed the connection (idle timeout, restart). */
+	if (c->fd >= 0 && poll(&pf, 1, 0) == 1)
+		helper_drop(c);
 	rc = helper_send(c, &b);
 	if (rc != 0) {
 		/* Nothing reached xdomd: safe to try once more. */

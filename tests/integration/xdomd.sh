@@ -282,7 +282,7 @@ one_line "a second daemon on the same socket: refused" 1 "already listening" \
 kill "$D2" 2>/dev/null
 
 # ---- socket_group ---------------------------------------------------------
-printf 'socket_group = %s\naudit_syslog = no\n' "$G" >"$T/group.conf"
+printf 'socket_group = %s\naudit_syslog = no\nclient_idle_timeout = 1\nmax_requests_per_user = 1\n' "$G" >"$T/group.conf"
 "$XDOMD" --foreground --sim --config "$T/group.conf" --socket "$T/g.sock" \
 	--policy "$T/policy" 2>"$T/glog" &
 GPID=$!
@@ -291,6 +291,15 @@ for _ in $(seq 50); do [ -S "$T/g.sock" ] && break; sleep 0.1; done
 check "socket_group: socket mode 0660, group $G" test "$(stat -c '%a %G' "$T/g.sock")" = "660 $G"
 check_out "socket_group: a member connects" "user=$UH" as "$UH" "$CLIENT" "$T/g.sock" whoami
 check_out "socket_group: others cannot even connect" "cannot reach xdomd.*ermission denied" as "$UA" "$CLIENT" "$T/g.sock" whoami
+check_out "an idle connection closed by xdomd is reopened by the client" "second whoami: user=$UH" \
+	as "$UH" "$CLIENT" "$T/g.sock" whoami-twice 2
+"$CLIENT" "$T/g.sock" reimage cust-carol-dev >"$T/ri3.out" 2>&1 &
+RPID=$!
+sleep 0.3
+one_line "per-user limit: a second concurrent action is refused" 1 "too many requests at once" \
+	"$CLIENT" "$T/g.sock" reboot web02
+wait "$RPID"
+check_out "... while the first completes" "^reimaged" cat "$T/ri3.out"
 kill "$GPID" 2>/dev/null
 
 # ---- unprivileged daemon -----------------------------------------------

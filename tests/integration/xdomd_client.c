@@ -190,7 +190,16 @@ main(int argc, char **argv)
 		return hostile(sock, cmd, argv + 3);
 	if (helper_connect(&c, sock, &err) != 0)
 		return fail(&err);
-	if (strcmp(cmd, "whoami") == 0) {
+	if (strcmp(cmd, "whoami-twice") == 0) {
+		/* Two requests with a pause between: the second must work
+		 * even if xdomd closed the idle connection meanwhile. */
+		if ((rc = helper_whoami(c, &w, &err)) == 0) {
+			sleep(name != NULL ? (unsigned)atoi(name) : 2);
+			rc = helper_whoami(c, &w, &err);
+		}
+		if (rc == 0)
+			printf("second whoami: user=%s\n", w.user);
+	} else if (strcmp(cmd, "whoami") == 0) {
 		if ((rc = helper_whoami(c, &w, &err)) == 0) {
 			printf("uid=%u user=%s backend=%s%s groups=", w.uid,
 			    w.user, w.backend, w.simulated ? " SIMULATED" :
