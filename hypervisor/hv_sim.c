@@ -62,6 +62,7 @@ sim_close(struct hv *hv)
 
 	if (s == NULL)
 		return;
+	sim_res_free(s->res);
 	sim_store_close(s);
 	free(s);
 	hv->priv = NULL;
@@ -92,14 +93,17 @@ sim_flags(const struct sim_guest *g, bool dom0)
 }
 
 static void
-sim_add_dom(struct snap *out, const struct sim_guest *g, bool dom0,
-    int64_t now_ns, unsigned what, uint64_t *busy_ns)
+sim_add_dom(const struct sim_store *s, struct snap *out,
+    const struct sim_guest *g, bool dom0, int64_t now_ns, unsigned what,
+    uint64_t *busy_ns)
 {
+	double tau = sim_load_tau(g, now_ns);
 	struct sim_counters c;
 	struct snap_dom *d;
 	uint32_t j;
 
-	sim_load_counters(g, sim_load_tau(g, now_ns), &c);
+	sim_load_counters(g, tau, &c);
+	sim_res_counters(s, g, tau, &c);
 	*busy_ns += c.cpu_ns;
 	d = snap_add_dom(out, 0, g->id, g->name);
 	d->flags = sim_flags(g, dom0);
@@ -144,6 +148,8 @@ sim_add_dom(struct snap *out, const struct sim_guest *g, bool dom0,
 			v[j].oo = (uint64_t)(c.oo * w);
 		}
 	}
+	if (what & HV_SNAP_VBDS)
+		sim_res_add_vbds(s, g, tau, out);
 }
 
 static int
@@ -161,6 +167,7 @@ sim_snapshot_locked(struct hv *hv, unsigned what, struct snap *out,
 
 	if ((rc = sim_store_refresh(s, err)) != 0)
 		return rc;
+	sim_res_refresh(s);
 	sim_now(&now_ns, &mono);
 	now_ms = now_ns / 1000000;
 	out->mono_ns = mono;
@@ -174,7 +181,7 @@ sim_snapshot_locked(struct hv *hv, unsigned what, struct snap *out,
 		if (g->run == SIM_STOPPED)
 			continue;
 		used_kb += g->mem_kb;
-		sim_add_dom(out, g, i == 0, now_ns, what, &busy);
+		sim_add_dom(s, out, g, i == 0, now_ns, what, &busy);
 	}
 	h = &out->hosts[0];
 	snprintf(h->hv_version, sizeof h->hv_version, "%s", SIM_HV_VERSION);
@@ -322,6 +329,8 @@ sim_info_locked(struct hv *hv, const char *name, struct hv_info *out,
 		snprintf(n->ip, sizeof n->ip, "10.%u.%u.%u", 1 + j,
 		    (unsigned)(idx / 250) % 256, (unsigned)(idx % 250) + 2);
 	}
+	sim_res_refresh(s);
+	sim_res_info(s, g, out);
 	return 0;
 }
 
@@ -384,7 +393,7 @@ static const struct sim_act_row sim_acts[HV_ACT__COUNT] = {
 };
 
 /* A free domain id: after the last one given, never one in use. */
-static int
+int
 sim_alloc_id(struct sim_state *st, uint32_t *id, struct xdom_err *err)
 {
 	uint8_t *used = xcalloc(SIM_DOMID_LIMIT, 1);
@@ -625,4 +634,9 @@ const struct hv_backend hv_sim_backend = {
 	.action = sim_action,
 	.console = sim_console,
 	.reimage = sim_reimage,
+	.set_resource = sim_res_set,
+	.block_attach = sim_res_block_attach,
+	.block_detach = sim_res_block_detach,
+	.save = sim_res_save,
+	.restore = sim_res_restore,
 };

@@ -169,6 +169,7 @@ struct sim_store {
 	uint32_t want_n;	/* hv_open_opts.sim_domains */
 	bool readonly;		/* never create or lock (console process) */
 	struct sim_state st;	/* the cache */
+	struct sim_res *res;	/* sim_res.c's cache of DIR/res, or NULL */
 	bool cached;
 	uint64_t key_dev, key_ino, key_size;
 	int64_t key_mtime_ns;
@@ -265,5 +266,35 @@ void sim_reimage_initial(const struct sim_store *s, const struct sim_guest *g);
 int sim_reimage_run(struct sim_store *s, const char *name,
     const struct hv_reimage_opts *o, hv_progress_fn progress, void *arg,
     struct xdom_err *err);
+
+/* A free domain id for a domain that starts now (hv_sim.c). */
+int sim_alloc_id(struct sim_state *st, uint32_t *id, struct xdom_err *err);
+
+/* ---- sim_res.c: vcpus, memory, block hotplug, save/restore ---- */
+
+struct sim_res;
+struct sim_counters;
+void sim_res_free(struct sim_res *r);
+/* Re-read DIR/res when it changed (snapshots call it once). */
+void sim_res_refresh(struct sim_store *s);
+/* Adjust g's counters at tau for vcpu changes of its domain. */
+void sim_res_counters(const struct sim_store *s, const struct sim_guest *g,
+    double tau, struct sim_counters *c);
+/* Append the block devices attached to g's domain to out's last domain,
+ * and to an info's disks. */
+void sim_res_add_vbds(const struct sim_store *s, const struct sim_guest *g,
+    double tau, struct snap *out);
+void sim_res_info(const struct sim_store *s, const struct sim_guest *g,
+    struct hv_info *out);
+/* The backend's set_resource, block_attach, block_detach, save, restore. */
+int sim_res_set(struct hv *hv, const char *name, enum hv_resource r,
+    uint64_t value, struct xdom_err *err);
+int sim_res_block_attach(struct hv *hv, const char *name,
+    const struct hv_block *b, struct xdom_err *err);
+int sim_res_block_detach(struct hv *hv, const char *name, const char *vdev,
+    struct xdom_err *err);
+int sim_res_save(struct hv *hv, const char *name, const char *file,
+    struct xdom_err *err);
+int sim_res_restore(struct hv *hv, const char *file, struct xdom_err *err);
 
 #endif

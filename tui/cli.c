@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core/escape.h"
+#include "tui/cli_res.h"
 #include "tui/top.h"
 
 static int cli_run_help(struct cli *c, const struct cli_cmd *cmd, int argc,
@@ -43,6 +44,7 @@ static const struct cli_cmd cli_cmds[] = {
 	CLI_ACTION("unpause", HV_ACT_UNPAUSE, "unpause a guest", "unpaused"),
 	{ "console", "NAME", "attach to a guest's console (Ctrl-] leaves)",
 	    1, 1, -1, NULL, cli_run_console },
+	CLI_RES_CMDS,
 	{ "stats", "--stream [-d SECONDS] [-i N]", "snapshots as JSON "
 	    "lines, for programs", -1, -1, -1, NULL, cli_run_stats },
 	{ "top", "[OPTIONS]", "the live dashboard (see xdom top --help)",
