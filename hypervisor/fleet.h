@@ -219,6 +219,7 @@ struct fleet_host_stats {
 	uint64_t bytes;		/* stream bytes read */
 	uint64_t connects;	/* sessions established */
 	uint64_t last_ns;	/* CLOCK_MONOTONIC of the last decoded line */
+	uint64_t decode_ns;	/* worker CPU spent decoding lines, total */
 	int state;		/* enum snap_host_state */
 };
 void fleet_host_get_stats(struct fleet_host *h, struct fleet_host_stats *st);
@@ -237,5 +238,11 @@ void hv_ssh_collect(struct hv *hv, unsigned what, struct snap *out,
     uint64_t now_ns);
 const char *hv_ssh_label(const struct hv *hv);
 bool hv_ssh_has(struct hv *hv, const char *name);
+void hv_ssh_stats(struct hv *hv, struct fleet_host_stats *st);
+
+/* Counters of host i (in the order given) of an open "fleet" backend, or
+ * of the one host of an "ssh" backend (i = 0); XDOM_ENOENT past the end
+ * or for another backend. For tests and the benchmark. */
+int hv_fleet_stats(struct hv *hv, size_t i, struct fleet_host_stats *st);
 
 #endif

@@ -83,6 +83,15 @@ struct fleet_end {
 	char reason[96];
 };
 
+static uint64_t
+fleet_thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 /* Copy src into dst of len bytes, truncating; always terminated. */
 static void
 fleet_copy(char *dst, size_t len, const char *src)
@@ -312,12 +321,14 @@ fleet_take_lines(struct fleet_host *h, struct fleet_end *e)
 	struct snap tmp;
 	char *line;
 	size_t len, skipped;
-	uint64_t now;
+	uint64_t now, t0, cpu;
 	int rc;
 
 	if (!fleet_line_last(&h->lb, &line, &len, &skipped))
 		return 0;
+	t0 = fleet_thread_cpu_ns();
 	rc = h->decode(line, len, &h->work, &de);
+	cpu = fleet_thread_cpu_ns() - t0;
 	now = fleet_now_ns();
 	if (rc == 0)
 		rc = fleet_adopt(h, &h->work, now);
@@ -336,6 +347,7 @@ fleet_take_lines(struct fleet_host *h, struct fleet_end *e)
 	h->reason[0] = '\0';
 	h->attempt = 0;
 	h->st.lines++;
+	h->st.decode_ns += cpu;
 	h->st.skipped += skipped;
 	h->st.last_ns = now;
 	h->st.state = SNAP_HOST_UP;

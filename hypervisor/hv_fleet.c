@@ -157,6 +157,24 @@ fleet_action(struct hv *hv, const char *ref, enum hv_action a,
 	return hv_action_reason(host, ref, a, reason, err);
 }
 
+int
+hv_fleet_stats(struct hv *hv, size_t i, struct fleet_host_stats *st)
+{
+	struct fleet_priv *p;
+
+	if (hv->be == &hv_ssh_backend && i == 0) {
+		hv_ssh_stats(hv, st);
+		return 0;
+	}
+	if (hv->be != &hv_fleet_backend)
+		return XDOM_ENOENT;
+	p = hv->priv;
+	if (i >= p->n)
+		return XDOM_ENOENT;
+	hv_ssh_stats(p->hosts[i], st);
+	return 0;
+}
+
 const struct hv_backend hv_fleet_backend = {
 	.name = "fleet",
 	.simulated = false,
