@@ -1,0 +1,331 @@
+#!/bin/bash
+# top.sh - `xdom top` against the real binary and the sim backend: batch
+# output (text, csv, json), bad flags, and the dashboard under its own
+# tmux server at 120x40, 250x40 and 40x10: every column header, the
+# summary lines and bottom bar, each key, the detail view, filter, sort,
+# mouse, an action with confirmation whose effect shows, settings saved
+# and restored, themes, NO_COLOR, resize, and the terminal restored after
+# q and after SIGTERM.
+source "$(dirname "$0")/../lib.sh"
+
+sim_tmpdir
+export XDOM_SIM_DELAY_MS=300
+unset XDOM_BACKEND NO_COLOR
+T=$(mktemp -d "${TMPDIR:-/tmp}/xdom-top.XXXXXX")
+T_CLEANUP+=("rm -rf '$T'")
+: >"$T/empty.conf"
+X=("$XDOM" --config "$T/empty.conf" --sim)
+export XDG_CONFIG_HOME=$T/config
+
+if ! command -v jq >/dev/null && ! command -v python3 >/dev/null; then
+	JSONCHK=""
+elif command -v jq >/dev/null; then
+	JSONCHK=jq
+else
+	JSONCHK=python3
+fi
+
+quiet() { "$@" >/dev/null 2>&1; }
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
+wait_for() {
+	local n=$(($1 * 10)) i
+	shift
+	for ((i = 0; i < n; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# ---- batch ---------------------------------------------------------------
+"${X[@]}" top -b -i 3 -d 0.5 --format=json >"$T/json" 2>"$T/err"
+rc=$?
+check "top -b -i 3 -d 0.5 --format=json exits 0" test "$rc" -eq 0
+check "... prints 3 lines" test "$(wc -l <"$T/json")" -eq 3
+if [ "$JSONCHK" = jq ]; then
+	n=0
+	while IFS= read -r line; do
+		jq -e '.domains | length > 20' >/dev/null <<<"$line" && n=$((n + 1))
+	done <"$T/json"
+	check "... each line is a JSON object with the domains" test "$n" -eq 3
+	# Profiles (hypervisor/sim.h): batch guests run each online vcpu at
+	# about 92 % (within 25 % scale and 5 % waves); idle ones near 1 %.
+	ci=$(jq -r '.domains[] | select(.name=="ci-runner01") | .cpu_pct' <"$T/json" | tail -1)
+	vc=$(jq -r '.domains[] | select(.name=="ci-runner01") | .vcpus' <"$T/json" | tail -1)
+	if awk -v c="$ci" -v v="$vc" 'BEGIN { e = 92 * v; exit !(c > e * 0.7 && c < e * 1.3) }'; then
+		ok "ci-runner01 (batch profile) CPU% $ci with $vc vcpus is about 92 % each"
+	else not_ok "ci-runner01 CPU% $ci with $vc vcpus: want about $((92 * vc)) %"; fi
+	inter=$(jq -r '.interval_s' <"$T/json" | head -1)
+	check "... first line's interval is the delay, not 0 (a first sample was taken)" \
+		awk -v i="$inter" 'BEGIN { exit !(i > 0.4 && i < 0.8) }'
+	rx=$(jq -r '.domains[] | select(.name=="web01") | .net_tx_bytes_per_s' <"$T/json" | head -1)
+	# web: tx 2500 KiB/s mean, scale within 25 %, waves within 37 %
+	check "web01's first-line tx rate $rx B/s is a real rate (web profile ~2.5 MB/s)" \
+		awk -v r="$rx" 'BEGIN { e = 2500 * 1024; exit !(r > e * 0.45 && r < e * 1.75) }'
+	check "... units in field names" quiet jq -e '.domains[0] | has("cpu_pct") and has("mem_kib") and has("net_rx_bytes_per_s")' \
+		<<<"$(head -1 "$T/json")"
+else
+	skip "JSON content checks" "neither jq nor python3 here"
+fi
+
+out=$("${X[@]}" top -b -i 1 -d 0.2 2>&1)
+check_out "text batch: xentop's summary line" '^[0-9]+ domains: [0-9]+ running, [0-9]+ blocked, [0-9]+ paused, [0-9]+ crashed, [0-9]+ dying, [0-9]+ shutdown' echo "$out"
+check_out "text batch: memory and CPUs line" '^Mem: [0-9]+k total, [0-9]+k used, [0-9]+k free    CPUs: [0-9]+ @ [0-9]+MHz' echo "$out"
+check_out "text batch: xentop's header" '^      NAME  STATE   CPU\(sec\) CPU\(%\)     MEM\(k\) MEM\(%\)  MAXMEM\(k\) MAXMEM\(%\) VCPUS NETS NETTX\(k\) NETRX\(k\) VBDS   VBD_OO   VBD_RD   VBD_WR  VBD_RSECT  VBD_WSECT SSID$' echo "$out"
+check_out "text batch: SIMULATED in the title" '^xdom top - [0-9:]+ .*SIMULATED' echo "$out"
+check_out "text batch: Domain-0 with no limit" '^  Domain-0 -----r .* no limit +n/a ' echo "$out"
+out=$("${X[@]}" top -b -i 1 -d 0.2 -n -x -v 2>&1)
+check_out "-n: network lines" '^Net0 RX: +[0-9]+bytes' echo "$out"
+check_out "-x: block device lines" '^VBD BlkBack +[0-9]+ \[xvda\] OO:' echo "$out"
+check_out "-v: vcpu lines" '^VCPUs\(sec\): +0: +[0-9]+s' echo "$out"
+out=$("${X[@]}" top -b -i 2 -d 0.2 --format=csv 2>&1)
+check "csv: a header and one line per domain per iteration" \
+	test "$(wc -l <<<"$out")" -eq $((1 + 2 * $(grep -c '^1,' <<<"$out")))
+check_out "csv: header names carry units" '^iteration,time,host,id,name,state,cpu_s,cpu_pct,mem_kib,' echo "$out"
+check_out "csv: names quoted" '^1,[0-9.]+,"[^"]*",0,"Domain-0","-----r",' echo "$out"
+out=$("${X[@]}" top -b -i 1 -d 0.2 --sort=mem:desc --filter=web --format=csv 2>&1)
+check "--filter and --sort in batch" test "$(grep -c '^1,' <<<"$out")" -ge 2
+check "--filter keeps only matches" test "$(grep '^1,' <<<"$out" | grep -vc web)" -eq 0
+
+for bad in "-d 0" "-d x" "-i 0" "--format=xml -b" "--sort=nope -b" "--bogus" "-b stray"; do
+	# shellcheck disable=SC2086
+	"${X[@]}" top $bad >"$T/out" 2>"$T/err" </dev/null
+	rc=$?
+	if [ "$rc" -eq 2 ] && [ "$(wc -l <"$T/err")" -eq 1 ]; then ok "top $bad: usage error (exit 2, one line)"
+	else not_ok "top $bad: exit $rc, $(wc -l <"$T/err") lines: $(head -c 200 "$T/err")"; fi
+done
+"${X[@]}" top </dev/null >"$T/out" 2>"$T/err"
+check "interactive top without a terminal: exit 2 and a hint" \
+	grep -q 'not a terminal' "$T/err"
+check_out "top -h" 'usage: xdom .*top' "${X[@]}" top -h
+check_out "top -V" '^xdom top [0-9]' "${X[@]}" top -V
+
+# ---- the dashboard under tmux ---------------------------------------------
+if ! command -v tmux >/dev/null; then
+	skip "dashboard under tmux" "tmux is not installed"
+	done_testing
+	exit
+fi
+# Each dashboard gets its own tmux server, so one shutting down never
+# races the next one starting.
+NSRV=0
+TM=()
+T_CLEANUP+=('for s in $(seq 1 $NSRV); do tmux -L "xdomtest-$$-top-$s" kill-server 2>/dev/null; done')
+
+# start W H [ENV=VAL...] -- ARGS...: a fresh tmux server running xdom top.
+start() {
+	local w=$1 h=$2 envs=()
+	shift 2
+	while [ "$1" != "--" ]; do envs+=(-e "$1"); shift; done
+	shift
+	[ ${#TM[@]} -gt 0 ] && "${TM[@]}" kill-server 2>/dev/null
+	NSRV=$((NSRV + 1))
+	TM=(tmux -L "xdomtest-$$-top-$NSRV" -f /dev/null)
+	"${TM[@]}" new-session -d -x "$w" -y "$h" -e XDOM_SIM_DIR="$XDOM_SIM_DIR" \
+		-e XDG_CONFIG_HOME="$XDG_CONFIG_HOME" -e XDOM_SIM_DELAY_MS=300 \
+		"${envs[@]}" \
+		"$(printf '%q ' "${X[@]}" top "$@"); echo EXITED=\$?; stty -a | tr ' ' '\n' | grep -x -- '-\\?icanon' | sed 's/^/TTY=/'; sleep 60"
+	"${TM[@]}" set-option -g status off >/dev/null 2>&1
+	wait_screen 10 'Quit' >/dev/null
+}
+cap() { "${TM[@]}" capture-pane -p "$@"; }
+keys() { "${TM[@]}" send-keys "$@"; }
+# A lone Esc is told from a sequence by a pause, as a person makes.
+esc() { sleep 0.2; keys Escape; sleep 0.3; }
+# wait_screen SECONDS REGEX: poll the screen until it matches.
+wait_screen() {
+	local n=$(($1 * 10)) i
+	for ((i = 0; i < n; i++)); do
+		if cap | grep -Eq -- "$2"; then return 0; fi
+		sleep 0.1
+	done
+	return 1
+}
+# screen_ok DESC REGEX [SECONDS]: ok when the screen shows REGEX in time.
+screen_ok() {
+	if wait_screen "${3:-5}" "$2"; then ok "$1"
+	else not_ok "$1: /$2/ not on screen:"; cap | sed 's/^/#   /' | head -45; fi
+}
+screen_not() {
+	sleep "${3:-0.6}"
+	if cap | grep -Eq -- "$2"; then not_ok "$1: /$2/ still on screen"; cap | sed 's/^/#   /' | head -45
+	else ok "$1"; fi
+}
+
+start 250 40 -- -d 1
+screen_ok "dashboard starts, SIMULATED in the title" '^xdom top - [0-9:]+ .*SIMULATED'
+screen_ok "domain counts line" '^[0-9]+ domains: [0-9]+ running, [0-9]+ blocked, [0-9]+ paused, [0-9]+ crashed, [0-9]+ dying, [0-9]+ shutdown'
+screen_ok "memory line" '^Mem: [0-9]+k total, [0-9]+k used, [0-9]+k free +CPUs: [0-9]+ @ [0-9]+MHz'
+screen_ok "host meters" '^CPU\[.*%\] +Mem\[.*\]'
+screen_ok "xentop's bottom bar" 'Delay  Networks  vBds  VCPUs  Repeat header  Sort order  Quit'
+hdr=$(cap | grep -E '^ +ID +NAME' | head -1)
+for h in ID NAME STATE 'CPU(sec)' 'CPU(%)' 'MEM(k)' 'MEM(%)' 'MAXMEM(k)' 'MAXMEM(%)' VCPUS NETS \
+	NETTX/s NETRX/s VBDS VBD_OO/s VBD_RD/s VBD_WR/s VBD_RSECT/s VBD_WSECT/s SSID; do
+	if grep -qF -- " $h" <<<" $hdr"; then ok "header shows $h"; else not_ok "header shows $h: $hdr"; fi
+done
+screen_ok "first frame has real CPU rates (a batch guest well above 0)" '^ +[0-9]+ ci-runner0 +-----r +[0-9]+ +([5-9][0-9]|[1-9][0-9][0-9])\.[0-9] '
+keys T
+screen_ok "T: totals, xentop's headers" ' NETTX\(k\) NETRX\(k\) VBDS +VBD_OO +VBD_RD +VBD_WR +VBD_RSECT +VBD_WSECT SSID'
+keys t
+screen_ok "T again: rates" ' NETTX/s +NETRX/s '
+keys N
+screen_ok "N: network lines" '^Net0 RX: +[0-9]+bytes'
+keys N B
+screen_not "N again: no network lines" '^Net0 RX:'
+screen_ok "B: block device lines" '^VBD BlkBack +[0-9]+ \[xvda\]'
+keys B V
+screen_ok "V: vcpu lines" '^VCPUs\(sec\): +0: +[0-9]+s'
+keys v R
+many_headers() { [ "$(cap | grep -c ' NAME  STATE')" -gt 3 ]; }
+if wait_for 5 many_headers; then ok "R: header before each domain"
+else not_ok "R: header before each domain"; cap | sed 's/^/#   /' | head -20; fi
+keys r
+screen_ok "sort starts on CPU(%) desc" '^Sort: CPU\(%\) desc'
+keys S
+screen_ok "S: next sort column" '^Sort: CPU-HISTORY'
+keys '>'
+screen_ok "> : next sort column" '^Sort: MEM\(k\) desc'
+keys '<' '<'
+screen_ok "< : previous sort column" '^Sort: CPU\(%\) desc'
+keys I
+screen_ok "I: inverted" '^Sort: CPU\(%\) asc'
+first=$(cap | grep -A1 -E '^ +ID +NAME' | tail -1)
+if grep -Eq ' (0\.0|[0-9]\.[0-9]) ' <<<"$first"; then ok "ascending CPU%: least busy first"
+else not_ok "ascending CPU%: least busy first: $first"; fi
+keys i
+keys D
+screen_ok "D: xentop's delay prompt" '^Delay\(sec\):'
+keys 0 . 5 Enter
+screen_ok "delay accepts fractions" 'delay 0\.5 s'
+keys D 0 Enter
+screen_ok "delay 0 refused" 'delay: a number of seconds'
+keys /
+keys -l 'web0'
+screen_ok "/: incremental filter" '^Filter: web0'
+sleep 0.5
+if [ "$(cap | grep -Ec '^ +[0-9]+ +[^ ]+ +[-a-z]{6} ')" -eq 2 ] && cap | grep -q 'web02'; then
+	ok "filter keeps only web01 and web02"
+else not_ok "filter keeps only web01 and web02"; cap | sed 's/^/#   /' | head -30; fi
+keys Enter
+screen_ok "filter kept after Enter" 'Filter: web0 \(2\)'
+keys '/'; esc
+screen_ok "Esc clears the filter" 'db01'
+# detail view of the first row after a Down: the cursor moved
+keys Home Down
+sel=$(cap | grep -A2 -E '^ +ID +NAME' | tail -1 | awk '{print $2}')
+keys Enter
+screen_ok "Enter: detail view with per-vcpu table" '^VCPU ONLINE +TIME\(s\) CPU\(%\)'
+screen_ok "detail: per-vif and per-vbd tables" '^VBD +OO +RD +WR'
+screen_ok "detail: history graphs" '^CPU [0-9.]+%'
+screen_ok "detail: shows the domain under the cursor ($sel)" "^${sel}[^ ]*  id [0-9]+"
+esc
+screen_ok "Esc: back to the list" ' NAME  STATE'
+keys C-l
+screen_ok "Ctrl-L redraws" 'Delay  Networks'
+keys '?'
+screen_ok "?: help" '^xdom top keys'
+esc
+# mouse: a click on the MEM(k) header sorts by it
+x=$(cap | grep -E '^ +ID +NAME' | head -1 | awk '{ print index($0, "MEM(k)") }')
+y=$(cap | grep -nE '^ +ID +NAME' | head -1 | cut -d: -f1)
+keys -l $'\e[<0;'"$((x + 2))"';'"$y"'M'$'\e[<0;'"$((x + 2))"';'"$y"'m'
+screen_ok "mouse: a click on a header sorts by it" '^Sort: MEM\(k\) desc'
+keys -l $'\e[<0;'"$((x + 2))"';'"$y"'M'$'\e[<0;'"$((x + 2))"';'"$y"'m'
+screen_ok "mouse: a second click inverts" '^Sort: MEM\(k\) asc'
+# columns: hide SSID
+keys C
+screen_ok "C: column editor" '^Columns: Space shows'
+keys End
+for i in $(seq 1 25); do keys Up; done
+for i in $(seq 1 20); do keys Down; done
+esc
+# an action with confirmation: pause staging? pause web02 via the filter
+keys /
+keys -l 'web02'
+keys Enter
+screen_ok "filtered to web02" 'Filter: web02 \(1\)'
+keys a
+screen_ok "a: action menu" '^Action: p pause'
+keys p
+screen_ok "confirmation asked" '^Pause web02\? \(y/N\)'
+keys n
+screen_ok "n cancels" 'cancelled'
+screen_ok "... web02 still running" ' web02 +--b---|web02 +-----r'
+keys a p y
+screen_ok "pause web02: done" 'pause web02: done'
+screen_ok "the effect shows: web02 paused" ' web02 +----p-' 5
+keys a u y
+screen_ok "unpause web02" ' web02 +--b---|web02 +-----r' 5
+keys /; esc
+keys Y
+screen_ok "Y: next theme" 'theme [a-z0-9-]+'
+keys q
+screen_ok "q quits with status 0" '^EXITED=0'
+screen_ok "terminal restored (canonical mode)" '^TTY=icanon'
+if [ -f "$XDG_CONFIG_HOME/xdom/top.conf" ]; then
+	ok "settings saved to \$XDG_CONFIG_HOME/xdom/top.conf"
+	check "settings file mode 0600" test "$(stat -c %a "$XDG_CONFIG_HOME/xdom/top.conf")" = 600
+	check "settings have a version key" grep -q '^version = 1' "$XDG_CONFIG_HOME/xdom/top.conf"
+	check "settings keep the delay" grep -q '^delay = 0.5' "$XDG_CONFIG_HOME/xdom/top.conf"
+	check "settings keep columns by name" grep -q '^columns = "id,name,state,' "$XDG_CONFIG_HOME/xdom/top.conf"
+	check "settings keep the sort" grep -q '^sort = "mem:asc"' "$XDG_CONFIG_HOME/xdom/top.conf"
+else
+	not_ok "settings saved to \$XDG_CONFIG_HOME/xdom/top.conf"
+fi
+start 250 40 -- -d 1
+screen_ok "settings restored: sort by MEM(k) asc" '^Sort: MEM\(k\) asc'
+keys q
+wait_screen 5 EXITED >/dev/null
+echo 'version = 1
+columns = "name,bogus,,-state
+sort = ' >"$XDG_CONFIG_HOME/xdom/top.conf"
+start 120 40 -- -d 1
+screen_ok "a corrupt settings file: defaults and a message" 'top.conf: ignored, using defaults'
+screen_ok "... and the dashboard runs" 'Delay  Networks'
+keys q
+wait_screen 5 EXITED >/dev/null
+
+# 40x10: nothing spills, the essentials are there
+start 40 10 -- -d 1 --no-settings
+screen_ok "40x10: bottom bar" '^Delay  Networks'
+screen_ok "40x10: SIMULATED visible" 'SIMULATED'
+screen_ok "40x10: header" '^ +ID +NAME'
+if [ "$(cap | awk 'length($0) > 40' | wc -l)" -eq 0 ] && [ "$(cap | wc -l)" -le 10 ]; then
+	ok "40x10: no line longer than the screen"
+else not_ok "40x10: lines spill"; cap | sed 's/^/#   /'; fi
+keys Enter
+screen_ok "40x10: detail view fits" 'id [0-9]+'
+esc
+"${TM[@]}" resize-window -x 100 -y 30 2>/dev/null
+screen_ok "resize to 100x30: redrawn" '^Mem: .*CPUs'
+if [ "$(cap | grep -c 'Delay  Networks')" -eq 1 ]; then ok "resize: one bottom bar, no leftovers"
+else not_ok "resize: bottom bar count"; cap | sed 's/^/#   /'; fi
+# The dashboard is the only child of the pane's shell.
+pid=$(pgrep -P "$("${TM[@]}" display-message -p '#{pane_pid}')" -x xdom | head -1)
+if [ -n "$pid" ]; then
+	kill -TERM "$pid"
+	screen_ok "SIGTERM: leaves" '^EXITED='
+	screen_ok "SIGTERM: terminal restored" '^TTY=icanon'
+else
+	not_ok "SIGTERM: could not find the dashboard's pid"
+fi
+
+# NO_COLOR: attributes, no colours
+start 120 30 NO_COLOR=1 -- -d 1 --no-settings
+wait_screen 5 'Delay' >/dev/null
+if cap -e | grep -Eq $'\e\\[([0-9;]*;)?(3[0-7]|4[0-7]|38;5|48;5)[;m]'; then
+	not_ok "NO_COLOR: colours used"; cap -e | head -5 | cat -v | sed 's/^/#   /'
+else ok "NO_COLOR: no colours"; fi
+keys q
+wait_screen 5 EXITED >/dev/null
+start 120 30 -- -d 1 --no-settings --theme=dark256
+wait_screen 5 'Delay' >/dev/null
+screen_not "--theme=dark256 is found" 'not found'
+keys q
+wait_screen 5 EXITED >/dev/null
+start 120 30 -- -d 1 --no-settings --theme=nosuch
+screen_ok "--theme=nosuch: a message, default theme" 'theme nosuch not found'
+keys q
+wait_screen 5 EXITED >/dev/null
+
+done_testing
