@@ -1092,7 +1092,7 @@ ui_loop(struct top_session *ss)
 		struct pollfd pfd[3];
 		uint64_t now;
 		long timeout;
-		TermKeyResult r;
+		TermKeyResult r = TERMKEY_RES_NONE;
 		TermKeyKey k;
 
 		if (top_sig_quit)
