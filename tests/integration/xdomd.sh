@@ -306,7 +306,10 @@ kill "$GPID" 2>/dev/null
 U=$T/unpriv
 mkdir -m 755 "$U" && chown "$UA" "$U"
 printf 'user:%s * all\n' "$UA" >"$U/policy"
-as "$UA" env XDOM_SIM_DIR="$U/sim" "$XDOMD" --foreground --sim --socket "$U/sock" \
+# setpriv execs in place (runuser would stay as a parent that does not
+# pass signals on): $! is xdomd itself, so it can be stopped.
+setpriv --reuid="$UA" --regid="$(id -g "$UA")" --init-groups \
+	env XDOM_SIM_DIR="$U/sim" "$XDOMD" --foreground --sim --socket "$U/sock" \
 	--policy "$U/policy" 2>"$U/log" &
 UPID=$!
 T_CLEANUP+=("kill $UPID 2>/dev/null")
@@ -315,5 +318,7 @@ check_out "xdomd runs as an ordinary user" "user=$UA" as "$UA" "$CLIENT" "$U/soc
 check_out "... and still checks its policy" "not allowed" as "$UB" "$CLIENT" "$U/sock" info web01
 check_out "... with no capabilities" "capabilities: none" cat "$U/log"
 kill "$UPID" 2>/dev/null
+for _ in $(seq 50); do kill -0 "$UPID" 2>/dev/null || break; sleep 0.1; done
+check "the unprivileged xdomd stops on SIGTERM" bash -c "! kill -0 $UPID 2>/dev/null"
 
 done_testing
