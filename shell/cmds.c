@@ -16,6 +16,9 @@
 #include <unistd.h>
 
 #include "core/escape.h"
+#include "core/policy.h"
+#include "core/proto.h"
+#include "hypervisor/helper_client.h"
 #include "shell/term.h"
 #include "shell/ui.h"
 #include "tui/top.h"
@@ -69,14 +72,86 @@ cmds_help(struct shell *sh, struct shell_call *c)
 	return 0;
 }
 
+/*
+ * The caller's rights on name as xdomd reports them. Returns false when
+ * the backend is not the helper (or it fails): callers then let the
+ * backend decide when the request is sent.
+ */
+static bool
+cmds_rights(struct shell *sh, const char *name, uint32_t *allowed,
+    uint32_t *need_reason)
+{
+	struct helper_client *hc = hv_helper_client(sh->hv);
+	struct proto_guest_list l = { 0 };
+	struct xdom_err err = { 0 };
+	size_t i;
+
+	*allowed = *need_reason = 0;	/* not listed: no rights at all */
+	if (hc == NULL || helper_list(hc, &l, &err) != 0)
+		return false;
+	for (i = 0; i < l.n; i++) {
+		if (strcmp(l.g[i].name, name) == 0) {
+			*allowed = l.g[i].allowed;
+			*need_reason = l.g[i].need_reason;
+		}
+	}
+	proto_guest_list_dispose(&l);
+	return true;
+}
+
+/* "boot,console,...": the actions of mask this shell has commands for. */
+static void
+cmds_rights_text(uint32_t allowed, uint32_t need_reason, char *buf,
+    size_t len)
+{
+	uint32_t shown = allowed & ~((1u << POLICY_LIST) | (1u << POLICY_STATS) |
+	    (1u << POLICY_HOST) | (1u << POLICY_PAUSE) |
+	    (1u << POLICY_UNPAUSE));
+
+	policy_actions_format(shown, buf, len);
+	if (need_reason != 0 && strlen(buf) + 20 < len)
+		strcat(buf, " (reason needed)");
+}
+
 static int
 cmds_list(struct shell *sh, struct shell_call *c)
 {
+	struct helper_client *hc = hv_helper_client(sh->hv);
+	struct proto_guest_list pl = { 0 };
 	const struct hv_guest_list *l;
-	char esc[ESC_LEN];
+	struct xdom_err err = { 0 };
+	char esc[ESC_LEN], rights[256];
 	size_t i;
+	int rc;
 
 	(void)c;
+	if (hc != NULL) {
+		/* Through xdomd: each guest with what this user may do. */
+		rc = helper_list(hc, &pl, &err);
+		if (rc != 0)
+			return cmds_hv_fail(sh, rc, &err);
+		if (pl.n == 0)
+			fputs("You have no guests to manage.\n", sh->out);
+		else
+			fprintf(sh->out, "  %-32s %-8s %-5s %s\n", "NAME",
+			    "STATE", "ID", "YOU MAY");
+		for (i = 0; i < pl.n; i++) {
+			shell_esc(esc, sizeof esc, pl.g[i].name);
+			cmds_rights_text(pl.g[i].allowed, pl.g[i].need_reason,
+			    rights, sizeof rights);
+			fprintf(sh->out, "%c %-32s %-8s ",
+			    strcmp(pl.g[i].name, sh->selected) == 0 ? '*' : ' ',
+			    esc, pl.g[i].running ? "running" : "stopped");
+			if (pl.g[i].running)
+				fprintf(sh->out, "%-5" PRIu32 " %s\n",
+				    pl.g[i].id, rights);
+			else
+				fprintf(sh->out, "%-5s %s\n", "-", rights);
+		}
+		proto_guest_list_dispose(&pl);
+		sh->guests_valid = false;
+		return 0;
+	}
 	l = shell_guests(sh, true);
 	if (l == NULL)
 		return XDOM_EIO;
@@ -408,10 +483,16 @@ cmds_reimage(struct shell *sh, struct shell_call *c)
 	struct hv_info in;
 	char esc[ESC_LEN], e2[ESC_LEN], answer[SHELL_LINE_MAX + 1];
 	char prompt[ESC_LEN + 64];
+	uint32_t allowed, need_reason;
 	unsigned i;
 	int rc;
 
 	shell_esc(esc, sizeof esc, c->dom);
+	/* Say no before asking anything when xdomd would say no anyway. */
+	if (cmds_rights(sh, c->dom, &allowed, &need_reason) &&
+	    (allowed & (1u << POLICY_REIMAGE)) == 0)
+		return shell_fail(sh, XDOM_EPERM, "%s: not allowed: reimage",
+		    esc);
 	rc = hv_info(sh->hv, c->dom, &in, &err);
 	if (rc != 0)
 		return cmds_hv_fail(sh, rc, &err);
@@ -489,12 +570,34 @@ cmds_sysrq(struct shell *sh, struct shell_call *c)
 static int
 cmds_whoami(struct shell *sh, struct shell_call *c)
 {
+	struct helper_client *hc = hv_helper_client(sh->hv);
+	struct xdom_err err = { 0 };
+	struct proto_whoami w;
 	char esc[ESC_LEN];
+	uint32_t i;
+	int rc;
 
 	(void)c;
-	fprintf(sh->out, "%s (uid %u)\n",
-	    shell_esc(esc, sizeof esc, sh->user ? sh->user : "?"),
-	    (unsigned)getuid());
+	if (hc == NULL) {
+		fprintf(sh->out, "%s (uid %u)\n",
+		    shell_esc(esc, sizeof esc, sh->user ? sh->user : "?"),
+		    (unsigned)getuid());
+		return 0;
+	}
+	/* What xdomd sees: the kernel's idea of us, not our own. */
+	memset(&w, 0, sizeof w);
+	rc = helper_whoami(hc, &w, &err);
+	if (rc != 0)
+		return cmds_hv_fail(sh, rc, &err);
+	fprintf(sh->out, "%s (uid %" PRIu32 ")", shell_esc(esc, sizeof esc,
+	    w.user), w.uid);
+	for (i = 0; i < w.n_groups && i < PROTO_MAX_GROUPS; i++)
+		fprintf(sh->out, "%s%s", i == 0 ? ", groups: " : ", ",
+		    shell_esc(esc, sizeof esc, w.groups[i]));
+	w.backend[sizeof w.backend - 1] = '\0';
+	fprintf(sh->out, "\nxdomd acts on the %s host%s\n",
+	    shell_esc(esc, sizeof esc, w.backend),
+	    w.simulated ? " (SIMULATED)" : "");
 	return 0;
 }
 

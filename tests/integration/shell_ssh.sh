@@ -1,0 +1,522 @@
+#!/bin/bash
+# shell_ssh.sh - xdom-shell as the login shell of real users behind a real
+# OpenSSH sshd, acting through xdomd on a private sim host.
+#
+# As root: creates temporary users (a customer A, another customer B, a
+# help-desk user H in a help-desk group, and S with /bin/sh for the login
+# time comparison), lists the built xdom-shell in /etc/shells, starts
+# xdomd (sim backend, own policy, audit file, socket) and sshd (own host
+# key, loopback, free port), then drives ssh sessions: non-interactive
+# ones directly, interactive ones under tmux. Everything it created is
+# removed on exit. Not root: says so and skips.
+source "$(dirname "$0")/../lib.sh"
+
+if [ "$(id -u)" -ne 0 ]; then
+	skip "xdom-shell over sshd" "not root: cannot create users or run sshd"
+	done_testing
+	exit
+fi
+for tool in /usr/sbin/sshd ssh ssh-keygen tmux useradd userdel groupadd ss; do
+	if ! command -v "$tool" >/dev/null 2>&1; then
+		skip "xdom-shell over sshd" "$tool is not installed"
+		done_testing
+		exit
+	fi
+done
+
+W=$(mktemp -d /tmp/xdom-shellssh.XXXXXX)
+chmod 755 "$W"
+T_CLEANUP+=("rm -rf '$W'")
+mkdir -p "$W/bin" "$W/home" "$W/sim"
+chmod 755 "$W/bin" "$W/home"
+chmod 700 "$W/sim"
+SHELL_BIN=$W/bin/xdom-shell
+install -m 755 "$XDOM_SHELL" "$SHELL_BIN"
+export XDOM_SIM_DIR=$W/sim
+
+UA=xsa$$ UB=xsb$$ UH=xsh$$ US=xss$$ HG=xshg$$
+USERS="$UA $UB $UH $US"
+TM_SOCK="xdomtest-$$-shell"
+tm() { tmux -L "$TM_SOCK" "$@" 2>/dev/null; }
+TM=tm
+
+# ---- cleanup: kill what we started, remove users and the shells line --
+kill_user_procs() {
+	local u
+	for u in $USERS; do pkill -KILL -u "$u" 2>/dev/null; done
+}
+cleanup_users() {
+	local u
+	kill_user_procs
+	for u in $USERS; do
+		id "$u" >/dev/null 2>&1 && userdel -f "$u" >/dev/null 2>&1
+	done
+	getent group "$HG" >/dev/null && groupdel "$HG" 2>/dev/null
+	# Remove exactly our line, keeping the file (and its inode).
+	if grep -qxF "$SHELL_BIN" /etc/shells; then
+		grep -vxF "$SHELL_BIN" /etc/shells >"$W/shells.new"
+		cat "$W/shells.new" >/etc/shells
+	fi
+}
+stop_daemons() {
+	$TM kill-server 2>/dev/null
+	[ -n "${SSHD_PID:-}" ] && kill "$SSHD_PID" 2>/dev/null
+	[ -n "${XDOMD_PID:-}" ] && kill "$XDOMD_PID" 2>/dev/null
+	wait 2>/dev/null
+}
+T_CLEANUP+=("cleanup_users" "stop_daemons")
+
+# ---- users, keys, shells --------------------------------------------
+echo "$SHELL_BIN" >>/etc/shells
+groupadd "$HG"
+for u in $UA $UB $UH; do
+	useradd -M -d "$W/home/$u" -s "$SHELL_BIN" -U "$u"
+done
+useradd -M -d "$W/home/$US" -s /bin/sh -U "$US"
+# No password, but not locked: sshd without PAM refuses locked accounts.
+for u in $USERS; do usermod -p '*' "$u"; done
+usermod -a -G "$HG" "$UH"
+for u in $USERS; do
+	mkdir -p "$W/home/$u/.ssh"
+	ssh-keygen -q -t ed25519 -N '' -f "$W/key_$u" -C "$u"
+	cp "$W/key_$u.pub" "$W/home/$u/.ssh/authorized_keys"
+	chown -R "$u:$u" "$W/home/$u"
+	chmod 700 "$W/home/$u" "$W/home/$u/.ssh"
+done
+
+# ---- xdomd on the sim backend ---------------------------------------
+cat >"$W/policy" <<POL
+user:$UA      cust-alice-web,cust-alice-db  status,console,boot,shutdown,destroy,reboot,reset,reimage
+user:$UB      cust-bob-shop                 status,console,boot,shutdown,reboot,reset,reimage
+group:$HG    cust-*                        status,console,reboot,reset  reason required
+POL
+cat >"$W/xdom.conf" <<CONF
+backend = sim
+socket = "$W/xdomd.sock"
+idle_timeout = 120
+audit_syslog = no
+CONF
+chmod 644 "$W/policy" "$W/xdom.conf"
+
+# Wait up to $2 tenths of a second for a condition (a command).
+wait_until() {
+	local tries=$1 i
+	shift
+	for ((i = 0; i < tries; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+XDOM_SIM_DELAY_MS=300 XDOM_SIM_REIMAGE_MS=5000 "$XDOMD" --foreground --sim --config "$W/xdom.conf" \
+	--socket "$W/xdomd.sock" --policy "$W/policy" --audit "$W/audit.log" \
+	>"$W/xdomd.log" 2>&1 &
+XDOMD_PID=$!
+xdomd_up() { test -S "$W/xdomd.sock" || ! kill -0 "$XDOMD_PID" 2>/dev/null; }
+if ! wait_until 100 xdomd_up || ! kill -0 "$XDOMD_PID" 2>/dev/null; then
+	if grep -q "not built yet" "$W/xdomd.log"; then
+		skip "xdom-shell over sshd" "xdomd is not built yet in this tree"
+		done_testing
+		exit
+	fi
+	not_ok "xdomd started: no socket after 10 s:"
+	sed 's/^/#   /' "$W/xdomd.log" | head -20
+	done_testing
+	exit
+fi
+ok "xdomd serves the sim host on a private socket"
+
+# ---- sshd on a free loopback port -------------------------------------
+mkdir -p /run/sshd
+ssh-keygen -q -t ed25519 -N '' -f "$W/hostkey"
+free_port() {
+	local p
+	for _ in $(seq 50); do
+		p=$((20000 + RANDOM % 40000))
+		ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return 0; }
+	done
+	return 1
+}
+start_sshd() {
+	PORT=$(free_port) || return 1
+	cat >"$W/sshd_config" <<CFG
+Port $PORT
+ListenAddress 127.0.0.1
+HostKey $W/hostkey
+PidFile $W/sshd.pid
+UsePAM no
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PubkeyAuthentication yes
+AuthorizedKeysFile .ssh/authorized_keys
+StrictModes no
+PermitRootLogin no
+AllowUsers $UA $UB $UH $US
+PermitUserRC no
+PermitUserEnvironment no
+DisableForwarding yes
+PrintMotd no
+PrintLastLog no
+SetEnv XDOM_CONFIG=$W/xdom.conf
+CFG
+	/usr/sbin/sshd -D -f "$W/sshd_config" -e 2>>"$W/sshd.log" &
+	SSHD_PID=$!
+	wait_until 50 bash -c "ss -Htln 'sport = :$PORT' | grep -q ." &&
+		kill -0 "$SSHD_PID" 2>/dev/null
+}
+started=0
+for _ in 1 2 3; do
+	if start_sshd; then started=1; break; fi
+	kill "$SSHD_PID" 2>/dev/null; wait "$SSHD_PID" 2>/dev/null
+done
+if [ "$started" -ne 1 ]; then
+	not_ok "sshd started on loopback:"
+	sed 's/^/#   /' "$W/sshd.log" | tail -20
+	done_testing
+	exit
+fi
+ok "sshd listens on 127.0.0.1:$PORT"
+
+# make bench: bench_shell_login runs this script for the set-up only.
+if [ -n "${XDOM_SHELL_BENCH:-}" ]; then
+	"$B/bench/bench_shell_login" --measure "$PORT" "$UA" "$W/key_$UA" "$US" "$W/key_$US"
+	exit $?
+fi
+
+SSH_OPTS=(-F /dev/null -p "$PORT" -o StrictHostKeyChecking=no
+	-o UserKnownHostsFile=/dev/null -o BatchMode=yes -o LogLevel=ERROR
+	-o IdentitiesOnly=yes -o ConnectTimeout=10)
+# ssh_as USER [ARGS...]: one non-interactive session, stdin from /dev/null.
+ssh_as() {
+	local u=$1
+	shift
+	timeout 30 ssh "${SSH_OPTS[@]}" -i "$W/key_$u" "$u@127.0.0.1" "$@" </dev/null
+}
+# run_as USER CMD: stdout in $OUT, stderr in $ERR, status in $RC.
+run_as() {
+	local u=$1
+	shift
+	ssh_as "$u" "$@" >"$W/out" 2>"$W/err"
+	RC=$?
+	OUT=$(cat "$W/out")
+	ERR=$(cat "$W/err")
+}
+# run_in INPUT USER CMD: like run_as with INPUT on stdin (answers).
+run_in() {
+	local in=$1 u=$2
+	shift 2
+	printf '%s' "$in" | timeout 30 ssh "${SSH_OPTS[@]}" -i "$W/key_$u" \
+		"$u@127.0.0.1" "$@" >"$W/out" 2>"$W/err"
+	RC=$?
+	OUT=$(cat "$W/out")
+	ERR=$(cat "$W/err")
+}
+# One login first: if that fails, nothing after it can work.
+run_as "$UA" version
+if [ "$RC" -ne 0 ] || ! grep -q "xdom-shell" <<<"$OUT"; then
+	not_ok "ssh login as a customer runs xdom-shell (rc $RC):"
+	sed 's/^/#   /' <<<"$OUT$ERR"
+	tail -20 "$W/sshd.log" | sed 's/^/#   /'
+	done_testing
+	exit
+fi
+ok "ssh login as a customer runs xdom-shell"
+
+# Requests that change or reach a guest (logins also send whoami and
+# list, which change nothing).
+audit_lines() {
+	grep -cE 'action=(boot|shutdown|reboot|reset|destroy|pause|unpause|console|reimage) ' "$W/audit.log" 2>/dev/null
+}
+show() { cut -c1-200 <<<"$1" | sed 's/^/#   /' | head -"${2:-15}"; }
+
+# ---- non-interactive: ssh user@host COMMAND ----------------------------
+run_as "$UA" list
+if [ "$RC" -eq 0 ] && grep -q cust-alice-web <<<"$OUT" &&
+	grep -q cust-alice-db <<<"$OUT" && ! grep -q cust-bob <<<"$OUT" &&
+	! grep -q web01 <<<"$OUT"; then
+	ok "customer lists exactly their own guests"
+else
+	not_ok "customer list (rc $RC):"; show "$OUT$ERR"
+fi
+
+run_as "$UA" reboot cust-alice-web
+if [ "$RC" -eq 0 ] && grep -q "cust-alice-web: rebooting" <<<"$OUT"; then
+	ok "ssh A reboot cust-alice-web works non-interactively, exit 0"
+else
+	not_ok "non-interactive reboot (rc $RC):"; show "$OUT$ERR"
+fi
+
+run_as "$UA" reboot cust-bob-shop
+if [ "$RC" -eq 1 ] && [ "$(wc -l <<<"$ERR")" -eq 1 ] &&
+	grep -q "not allowed" <<<"$ERR" && [ -z "$OUT" ]; then
+	ok "another customer's guest is refused: exit 1, one line ($ERR)"
+else
+	not_ok "refusal on another customer's guest (rc $RC):"; show "$OUT$ERR"
+fi
+
+for act in shutdown reset console reimage boot status info; do
+	run_as "$UA" "$act" cust-bob-shop
+	if [ "$RC" -eq 0 ]; then
+		not_ok "$act on another customer's guest was not refused"; show "$OUT"
+		continue
+	fi
+	[ "$act" = reimage ] || grep -q "not allowed\|no such" <<<"$ERR" ||
+		not_ok "$act cust-bob-shop: unexpected error: $ERR"
+done
+ok "every action on another customer's guest is refused"
+
+run_as "$UA" status --json cust-alice-web
+if [ "$RC" -eq 0 ] && grep -q '"name":"cust-alice-web"' <<<"$OUT" &&
+	grep -q '"state":"running"' <<<"$OUT"; then
+	ok "status --json for scripts"
+else
+	not_ok "status --json (rc $RC):"; show "$OUT$ERR"
+fi
+
+run_as "$UA" frobnicate
+[ "$RC" -eq 2 ] && [ "$(wc -l <<<"$ERR")" -eq 1 ] &&
+	ok "unknown command: exit 2, one line" ||
+	{ not_ok "unknown command (rc $RC)"; show "$ERR"; }
+
+# Escape attempts over -c: all refused, nothing runs, nothing is sent.
+before=$(audit_lines)
+marker=$W/pwned
+escapes=("reboot cust-alice-web; touch $marker" "; touch $marker" "\$(touch $marker)"
+	"\`touch $marker\`" "!" "!!" "sh" "/bin/sh -c 'touch $marker'"
+	"exec /bin/sh" "list | touch $marker" "list && touch $marker"
+	"reboot ../../etc/passwd" "reboot cust-alice-web\$(id)"
+	"/usr/lib/openssh/sftp-server" "scp -t /tmp"
+	$'list\xff\xfe' $'list\x1b[2J' $'reboot\tcust-alice-web\x07')
+bad=0
+for e in "${escapes[@]}"; do
+	run_as "$UA" "$e"
+	if [ "$RC" -eq 0 ] || [ -e "$marker" ] || grep -q "uid=" <<<"$OUT$ERR" ||
+		[ "$(wc -l <<<"$ERR")" -ne 1 ]; then
+		bad=1; not_ok "escape attempt '$e' (rc $RC):"; show "$OUT$ERR"
+	fi
+done
+long=$(head -c 102400 /dev/zero | tr '\0' 'a')
+run_as "$UA" "$long"
+if [ "$RC" -eq 2 ] && grep -q "line too long" <<<"$ERR"; then :; else
+	bad=1; not_ok "100 KB command (rc $RC)"; show "$ERR"; fi
+[ "$(audit_lines)" -eq "$before" ] || { bad=1; not_ok "escape attempts reached xdomd"; }
+[ "$bad" -eq 0 ] && ok "escape attempts over ssh -c (metacharacters, !, sh, sftp, 100 KB, bad UTF-8, control bytes) are refused with one line and run nothing"
+
+# Help-desk: a reason is required, and it lands in the audit log.
+run_as "$UH" reset cust-alice-web
+if [ "$RC" -ne 0 ] && grep -q "reason" <<<"$ERR"; then
+	ok "help-desk reset without a reason is refused, asking for one"
+else
+	not_ok "help-desk reset without reason (rc $RC):"; show "$OUT$ERR"
+fi
+run_as "$UH" "reset cust-alice-web --reason 'ticket 4711'"
+if [ "$RC" -eq 0 ] && grep "ticket 4711" "$W/audit.log" | grep -q reset; then
+	ok "help-desk resets a customer guest with a reason that lands in the audit log"
+else
+	not_ok "help-desk reset with reason (rc $RC):"; show "$OUT$ERR"
+	show "$(tail -5 "$W/audit.log")"
+fi
+run_in $'cust-alice-web\ny\n' "$UH" "reimage cust-alice-web --reason 'ticket 4712'"
+if [ "$RC" -ne 0 ] && grep -q "not allowed" <<<"$ERR"; then
+	ok "help-desk cannot re-image"
+else
+	not_ok "help-desk re-image (rc $RC):"; show "$OUT$ERR"
+fi
+
+# ---- interactive sessions under tmux -----------------------------------
+# tm_start SESSION USER: an interactive ssh login in a tmux window.
+tm_start() {
+	$TM new-session -d -s "$1" -x 160 -y 50 \
+		"ssh ${SSH_OPTS[*]} -tt -i $W/key_$2 $2@127.0.0.1; sleep 600"
+}
+tm_screen() { $TM capture-pane -p -J -S -300 -t "$1" 2>/dev/null; }
+tm_has() { [[ $(tm_screen "$1") =~ $2 ]]; }
+# tm_wait SESSION REGEX [TENTHS]: until the window shows REGEX.
+tm_wait() { wait_until "${3:-100}" tm_has "$1" "$2"; }
+# tm_count SESSION REGEX: lines matching REGEX on screen.
+tm_count() { tm_screen "$1" | grep -cE -- "$2"; }
+tm_type() { $TM send-keys -t "$1" -l -- "$2"; $TM send-keys -t "$1" Enter; }
+# tm_prompts SESSION N: wait until N prompts have been shown.
+tm_nprompts() { [ "$(tm_count "$1" '^xdom(\[[^]]*\])?> ')" -ge "$2" ]; }
+tm_prompts() { wait_until 100 tm_nprompts "$1" "$2"; }
+# tm_do SESSION LINE REGEX: type LINE, wait for one more line matching
+# REGEX than there was before (messages repeat in the scrollback).
+tm_more() { [ "$(tm_count "$1" "$2")" -gt "$3" ]; }
+tm_do() {
+	local n
+	n=$(tm_count "$1" "$3")
+	tm_type "$1" "$2"
+	wait_until 150 tm_more "$1" "$3" "$n"
+}
+no_procs() { ! pgrep -u "$1" >/dev/null; }
+
+tm_start a "$UA"
+if tm_wait a 'xdom> '; then
+	ok "interactive login shows the xdom> prompt"
+else
+	not_ok "no prompt after login:"; show "$(tm_screen a | tail -30)" 30
+fi
+tm_type a "list"
+tm_wait a 'cust-alice-db' && ok "interactive list" || not_ok "interactive list"
+tm_type a "cust-alice-web"
+tm_wait a 'xdom\[cust-alice-web\]> ' &&
+	ok "typing a guest's name selects it; prompt shows it" ||
+	{ not_ok "select by name:"; show "$(tm_screen a | tail -30)" 30; }
+
+# state_is NAME STATE: what xdomd reports now.
+state_is() {
+	ssh_as "$UA" status --json "$1" 2>/dev/null | grep -q "\"state\":\"$2\""
+}
+step=0
+tm_do a "shutdown" "cust-alice-web: shutting down" && wait_until 150 state_is cust-alice-web stopped ||
+	{ step=1; not_ok "interactive shutdown:"; show "$(tm_screen a | tail -20)" 20; }
+tm_do a "boot" "cust-alice-web: booting" && wait_until 150 state_is cust-alice-web running ||
+	{ step=1; not_ok "interactive boot:"; show "$(tm_screen a | tail -20)" 20; }
+tm_do a "reboot" "cust-alice-web: rebooting" ||
+	{ step=1; not_ok "interactive reboot:"; show "$(tm_screen a | tail -20)" 20; }
+wait_until 150 state_is cust-alice-web running
+tm_do a "reset" "cust-alice-web: reset" && wait_until 150 state_is cust-alice-web running ||
+	{ step=1; not_ok "interactive reset:"; show "$(tm_screen a | tail -20)" 20; }
+[ "$step" -eq 0 ] && ok "interactive shutdown, boot, reboot and reset take effect"
+
+# Console: sees the guest's login prompt, Ctrl-] comes back to the shell.
+n=$(tm_count a '^xdom\[')
+tm_type a "console"
+if tm_wait a 'login:' 150; then
+	ok "console shows the guest's login prompt"
+	on_console=1
+else
+	not_ok "console:"; show "$(tm_screen a | tail -30)" 30
+	on_console=0
+fi
+$TM send-keys -t a C-]
+if [ "$on_console" -eq 1 ] && tm_prompts a $((n + 1)); then
+	tm_type a "whoami"
+	tm_wait a "$UA \\(uid" && ok "Ctrl-] leaves the console; the shell works again" ||
+		{ not_ok "shell after console:"; show "$(tm_screen a | tail -20)" 20; }
+else
+	not_ok "Ctrl-] did not return to the prompt:"; show "$(tm_screen a | tail -20)" 20
+fi
+
+# top: the dashboard in restricted mode, in-process, own guests only.
+n=$(tm_count a '^xdom\[')
+tm_type a "top"
+# The visible screen only (top draws on the alternate screen).
+tm_visible() { $TM capture-pane -p -t "$1"; }
+top_up() { tm_visible a | grep -q '^xdom top' && tm_visible a | grep -q '^2 domains:'; }
+if wait_until 100 top_up && sleep 1 && top_up &&
+	! tm_visible a | grep -qE 'web01|cust-bob|Domain-0'; then
+	ok "top shows only the customer's guests"
+else
+	not_ok "restricted top:"; show "$(tm_visible a)" 50
+fi
+echo "# top as the customer saw it:"; tm_visible a | head -6 | cut -c1-120 | sed 's/^/#   /'
+$TM send-keys -t a q
+if tm_prompts a $((n + 1)); then
+	ok "q leaves top back to the prompt"
+else
+	not_ok "top did not return to the prompt:"; show "$(tm_screen a | tail -20)" 20
+fi
+
+# Re-image with the progress bar, and a second one refused meanwhile.
+tm_type a "reimage"
+tm_wait a "Type the guest's name" || { not_ok "reimage asks for the name"; show "$(tm_screen a | tail -20)" 20; }
+tm_type a "cust-alice-web"
+tm_wait a "Shut it down" && tm_type a "y"
+if tm_wait a '\[#*\.*\] +[0-9]+%  [0-9]+:[0-9][0-9]' 100; then
+	ok "re-image shows a progress bar with elapsed time"
+else
+	not_ok "no progress bar:"; show "$(tm_screen a | tail -20)" 20
+fi
+run_in $'cust-alice-web\ny\n' "$UA" reimage cust-alice-web
+if [ "$RC" -ne 0 ] && grep -qi "already\|busy" <<<"$ERR"; then
+	ok "a second re-image of the same guest is refused while one runs"
+else
+	not_ok "second re-image (rc $RC):"; show "$OUT$ERR"
+fi
+if tm_wait a "cust-alice-web: re-imaged in" 300; then
+	ok "re-image reports its result"
+else
+	not_ok "re-image result:"; show "$(tm_screen a | tail -20)" 20
+fi
+tm_do a "boot" "cust-alice-web: booting" || not_ok "boot after re-image"
+
+# Escape attempts at the prompt change nothing.
+before=$(audit_lines)
+n=$(tm_count a '^xdom\[')
+for e in "; sh" "\$(id)" "\`id\`" "!!" "!-1" "!sh" "sh" "exit; sh"; do
+	tm_type a "$e"
+done
+$TM send-keys -t a C-z
+$TM send-keys -t a 'C-\'
+$TM send-keys -t a C-c
+tm_type a ""
+printf '%s' "$long" >"$W/long"
+$TM load-buffer -b big "$W/long"
+$TM paste-buffer -b big -t a
+$TM send-keys -t a Enter
+$TM send-keys -t a -H 6c 69 73 74 ff fe 0d	# "list\xff\xfe" Enter
+tm_type a "version"
+if tm_wait a 'xdom-shell [0-9.]+ \(backend helper' 150 &&
+	tm_wait a 'line too long \(102400 bytes' 10 &&
+	tm_wait a 'invalid UTF-8' 10 && ! tm_screen a | grep -q 'uid=' &&
+	[ "$(audit_lines)" -eq "$before" ]; then
+	ok "interactive escape attempts (metacharacters, !, Ctrl-Z, Ctrl-\\, 100 KB paste, invalid UTF-8) change nothing"
+else
+	not_ok "interactive escape attempts:"; show "$(tm_screen a | tail -40)" 40
+fi
+
+# Closing the connection mid-console leaves nothing behind.
+tm_type a "console"
+tm_wait a 'login:' 150
+sshpid=$($TM list-panes -t a -F '#{pane_pid}' 2>/dev/null)
+[ -n "$sshpid" ] && for p in $(pgrep -P "$sshpid" -x ssh); do kill -KILL "$p"; done
+$TM kill-session -t a 2>/dev/null
+if wait_until 100 no_procs "$UA"; then
+	ok "closing the ssh connection mid-console leaves no process of the user"
+else
+	not_ok "stray processes after a dropped console:"; show "$(ps -fu "$UA")"
+fi
+run_as "$UA" list
+[ "$RC" -eq 0 ] && ok "xdomd still serves after the dropped console" ||
+	{ not_ok "xdomd after dropped console (rc $RC)"; show "$ERR"; }
+
+# Help-desk, interactively: asked for a reason, which lands in the log.
+tm_start h "$UH"
+tm_wait h 'xdom> ' || not_ok "help-desk prompt"
+tm_type h "reset cust-alice-db"
+if tm_wait h 'Reason \(e\.g\. ticket number\): '; then
+	tm_type h "ticket 4713"
+	if tm_wait h "cust-alice-db: reset" && grep -q "ticket 4713" "$W/audit.log"; then
+		ok "help-desk is asked for a reason interactively; it is audited"
+	else
+		not_ok "interactive help-desk reset:"; show "$(tm_screen h | tail -20)" 20
+	fi
+else
+	not_ok "no reason prompt:"; show "$(tm_screen h | tail -20)" 20
+fi
+tm_type h "exit"
+wait_until 100 no_procs "$UH" ||
+	not_ok "help-desk session did not end on exit"
+
+# ---- login time: xdom-shell against /bin/sh on the same sshd -----------
+if [ -x "$B/bench/bench_shell_login" ]; then
+	fig=$("$B/bench/bench_shell_login" --measure "$PORT" "$UA" "$W/key_$UA" "$US" "$W/key_$US")
+	echo "# $fig"
+	grep -q "ratio" <<<"$fig" && ok "login-to-prompt time measured against /bin/sh" ||
+		not_ok "login-to-prompt measurement failed"
+else
+	skip "login-to-prompt time" "build/bench/bench_shell_login is not built"
+fi
+
+# ---- nothing left behind -------------------------------------------------
+$TM kill-server 2>/dev/null
+stray=0
+for u in $UA $UB $UH; do
+	wait_until 50 no_procs "$u" || { stray=1; ps -fu "$u" | sed 's/^/#   /'; }
+done
+[ "$stray" -eq 0 ] && ok "no stray processes of the test users" || not_ok "stray processes"
+kill -0 "$XDOMD_PID" 2>/dev/null && ok "xdomd survived every session" || not_ok "xdomd died"
+
+done_testing
