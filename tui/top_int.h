@@ -138,6 +138,11 @@ double top_hist_get(const struct top_model *m, const struct top_hist *h,
     int series, unsigned age);
 enum { TOP_SERIES_CPU = 0, TOP_SERIES_NET, TOP_SERIES_DSK };
 
+/* Counts of domains by state, as xentop's second line shows. */
+struct top_counts {
+	unsigned total, running, blocked, paused, crashed, dying, shutdown;
+};
+
 struct top_model {
 	struct snap snaps[2];
 	int cur;		/* snaps[cur] is current, the other previous */
@@ -166,6 +171,7 @@ struct top_model {
 	double interval_s;	/* between the two snapshots */
 	double wall;		/* CLOCK_REALTIME of the current snapshot */
 	double next_wall;	/* the same for the spare one, once collected */
+	struct top_counts counts;	/* of the current snapshot */
 };
 
 void top_model_init(struct top_model *m);
@@ -193,10 +199,9 @@ int top_model_collect(struct top_model *m, struct hv *hv, unsigned what,
 /* Make the spare snapshot current: rates, totals, history, host CPU. */
 void top_model_update(struct top_model *m);
 
-/* Counts of domains by state, as xentop's second line shows. */
-struct top_counts {
-	unsigned total, running, blocked, paused, crashed, dying, shutdown;
-};
+/* Counts of domains by state, as xentop's second line shows, each
+ * domain once: crashed, dying, shutdown, then running, blocked, paused
+ * (the first that applies). Counted in top_model_update(). */
 void top_model_counts(const struct top_model *m, struct top_counts *c);
 /* Memory over all hosts, KiB. */
 void top_model_mem(const struct top_model *m, uint64_t *total,

@@ -170,6 +170,41 @@ top_model_pcpus(struct top_model *m)
 	m->n_pcpu = ch->n_pcpu;
 }
 
+/*
+ * Each domain counts once, in the first state of this list that it is
+ * in. xentop 4.17 tests shutdown before crashed, and since a crashed
+ * domain is also shut down (Xen reports a crash as a shutdown with the
+ * reason "crash"), xentop never counts a crash: a crashed guest shows
+ * as "1 shutdown". The states a domain ends in come first here, the
+ * more specific before the general, then xentop's order for the rest.
+ */
+static void
+top_model_count(struct top_model *m)
+{
+	const struct snap *s = top_model_cur(m);
+	struct top_counts *n = &m->counts;
+	size_t i;
+
+	memset(n, 0, sizeof *n);
+	n->total = (unsigned)s->n_dom;
+	for (i = 0; i < s->n_dom; i++) {
+		uint32_t f = s->dom[i].flags;
+
+		if (f & SNAP_F_CRASHED)
+			n->crashed++;
+		else if (f & SNAP_F_DYING)
+			n->dying++;
+		else if (f & SNAP_F_SHUTDOWN)
+			n->shutdown++;
+		else if (f & SNAP_F_RUNNING)
+			n->running++;
+		else if (f & SNAP_F_BLOCKED)
+			n->blocked++;
+		else if (f & SNAP_F_PAUSED)
+			n->paused++;
+	}
+}
+
 void
 top_model_update(struct top_model *m)
 {
@@ -215,6 +250,7 @@ top_model_update(struct top_model *m)
 	m->host_cpu_pct = m->updates > 0 && c->n_host > 0 ?
 	    rates_host_cpu(p, c, 0) : 0.0;
 	top_model_pcpus(m);
+	top_model_count(m);
 	m->wall = m->next_wall != 0 ? m->next_wall : (double)c->wall_s;
 	m->next_wall = 0;
 	m->updates++;
@@ -223,27 +259,7 @@ top_model_update(struct top_model *m)
 void
 top_model_counts(const struct top_model *m, struct top_counts *n)
 {
-	const struct snap *s = top_model_cur(m);
-	size_t i;
-
-	memset(n, 0, sizeof *n);
-	n->total = (unsigned)s->n_dom;
-	for (i = 0; i < s->n_dom; i++) {
-		uint32_t f = s->dom[i].flags;
-
-		if (f & SNAP_F_RUNNING)
-			n->running++;
-		else if (f & SNAP_F_BLOCKED)
-			n->blocked++;
-		else if (f & SNAP_F_PAUSED)
-			n->paused++;
-		else if (f & SNAP_F_SHUTDOWN)
-			n->shutdown++;
-		else if (f & SNAP_F_CRASHED)
-			n->crashed++;
-		else if (f & SNAP_F_DYING)
-			n->dying++;
-	}
+	*n = m->counts;
 }
 
 void

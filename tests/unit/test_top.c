@@ -429,6 +429,57 @@ test_vanish_and_appear(void **state)
 	top_model_dispose(&m);
 }
 
+/* The summary's counts: each domain once, a crash counted as a crash
+ * although Xen also sets shutdown for it (xentop says "shutdown"). */
+static void
+test_counts(void **state)
+{
+	static const struct {
+		const char *name;
+		uint32_t flags;
+	} doms[] = {
+		{ "run", SNAP_F_RUNNING },
+		{ "blk", SNAP_F_BLOCKED },
+		{ "blk2", SNAP_F_BLOCKED },
+		{ "pau", SNAP_F_PAUSED },
+		{ "pau-blk", SNAP_F_PAUSED | SNAP_F_BLOCKED },
+		{ "legacy01", SNAP_F_SHUTDOWN | SNAP_F_CRASHED },
+		{ "crash-p", SNAP_F_SHUTDOWN | SNAP_F_CRASHED | SNAP_F_PAUSED },
+		{ "down", SNAP_F_SHUTDOWN },
+		{ "down-p", SNAP_F_SHUTDOWN | SNAP_F_PAUSED },
+		{ "dying", SNAP_F_DYING | SNAP_F_SHUTDOWN },
+	};
+	struct top_model m;
+	struct top_counts c;
+	struct snap *s;
+	char line[256];
+	size_t k;
+
+	(void)state;
+	top_model_init(&m);
+	s = top_model_next(&m);
+	host(s, SEC);
+	for (k = 0; k < sizeof doms / sizeof doms[0]; k++)
+		snap_add_dom(s, 0, (uint32_t)k, doms[k].name)->flags =
+		    doms[k].flags;
+	snap_finish(s);
+	top_model_update(&m);
+	top_model_counts(&m, &c);
+	assert_int_equal(c.total, 10);
+	assert_int_equal(c.running, 1);
+	assert_int_equal(c.blocked, 3);	/* pau-blk: blocked, as xentop */
+	assert_int_equal(c.paused, 1);
+	assert_int_equal(c.crashed, 2);
+	assert_int_equal(c.shutdown, 2);
+	assert_int_equal(c.dying, 1);
+	assert_int_equal(c.running + c.blocked + c.paused + c.crashed +
+	    c.dying + c.shutdown, c.total);
+	top_fmt_counts(&m, line, sizeof line);
+	assert_string_equal(line, "10 domains: 1 running, 3 blocked, "
+	    "1 paused, 2 crashed, 1 dying, 2 shutdown");
+	top_model_dispose(&m);
+}
+
 static void
 test_hist_codec(void **state)
 {
@@ -615,6 +666,7 @@ main(void)
 		cmocka_unit_test(test_sort_every_column),
 		cmocka_unit_test(test_filter),
 		cmocka_unit_test(test_vanish_and_appear),
+		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_hist_codec),
 		cmocka_unit_test(test_args),
 		cmocka_unit_test(test_batch_json),
