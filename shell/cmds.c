@@ -626,7 +626,8 @@ cmds_top(struct shell *sh, struct shell_call *c)
 	char *argv[] = { (char *)"top", NULL };
 
 	(void)c;
-	if (!sh->interactive)
+	/* A terminal, not a prompt: `ssh -t alice@host top` works too. */
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return shell_fail(sh, XDOM_EINVAL, "top needs a terminal: use "
 		    "'ssh -t'");
 	return top_main(1, argv, &sh->hvo, TOP_MODE_RESTRICTED) == 0 ? 0 :

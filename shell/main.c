@@ -159,7 +159,8 @@ main_usage(FILE *f)
 }
 
 /* Whether the -c text is only this program being started again, as a
- * ForceCommand naming xdom-shell does. */
+ * ForceCommand naming xdom-shell does: one word, nothing after it (so
+ * "xdom-shell reboot web01" is an unknown command, not a silent no-op). */
 static bool
 main_is_self(const char *cmd)
 {
@@ -168,6 +169,10 @@ main_is_self(const char *cmd)
 	while (*cmd == ' ')
 		cmd++;
 	end = cmd + strcspn(cmd, " ");
+	for (p = end; *p == ' '; p++)
+		;
+	if (*p != '\0')
+		return false;
 	base = cmd;
 	for (p = cmd; p < end; p++)
 		if (*p == '/')
@@ -188,6 +193,11 @@ main_run_plain(struct shell *sh)
 		rc = shell_read_plain_line(buf, sizeof buf, &n);
 		if (rc == XDOM_EIO)
 			break;
+		if (rc == XDOM_ETIMEDOUT) {
+			last = shell_fail(sh, rc, "no input for %ld s: logging "
+			    "out", sh->idle_s);
+			break;
+		}
 		if (rc == XDOM_EINVAL)
 			last = shell_fail(sh, rc, "line too long (the limit is "
 			    "%d bytes): nothing was done", SHELL_LINE_MAX);

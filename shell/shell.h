@@ -65,6 +65,7 @@ struct shell {
 	bool guests_valid;
 	char reason[SHELL_REASON_MAX + 1];	/* last reason given */
 	unsigned char console_escape;	/* byte leaving the console; 0: Ctrl-] */
+	long idle_s;			/* idle timeout (s), 0: none */
 };
 
 /* One parsed command, as the dispatcher hands it to a handler. */

@@ -121,15 +121,43 @@ term_ask_rl(struct shell *sh, const char *prompt, char *buf, size_t len)
 	return 0;
 }
 
+static long term_now_ms(void);
+
 int
 shell_read_plain_line(char *buf, size_t len, size_t *got_len)
 {
+	struct pollfd p;
+	long deadline = 0, left;
 	size_t n = 0;
 	bool too_long = false;
 	ssize_t r;
 	char c;
+	int pr;
 
+	*got_len = 0;
+	buf[0] = '\0';
+	if (term_idle_s > 0)
+		deadline = term_now_ms() + term_idle_s * 1000;
 	for (;;) {
+		if (deadline != 0) {
+			/* Idle means no byte at all for term_idle_s. */
+			left = deadline - term_now_ms();
+			if (left <= 0)
+				return XDOM_ETIMEDOUT;
+			p.fd = STDIN_FILENO;
+			p.events = POLLIN;
+			p.revents = 0;
+			pr = poll(&p, 1, left < 1000000000 ? (int)left :
+			    1000000000);
+			if (pr < 0 && errno == EINTR) {
+				if (shell_hangup || shell_interrupted)
+					return XDOM_EIO;
+				continue;
+			}
+			if (pr == 0)
+				continue;
+			deadline = term_now_ms() + term_idle_s * 1000;
+		}
 		r = read(STDIN_FILENO, &c, 1);
 		if (r < 0 && errno == EINTR) {
 			if (shell_hangup || shell_interrupted)
@@ -165,6 +193,11 @@ term_ask_plain(struct shell *sh, const char *prompt, char *buf, size_t len)
 	fflush(sh->out);
 	rc = shell_read_plain_line(buf, len, &n);
 	fputc('\n', sh->out);	/* the answer was not echoed */
+	if (rc == XDOM_ETIMEDOUT) {
+		shell_fail(sh, rc, "no answer for %ld s: logging out",
+		    term_idle_s);
+		sh->done = true;
+	}
 	return rc;
 }
 
@@ -173,6 +206,7 @@ shell_term_init(struct shell *sh, const char *history_path, long idle_s)
 {
 	term_sh = sh;
 	term_idle_s = idle_s;
+	sh->idle_s = idle_s;
 	sh->history_print = term_history_print;
 	sh->ask = isatty(STDIN_FILENO) ? term_ask_rl : term_ask_plain;
 
@@ -275,6 +309,9 @@ term_read(struct shell *sh, const char *prompt, bool cancel, char **line)
 				fprintf(sh->out, "\nIdle for %ld s: logging "
 				    "out.\n", term_idle_s);
 				fflush(sh->out);
+				/* Also when it was a question that timed
+				 * out: the session ends, as it says. */
+				sh->done = true;
 				return XDOM_ETIMEDOUT;
 			}
 		}

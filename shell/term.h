@@ -55,7 +55,9 @@ int shell_console_relay(struct shell *sh, int fd, const char *name,
  * Read a line from fd 0 without readline (non-interactive input), at
  * most len - 1 bytes kept; a longer line is read to its end and refused
  * with XDOM_EINVAL so its tail never becomes a command. XDOM_EIO at end
- * of input. *got_len is the length kept.
+ * of input or on a hang-up, XDOM_ETIMEDOUT when no byte came for the
+ * idle timeout given to shell_term_init() (0 there: wait for ever).
+ * *got_len is the length kept.
  */
 int shell_read_plain_line(char *buf, size_t len, size_t *got_len);
 

@@ -2,9 +2,11 @@
 # shell_ssh.sh - xdom-shell as the login shell of real users behind a real
 # OpenSSH sshd, acting through xdomd on a private sim host.
 #
-# As root: creates temporary users (a customer A, another customer B, a
-# help-desk user H in a help-desk group, and S with /bin/sh for the login
-# time comparison), lists the built xdom-shell in /etc/shells, starts
+# As root: creates temporary users (a customer A, another customer B
+# whose sshd entry has a ForceCommand and a config with a 3 s idle
+# timeout, a help-desk user H in a help-desk group, and S with /bin/sh for
+# the login time comparison), lists the built xdom-shell in /etc/shells,
+# starts
 # xdomd (sim backend, own policy, audit file, socket) and sshd (own host
 # key, loopback, free port), then drives ssh sessions: non-interactive
 # ones directly, interactive ones under tmux. Everything it created is
@@ -96,7 +98,8 @@ socket = "$W/xdomd.sock"
 idle_timeout = 120
 audit_syslog = no
 CONF
-chmod 644 "$W/policy" "$W/xdom.conf"
+sed 's/^idle_timeout = .*/idle_timeout = 3/' "$W/xdom.conf" >"$W/xdom-idle.conf"
+chmod 644 "$W/policy" "$W/xdom.conf" "$W/xdom-idle.conf"
 
 # Wait up to $2 tenths of a second for a condition (a command).
 wait_until() {
@@ -158,7 +161,11 @@ PermitUserEnvironment no
 DisableForwarding yes
 PrintMotd no
 PrintLastLog no
-SetEnv XDOM_CONFIG=$W/xdom.conf
+Match User $UA,$UH,$US
+	SetEnv XDOM_CONFIG=$W/xdom.conf
+Match User $UB
+	SetEnv XDOM_CONFIG=$W/xdom-idle.conf
+	ForceCommand $SHELL_BIN
 CFG
 	/usr/sbin/sshd -D -f "$W/sshd_config" -e 2>>"$W/sshd.log" &
 	SSHD_PID=$!
@@ -324,6 +331,48 @@ else
 	not_ok "help-desk re-image (rc $RC):"; show "$OUT$ERR"
 fi
 
+# ForceCommand: sshd runs xdom-shell for B whatever B asks for, and the
+# command arrives in SSH_ORIGINAL_COMMAND.
+run_as "$UB" reboot cust-bob-shop
+if [ "$RC" -eq 0 ] && grep -q "cust-bob-shop: rebooting" <<<"$OUT" &&
+	grep "user=\"$UB\"" "$W/audit.log" | grep -q 'domain="cust-bob-shop" action=reboot .*result=ok'; then
+	ok "under a ForceCommand, ssh B reboot cust-bob-shop works (SSH_ORIGINAL_COMMAND), exit 0"
+else
+	not_ok "ForceCommand reboot (rc $RC):"; show "$OUT$ERR"
+	show "$(grep "$UB" "$W/audit.log" | tail -3)"
+fi
+run_as "$UB" reboot cust-alice-web
+if [ "$RC" -eq 1 ] && [ "$(wc -l <<<"$ERR")" -eq 1 ] && grep -q "not allowed" <<<"$ERR"; then
+	ok "under a ForceCommand, another customer's guest is refused: exit 1, one line"
+else
+	not_ok "ForceCommand refusal (rc $RC):"; show "$OUT$ERR"
+fi
+bad=0
+for e in "list; touch $marker" "/bin/sh -c 'touch $marker'" "sftp-server" \
+	"$SHELL_BIN --backend=sim -c 'reboot cust-alice-web'" "scp -f /etc/passwd"; do
+	run_as "$UB" "$e"
+	if [ "$RC" -eq 0 ] || [ -e "$marker" ] || [ "$(wc -l <<<"$ERR")" -ne 1 ]; then
+		bad=1; not_ok "ForceCommand escape '$e' (rc $RC):"; show "$OUT$ERR"
+	fi
+done
+[ "$bad" -eq 0 ] && ok "under a ForceCommand, other programs and options are refused with one line"
+run_as "$UB" status --json cust-bob-shop
+[ "$RC" -eq 0 ] && grep -q '"name":"cust-bob-shop"' <<<"$OUT" &&
+	ok "under a ForceCommand, status --json" ||
+	{ not_ok "ForceCommand status --json (rc $RC)"; show "$OUT$ERR"; }
+
+# Idle timeout without a terminal: stdin stays open and silent.
+t0=$SECONDS
+timeout 30 ssh "${SSH_OPTS[@]}" -T -i "$W/key_$UB" "$UB@127.0.0.1" \
+	< <(sleep 20) >"$W/out" 2>"$W/err"
+RC=$?
+took=$((SECONDS - t0))
+if [ "$took" -ge 2 ] && [ "$took" -le 12 ] && grep -q "no input for 3 s: logging out" "$W/err"; then
+	ok "idle timeout (3 s from the config) ends a session without a terminal (after ${took} s)"
+else
+	not_ok "idle timeout without a terminal (rc $RC, ${took} s):"; show "$(cat "$W/out" "$W/err")"
+fi
+
 # ---- interactive sessions under tmux -----------------------------------
 # tm_start SESSION USER: an interactive ssh login in a tmux window.
 tm_start() {
@@ -356,6 +405,12 @@ if tm_wait a 'xdom> '; then
 	ok "interactive login shows the xdom> prompt"
 else
 	not_ok "no prompt after login:"; show "$(tm_screen a | tail -30)" 30
+fi
+# sshd starts a login shell as "-xdom-shell".
+if pgrep -u "$UA" -a | grep -q -- ' -xdom-shell$'; then
+	ok "sshd runs it as a login shell (argv[0] -xdom-shell)"
+else
+	not_ok "no -xdom-shell process:"; show "$(pgrep -u "$UA" -a)"
 fi
 tm_type a "list"
 tm_wait a 'cust-alice-db' && ok "interactive list" || not_ok "interactive list"
@@ -406,8 +461,9 @@ tm_type a "top"
 tm_visible() { $TM capture-pane -p -t "$1"; }
 top_up() { tm_visible a | grep -q '^xdom top' && tm_visible a | grep -q '^2 domains:'; }
 if wait_until 100 top_up && sleep 1 && top_up &&
-	! tm_visible a | grep -qE 'web01|cust-bob|Domain-0'; then
-	ok "top shows only the customer's guests"
+	! tm_visible a | grep -qE 'web01|cust-bob|Domain-0' &&
+	! tm_visible a | grep -qE '^Mem:|CPUs:|Xen [0-9]'; then
+	ok "top shows only the customer's guests and no host-wide figures (memory, CPUs, Xen version)"
 else
 	not_ok "restricted top:"; show "$(tm_visible a)" 50
 fi
@@ -440,7 +496,21 @@ if tm_wait a "cust-alice-web: re-imaged in" 300; then
 else
 	not_ok "re-image result:"; show "$(tm_screen a | tail -20)" 20
 fi
-tm_do a "boot" "cust-alice-web: booting" || not_ok "boot after re-image"
+# boot console: boots and lands on the console; Ctrl-] comes back.
+n=$(tm_count a 'login:')
+p=$(tm_count a '^xdom\[')
+tm_type a "boot console"
+if tm_wait a "cust-alice-web: booting" && wait_until 150 tm_more a 'login:' "$n"; then
+	$TM send-keys -t a C-]
+	if tm_prompts a $((p + 1)); then
+		ok "boot console after the re-image boots and shows the console; Ctrl-] leaves"
+	else
+		not_ok "boot console: no prompt after Ctrl-]:"; show "$(tm_screen a | tail -20)" 20
+	fi
+else
+	not_ok "boot console after re-image:"; show "$(tm_screen a | tail -20)" 20
+	$TM send-keys -t a C-]
+fi
 
 # Escape attempts at the prompt change nothing.
 before=$(audit_lines)
@@ -481,6 +551,82 @@ fi
 run_as "$UA" list
 [ "$RC" -eq 0 ] && ok "xdomd still serves after the dropped console" ||
 	{ not_ok "xdomd after dropped console (rc $RC)"; show "$ERR"; }
+
+# Per-user history: kept in ~/.xdom_history, mode 0600, lines that did
+# not parse (the 100 KB paste, invalid UTF-8) never stored.
+hist=$W/home/$UA/.xdom_history
+if [ -f "$hist" ] && [ "$(stat -c '%a %U' "$hist")" = "600 $UA" ] &&
+	grep -qx "list" "$hist" && grep -qx "reimage" "$hist" &&
+	[ "$(stat -c %s "$hist")" -lt 4096 ] && ! grep -q "aaaaaaaaaa" "$hist"; then
+	ok "per-user history file (mode 600, only lines that parsed)"
+else
+	not_ok "history file:"; ls -l "$hist" 2>&1 | sed 's/^/#   /'; show "$(head -c 2000 "$hist" 2>/dev/null)"
+fi
+
+# A new session: history from the last one, tab completion of commands
+# and of the user's own guest names.
+tm_start a2 "$UA"
+tm_wait a2 'xdom> ' || not_ok "second login prompt"
+tm_type a2 "history"
+tm_wait a2 '[0-9]+  reimage' && ok "history shows the previous session's commands" ||
+	{ not_ok "history in a new session:"; show "$(tm_screen a2 | tail -20)" 20; }
+$TM send-keys -t a2 -l "stat"
+$TM send-keys -t a2 Tab
+$TM send-keys -t a2 -l "cust-alice-d"
+$TM send-keys -t a2 Tab
+tm_wait a2 'xdom> status cust-alice-db' 50
+$TM send-keys -t a2 Enter
+if tm_wait a2 'cust-alice-db: (running|stopped)'; then
+	ok "tab completes a command and the user's own guest name"
+else
+	not_ok "tab completion:"; show "$(tm_screen a2 | tail -20)" 20
+fi
+$TM send-keys -t a2 -l "reboot cust-b"
+$TM send-keys -t a2 Tab Tab
+sleep 0.5
+tm_has a2 'cust-bob' && not_ok "completion offered another customer's guest" ||
+	ok "completion never offers another customer's guest"
+$TM send-keys -t a2 C-u
+tm_type a2 "exit"
+wait_until 100 no_procs "$UA" || not_ok "exit did not end the session"
+
+# ssh -t alice@host top: the dashboard without the prompt; q ends it.
+$TM new-session -d -s t -x 160 -y 50 \
+	"ssh ${SSH_OPTS[*]} -tt -i $W/key_$UA $UA@127.0.0.1 top; echo top-rc=\$?; sleep 600"
+tt_up() { $TM capture-pane -p -t t | grep -q '^xdom top'; }
+if wait_until 100 tt_up; then
+	$TM send-keys -t t q
+	if wait_until 100 tm_has t 'top-rc=0'; then
+		ok "ssh -t A top runs the restricted dashboard; q exits 0"
+	else
+		not_ok "ssh -t top did not exit 0:"; show "$(tm_screen t | tail -10)" 10
+	fi
+else
+	not_ok "ssh -t top:"; show "$(tm_screen t | tail -20)" 20
+fi
+$TM kill-session -t t 2>/dev/null
+
+# Idle timeout at the prompt and in the middle of a question (B's config
+# says 3 s): the session ends, nothing is done.
+tm_start b "$UB"
+if tm_wait b 'xdom> ' && tm_wait b 'Idle for 3 s: logging out' 100 &&
+	wait_until 50 no_procs "$UB"; then
+	ok "idle timeout at the prompt logs out and ends the session"
+else
+	not_ok "idle timeout at the prompt:"; show "$(tm_screen b | tail -20)" 20
+fi
+$TM kill-session -t b 2>/dev/null
+tm_start b "$UB"
+tm_wait b 'xdom> '
+tm_type b "reimage cust-bob-shop"
+if tm_wait b "Type the guest's name" && tm_wait b 'Idle for 3 s: logging out' 100 &&
+	wait_until 50 no_procs "$UB" &&
+	! grep "user=\"$UB\"" "$W/audit.log" | grep -q "action=reimage"; then
+	ok "idle timeout during a re-image question logs out; nothing re-imaged"
+else
+	not_ok "idle timeout during a question:"; show "$(tm_screen b | tail -20)" 20
+fi
+$TM kill-session -t b 2>/dev/null
 
 # Help-desk, interactively: asked for a reason, which lands in the log.
 tm_start h "$UH"

@@ -10,12 +10,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include <json-c/json.h>
 
 #include "core/policy.h"
 #include "hypervisor/hv.h"
 #include "shell/shell.h"
+#include "shell/term.h"
 #include "shell/ui.h"
 
 /* ---- a fake backend ---------------------------------------------- */
@@ -473,6 +476,64 @@ test_misc_commands(void **state)
 	assert_true(sh.done);
 }
 
+/* ---- input without a terminal: lines, limits, idle timeout -------- */
+
+static void
+test_plain_input(void **state)
+{
+	struct shell s2;
+	struct timespec t0, t1;
+	char buf[16], *o = NULL;
+	size_t n, olen = 0;
+	long ms;
+	int p[2], saved;
+
+	(void)state;
+	saved = dup(0);
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(dup2(p[0], 0), 0);
+	close(p[0]);
+	shell_init(&s2);
+	s2.out = open_memstream(&o, &olen);
+	s2.errf = s2.out;
+	shell_term_init(&s2, NULL, 1);	/* 1 s idle timeout */
+	assert_int_equal(s2.idle_s, 1);
+	assert_ptr_not_equal(s2.ask, NULL);
+	assert_int_equal(write(p[1], "list\nabcdefghijklmnopqrstuvwxyz\nx",
+	    33), 33);
+	assert_int_equal(shell_read_plain_line(buf, sizeof buf, &n), 0);
+	assert_string_equal(buf, "list");
+	assert_int_equal(n, 4);
+	/* Too long: read to its end and refused, its tail never a line. */
+	assert_int_equal(shell_read_plain_line(buf, sizeof buf, &n),
+	    XDOM_EINVAL);
+	/* "x" and then silence: a byte resets the timer, then it expires. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(shell_read_plain_line(buf, sizeof buf, &n),
+	    XDOM_ETIMEDOUT);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	assert_true(ms >= 900 && ms < 5000);
+	/* A question nobody answers ends the session. */
+	assert_false(s2.done);
+	assert_int_equal(s2.ask(&s2, "Type the guest's name: ", buf,
+	    sizeof buf), XDOM_ETIMEDOUT);
+	assert_true(s2.done);
+	fflush(s2.out);
+	assert_non_null(strstr(o, "logging out"));
+	/* End of input. */
+	close(p[1]);
+	assert_int_equal(shell_read_plain_line(buf, sizeof buf, &n),
+	    XDOM_EIO);
+	shell_term_done();
+	fclose(s2.out);
+	free(o);
+	shell_dispose(&s2);
+	dup2(saved, 0);
+	close(saved);
+}
+
 /* ---- pure helpers ------------------------------------------------- */
 
 static void
@@ -576,6 +637,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_misc_commands, setup,
 		    teardown),
+		cmocka_unit_test(test_plain_input),
 		cmocka_unit_test(test_progress_format),
 		cmocka_unit_test(test_completion),
 	};
