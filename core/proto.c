@@ -79,6 +79,21 @@ proto_reply_check(uint16_t req_type, uint16_t got, struct xdom_err *err)
 	    proto_req_desc(req_type)->name : "?", got);
 }
 
+int
+proto_answer_check(uint16_t req_type, uint32_t req_id, uint16_t got,
+    uint32_t got_id, struct xdom_err *err)
+{
+	int rc;
+
+	if ((rc = proto_reply_check(req_type, got, err)) != 0)
+		return rc;
+	if (got_id == req_id || (got == PROTO_T_ERROR && got_id == 0))
+		return 0;
+	return xdom_err_set(err, XDOM_EPROTO, "xdomd answered request %u "
+	    "while request %u was waiting: protocol mismatch", got_id,
+	    req_id);
+}
+
 /* --- bounded buffer ----------------------------------------------------- */
 
 void
@@ -302,6 +317,12 @@ pbuf_get_end(const struct pbuf *b)
 
 /* --- framing ------------------------------------------------------------ */
 
+void
+proto_frame_id_set(struct pbuf *b, uint32_t id)
+{
+	b->frame_id = id;
+}
+
 int
 proto_frame_begin(struct pbuf *b, uint16_t type)
 {
@@ -310,7 +331,8 @@ proto_frame_begin(struct pbuf *b, uint16_t type)
 
 	if ((rc = pbuf_put_u32(b, 0)) != 0 ||
 	    (rc = pbuf_put_u16(b, PROTO_VERSION)) != 0 ||
-	    (rc = pbuf_put_u16(b, type)) != 0)
+	    (rc = pbuf_put_u16(b, type)) != 0 ||
+	    (rc = pbuf_put_u32(b, b->frame_id)) != 0)
 		return rc;
 	b->frame_at = at;
 	b->framing = true;
@@ -335,9 +357,18 @@ proto_frame_end(struct pbuf *b)
 	return 0;
 }
 
+void
+proto_header_stamp(uint8_t hdr[PROTO_HDR_LEN], uint32_t id)
+{
+	hdr[8] = (uint8_t)(id >> 24);
+	hdr[9] = (uint8_t)(id >> 16);
+	hdr[10] = (uint8_t)(id >> 8);
+	hdr[11] = (uint8_t)id;
+}
+
 int
 proto_header_parse(const uint8_t hdr[PROTO_HDR_LEN], size_t max,
-    uint16_t *type, uint32_t *len, struct xdom_err *err)
+    uint16_t *type, uint32_t *len, uint32_t *id, struct xdom_err *err)
 {
 	const struct proto_req_desc *rd;
 	uint32_t n;
@@ -347,6 +378,9 @@ proto_header_parse(const uint8_t hdr[PROTO_HDR_LEN], size_t max,
 	    (uint32_t)hdr[2] << 8 | hdr[3];
 	ver = (uint16_t)(hdr[4] << 8 | hdr[5]);
 	t = (uint16_t)(hdr[6] << 8 | hdr[7]);
+	if (id != NULL)
+		*id = (uint32_t)hdr[8] << 24 | (uint32_t)hdr[9] << 16 |
+		    (uint32_t)hdr[10] << 8 | hdr[11];
 	if (ver != PROTO_VERSION)
 		return xdom_err_set(err, XDOM_EPROTO, "protocol version %u, "
 		    "expected %u (client and xdomd from different releases?)",
@@ -388,6 +422,7 @@ proto_req_encode(struct pbuf *b, const struct proto_req *r,
 	    strnlen(r->reason, sizeof r->reason) >= sizeof r->reason)
 		return xdom_err_set(err, XDOM_EINVAL, "%s: name or reason "
 		    "too long", rd->name);
+	proto_frame_id_set(b, r->id);
 	if ((rc = proto_frame_begin(b, r->type)) != 0 ||
 	    (rc = pbuf_put_str(b, r->name)) != 0 ||
 	    (rc = pbuf_put_str(b, r->reason)) != 0 ||

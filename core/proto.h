@@ -3,19 +3,26 @@
  * the `helper` hypervisor backend): a bounded buffer, framing and the
  * codec for every message. Pure logic: no sockets here.
  *
- * Framing: every message is an 8-byte header followed by its payload.
+ * Framing: every message is a 12-byte header followed by its payload.
  *
  *   u32 payload length (big-endian)   at most PROTO_MAX_MSG, and at most
  *                                     the request type's own limit
  *   u16 protocol version              PROTO_VERSION
  *   u16 message type                  enum proto_type
+ *   u32 request id                    chosen by the client for a request;
+ *                                     every message answering it (reply,
+ *                                     error, progress) carries the same id
  *
  * Integers are big-endian; a string is a u16 length and that many bytes,
  * with no NUL among them. Decoding is strict: a short, long or trailing
  * payload, a string too long for its field, an unknown type or version is
  * XDOM_EPROTO. A request is answered by exactly one reply of the type
  * proto_reply_type() gives, or by PROTO_T_ERROR; a re-image request may
- * first receive any number of PROTO_T_PROGRESS messages.
+ * first receive any number of PROTO_T_PROGRESS messages. An answer must
+ * carry its request's id (proto_answer_check()); the one exception is an
+ * error with id 0, which is about the connection itself (too many
+ * connections, a malformed header) and is followed by the daemon closing
+ * it. A client therefore numbers its requests from 1.
  *
  * One connection carries one request at a time: the client sends, reads
  * the whole answer, then may send the next request.
@@ -33,8 +40,8 @@
 struct snap;
 struct hv_info;
 
-#define PROTO_VERSION 1
-#define PROTO_HDR_LEN 8
+#define PROTO_VERSION 2
+#define PROTO_HDR_LEN 12
 #define PROTO_MAX_MSG (1024 * 1024)	/* hard limit for any payload */
 #define PROTO_REQ_MAX 512		/* hard limit for a request payload */
 #define PROTO_REASON_MAX 200		/* bytes of a request's reason */
@@ -90,6 +97,14 @@ uint16_t proto_reply_type(uint16_t req_type);
  * reply, an error, or (re-image only) progress. XDOM_EPROTO otherwise.
  */
 int proto_reply_check(uint16_t req_type, uint16_t got, struct xdom_err *err);
+/*
+ * proto_reply_check() plus the id: a message (got, got_id) answers the
+ * request (req_type, req_id) when its type fits and got_id == req_id, or
+ * when it is an error with id 0 (about the connection). XDOM_EPROTO
+ * otherwise: a stale or stray answer is never taken for this one.
+ */
+int proto_answer_check(uint16_t req_type, uint32_t req_id, uint16_t got,
+    uint32_t got_id, struct xdom_err *err);
 
 /*
  * A bounded byte buffer (after OpenSSH's sshbuf). Writes append at the
@@ -107,10 +122,12 @@ struct pbuf {
 	bool view;	/* d is borrowed and read-only */
 	size_t frame_at;	/* header of the frame being built */
 	bool framing;	/* between proto_frame_begin and _end */
+	uint32_t frame_id;	/* request id put in the frames begun here */
 };
 
 /* Lifecycle: _init an empty buffer (nothing allocated until the first
- * write), _dispose frees (safe twice). _reset empties, keeping memory. */
+ * write), _dispose frees (safe twice). _reset empties, keeping memory
+ * (and the frame id). */
 void pbuf_init(struct pbuf *b, size_t max);
 void pbuf_view(struct pbuf *b, const void *data, size_t len);
 void pbuf_dispose(struct pbuf *b);
@@ -140,30 +157,41 @@ int pbuf_get_str(struct pbuf *b, char *dst, size_t size);
 int pbuf_get_end(const struct pbuf *b);
 
 /*
- * Framing. proto_frame_begin() appends a header with a zero length;
+ * Framing. proto_frame_begin() appends a header with a zero length and
+ * the buffer's frame id (proto_frame_id_set(), 0 after pbuf_init);
  * proto_frame_end() patches the length once the payload is written.
+ * Every encoder below frames through these, so a server answering
+ * request N sets its reply buffer's id to N first.
  */
+void proto_frame_id_set(struct pbuf *b, uint32_t id);
 int proto_frame_begin(struct pbuf *b, uint16_t type);
 int proto_frame_end(struct pbuf *b);
+/* Overwrite the request id in an encoded header (a relay restamps what
+ * it passes on with the id it knows to be right). */
+void proto_header_stamp(uint8_t hdr[PROTO_HDR_LEN], uint32_t id);
 /*
  * Parse a header. max is the largest payload the reader accepts (a
  * server passes PROTO_REQ_MAX, a client PROTO_MAX_MSG); requests are
  * also held to their type's own limit. XDOM_EPROTO for a bad version or
- * unknown type, XDOM_ENOMEM for an oversized length.
+ * unknown type, XDOM_ENOMEM for an oversized length. *id (when id is not
+ * NULL) gets the request id even when the header is refused, so the
+ * refusal can name it.
  */
 int proto_header_parse(const uint8_t hdr[PROTO_HDR_LEN], size_t max,
-    uint16_t *type, uint32_t *len, struct xdom_err *err);
+    uint16_t *type, uint32_t *len, uint32_t *id, struct xdom_err *err);
 
 /* A request, decoded. Every request has the same layout. */
 struct proto_req {
 	uint16_t type;
+	uint32_t id;	/* from the header: the decoder leaves it 0 */
 	char name[XDOM_NAME_MAX + 1];		/* "" when the type has none */
 	char reason[PROTO_REASON_MAX + 1];	/* "" when none was given */
 	uint32_t arg;	/* stats: enum hv_snap_what; reimage: flags */
 };
 
-/* Append a whole framed request. XDOM_EINVAL when a field is too long or
- * a name is missing or present against the type's rule. */
+/* Append a whole framed request, with r->id in its header. XDOM_EINVAL
+ * when a field is too long or a name is missing or present against the
+ * type's rule. */
 int proto_req_encode(struct pbuf *b, const struct proto_req *r,
     struct xdom_err *err);
 /* Decode a request payload of the given type. A name, when the type has

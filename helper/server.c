@@ -62,6 +62,7 @@ struct conn {
 	size_t in_len;
 	uint32_t want;		/* payload length, once the header is in */
 	uint16_t type;
+	uint32_t rid;		/* its request id, once the header is in */
 	int64_t msg_start;	/* when its first byte came, ms */
 	int64_t last_active;	/* last request finished or connect, ms */
 	/* the reply being written */
@@ -277,11 +278,13 @@ srv_reply_error(struct conn *c, int code, const char *msg, bool fatal)
 		c->close_after = true;
 }
 
-/* A protocol violation: audited, answered, and the connection ends. */
+/* A protocol violation: audited, answered, and the connection ends. The
+ * error carries id 0: it is about the connection, not a request. */
 static void
 srv_violation(struct server *s, struct conn *c, int code, const char *msg)
 {
 	srv_audit(s, c, srv_type_name(c->type), NULL, NULL, code, msg);
+	proto_frame_id_set(&c->out, 0);
 	srv_reply_error(c, code, msg, true);
 	c->in_len = 0;
 	c->want = 0;
@@ -415,9 +418,12 @@ srv_dispatch(struct server *s, struct conn *c)
 
 	rc = proto_req_decode(c->type, c->in + PROTO_HDR_LEN, c->want, &req,
 	    &err);
+	req.id = c->rid;
 	c->in_len = 0;
 	c->want = 0;
 	c->last_active = srv_now_ms();
+	/* Everything answering this request carries its id. */
+	proto_frame_id_set(&c->out, c->rid);
 	if (rc == XDOM_EINVAL) {
 		/* A bad name is the user's mistake, not an attack. */
 		srv_audit(s, c, srv_type_name(c->type), NULL, NULL, rc,
@@ -484,7 +490,7 @@ srv_read(struct server *s, struct conn *c)
 	c->in_len += (size_t)n;
 	if (c->in_len == PROTO_HDR_LEN) {
 		rc = proto_header_parse(c->in, PROTO_REQ_MAX, &c->type,
-		    &c->want, &err);
+		    &c->want, &c->rid, &err);
 		if (rc == 0 && proto_req_desc(c->type) == NULL)
 			rc = xdom_err_set(&err, XDOM_EPROTO, "message type "
 			    "%#x is not a request", c->type);
@@ -600,7 +606,7 @@ srv_worker_read(struct server *s, struct conn *c)
 	need = c->win_len < PROTO_HDR_LEN ? PROTO_HDR_LEN - c->win_len : 0;
 	if (c->win_len >= PROTO_HDR_LEN) {
 		if (proto_header_parse(c->win, SRV_WORKER_MSG, &type, &len,
-		    &err) != 0)
+		    NULL, &err) != 0)
 			goto broken;
 		need = PROTO_HDR_LEN + len - c->win_len;
 	}
@@ -639,11 +645,14 @@ srv_worker_read(struct server *s, struct conn *c)
 	c->win_len += (size_t)n;
 	if (c->win_len < PROTO_HDR_LEN)
 		return;
-	if (proto_header_parse(c->win, SRV_WORKER_MSG, &type, &len, &err) != 0)
+	if (proto_header_parse(c->win, SRV_WORKER_MSG, &type, &len, NULL,
+	    &err) != 0)
 		goto broken;
 	if (c->win_len < PROTO_HDR_LEN + len)
 		return;
-	/* A whole frame: relay it unless the client is gone. */
+	/* A whole frame: relay it unless the client is gone, with the id of
+	 * the request the loop handed out (whatever the worker wrote). */
+	proto_header_stamp(c->win, c->req.id);
 	if (!c->client_gone && pbuf_put_bytes(&c->out, c->win,
 	    c->win_len) != 0)
 		goto broken;

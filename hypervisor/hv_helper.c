@@ -29,6 +29,7 @@ struct helper_client {
 	int fd;
 	char *path;
 	struct pbuf in;		/* one received payload */
+	uint32_t last_id;	/* id of the latest request sent (from 1) */
 };
 
 static int
@@ -175,8 +176,10 @@ helper_recv(struct helper_client *c, void *buf, size_t n, int *fd_out,
 }
 
 /*
- * Read one message answering req_type into c->in; *type gets its type.
- * An error reply becomes the return value with its message in err.
+ * Read one message answering the request (req_type, c->last_id) into
+ * c->in; *type gets its type. A message of another type or for another
+ * request id is a protocol error that drops the connection. An error
+ * reply becomes the return value with its message in err.
  */
 static int
 helper_read_msg(struct helper_client *c, uint16_t req_type, uint16_t *type,
@@ -184,15 +187,16 @@ helper_read_msg(struct helper_client *c, uint16_t req_type, uint16_t *type,
 {
 	struct xdom_err perr = {0};
 	uint8_t hdr[PROTO_HDR_LEN];
-	uint32_t len;
+	uint32_t len, id;
 	uint8_t *p;
 	int rc;
 
 	pbuf_reset(&c->in);
 	if ((rc = helper_recv(c, hdr, sizeof hdr, fd_out, err)) != 0 ||
-	    (rc = proto_header_parse(hdr, PROTO_MAX_MSG, type, &len,
+	    (rc = proto_header_parse(hdr, PROTO_MAX_MSG, type, &len, &id,
 	    err)) != 0 ||
-	    (rc = proto_reply_check(req_type, *type, err)) != 0)
+	    (rc = proto_answer_check(req_type, c->last_id, *type, id,
+	    err)) != 0)
 		goto bad;
 	if (len > 0) {
 		p = xmalloc(len);
@@ -222,12 +226,18 @@ static int
 helper_call(struct helper_client *c, const struct proto_req *r,
     uint16_t *type, int *fd_out, struct xdom_err *err)
 {
+	struct proto_req numbered = *r;
 	struct pbuf b;
 	int rc;
 	struct pollfd pf = {c->fd, POLLIN, 0};
 
+	/* Ids start at 1 and skip 0 on wrap: 0 is the daemon's "about the
+	 * connection" id. */
+	if (++c->last_id == 0)
+		c->last_id = 1;
+	numbered.id = c->last_id;
 	pbuf_init(&b, PROTO_HDR_LEN + PROTO_REQ_MAX);
-	if ((rc = proto_req_encode(&b, r, err)) != 0)
+	if ((rc = proto_req_encode(&b, &numbered, err)) != 0)
 		goto out;
 	/* Between requests xdomd never writes: a readable socket means it
 	 * closed the connection (idle timeout, restart). */

@@ -25,13 +25,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char stage[PROTO_STAGE_MAX + 1];
 	unsigned pm;
 	uint16_t type, t;
-	uint32_t len;
+	uint32_t len, id;
 
 	if (size >= PROTO_HDR_LEN) {
 		(void)proto_header_parse(data, PROTO_REQ_MAX, &type, &len,
-		    &err);
+		    &id, &err);
 		if (proto_header_parse(data, PROTO_MAX_MSG, &type, &len,
-		    &err) == 0 && len <= size - PROTO_HDR_LEN &&
+		    NULL, &err) == 0 && len <= size - PROTO_HDR_LEN &&
 		    proto_req_desc(type) != NULL)
 			(void)proto_req_decode(type, data + PROTO_HDR_LEN, len,
 			    &r, &err);

@@ -35,6 +35,15 @@ if ! quiet groupadd "$G" || ! quiet useradd -M -s /usr/sbin/nologin "$UA" ||
 fi
 ok "test users $UA (owner), $UB (other customer), $UH (help-desk, group $G)"
 as() { local u=$1; shift; runuser -u "$u" -- "$@"; }
+# wait_up SOCKET LOG: until xdomd says it listens (the socket file exists
+# a moment before its mode and group are set), 5 s at most.
+wait_up() {
+	for _ in $(seq 50); do
+		[ -S "$1" ] && grep -q "listening on" "$2" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}
 
 # ---- a test client built from the client library -----------------------
 CLIENT=$T/xdomd_client
@@ -70,7 +79,7 @@ EOF
 	--policy "$T/policy" --audit "$T/audit" 2>"$T/log" 9>"$T/inherited" &
 DPID=$!
 T_CLEANUP+=("kill $DPID 2>/dev/null; wait $DPID 2>/dev/null")
-for _ in $(seq 50); do [ -S "$S" ] && break; sleep 0.1; done
+wait_up "$S" "$T/log"
 if [ -S "$S" ] && kill -0 "$DPID" 2>/dev/null; then ok "xdomd listens on a private socket"
 else not_ok "xdomd did not start:"; sed 's/^/#   /' "$T/log"; done_testing; exit 1; fi
 check "socket mode is 0666 without socket_group" test "$(stat -c %a "$S")" = 666
@@ -226,6 +235,14 @@ check_out "garbage: error reply, connection closed" "error -7: .*version.*closed
 check_out "oversized length: refused, closed" "error -9: .*over the limit.*closed" as "$UB" "$CLIENT" "$S" oversize
 check_out "a reply type sent as a request: refused" "error -7: .*not a request.*closed" as "$UB" "$CLIENT" "$S" badtype
 check_out "wrong protocol version: refused" "error -7: .*version 9.*closed" as "$UB" "$CLIENT" "$S" badver
+check_out "a NUL inside a name on the wire: refused, closed" "error -7: .*malformed reboot.*closed" as "$UB" "$CLIENT" "$S" nulname
+check_out "a 300-byte name on the wire: refused, closed" "error -7: .*malformed reboot.*closed" as "$UB" "$CLIENT" "$S" longname
+check_out "a string longer than its message: refused, closed" "error -7: .*malformed reboot.*closed" as "$UB" "$CLIENT" "$S" hugestr
+check "web02 untouched by the malformed names" bash -c "! grep -q 'user=\"$UB\" .*domain=\"web02\" action=reboot .*result=ok' '$T/audit'"
+out=$(as "$UB" "$CLIENT" "$S" ids web02 2>&1)
+if [ "$(printf '%s\n' "$out" | tr '\n' ' ')" = "answer 0x8001 id 41 answer 0x8002 id 42 answer 0x8007 id 43 " ]; then
+	ok "pipelined requests: each answer carries its request's id (loop and worker)"
+else not_ok "answers and ids:"; sed 's/^/#   /' <<<"$out"; fi
 check_out "truncated frame: daemon unharmed" "sent and left" as "$UB" "$CLIENT" "$S" truncated
 check_out "slow sender: timed out, closed" "error -10: .*not completed in time.*closed" as "$UB" "$CLIENT" "$S" slow
 check_out "200 connections at once" "opened 200" as "$UB" "$CLIENT" "$S" flood 200
@@ -276,7 +293,7 @@ one_line "a missing policy: refused" 1 "nope" "$XDOMD" --check --policy "$T/nope
 "$XDOMD" --foreground --sim --socket "$S" --policy "$T/policy" 2>"$T/log2" &
 D2=$!
 T_CLEANUP+=("kill $D2 2>/dev/null")
-for _ in $(seq 50); do [ -S "$S" ] && break; sleep 0.1; done
+wait_up "$S" "$T/log2"
 one_line "a second daemon on the same socket: refused" 1 "already listening" \
 	"$XDOMD" --foreground --sim --socket "$S" --policy "$T/policy"
 kill "$D2" 2>/dev/null
@@ -287,7 +304,7 @@ printf 'socket_group = %s\naudit_syslog = no\nclient_idle_timeout = 1\nmax_reque
 	--policy "$T/policy" 2>"$T/glog" &
 GPID=$!
 T_CLEANUP+=("kill $GPID 2>/dev/null")
-for _ in $(seq 50); do [ -S "$T/g.sock" ] && break; sleep 0.1; done
+wait_up "$T/g.sock" "$T/glog"
 check "socket_group: socket mode 0660, group $G" test "$(stat -c '%a %G' "$T/g.sock")" = "660 $G"
 check_out "socket_group: a member connects" "user=$UH" as "$UH" "$CLIENT" "$T/g.sock" whoami
 check_out "socket_group: others cannot even connect" "cannot reach xdomd.*ermission denied" as "$UA" "$CLIENT" "$T/g.sock" whoami
@@ -313,7 +330,7 @@ setpriv --reuid="$UA" --regid="$(id -g "$UA")" --init-groups \
 	--policy "$U/policy" 2>"$U/log" &
 UPID=$!
 T_CLEANUP+=("kill $UPID 2>/dev/null")
-for _ in $(seq 50); do [ -S "$U/sock" ] && break; sleep 0.1; done
+wait_up "$U/sock" "$U/log"
 check_out "xdomd runs as an ordinary user" "user=$UA" as "$UA" "$CLIENT" "$U/sock" whoami
 check_out "... and still checks its policy" "not allowed" as "$UB" "$CLIENT" "$U/sock" info web01
 check_out "... with no capabilities" "capabilities: none" cat "$U/log"

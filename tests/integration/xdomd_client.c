@@ -11,6 +11,10 @@
  *   xdomd_client SOCKET reimage NAME [shutdown]  prints progress lines
  *   xdomd_client SOCKET stats                    one line per domain
  *   xdomd_client SOCKET garbage|oversize|truncated|slow|badtype|badver
+ *   xdomd_client SOCKET nulname|longname|hugestr  malformed names on the wire
+ *   xdomd_client SOCKET ids [NAME]               pipelined requests with
+ *                                                chosen ids; prints the
+ *                                                type and id of each answer
  *   xdomd_client SOCKET flood N                  N connections at once
  *   xdomd_client SOCKET console-drop NAME        console, then vanish
  *   xdomd_client SOCKET reimage-drop NAME        leave mid-re-image
@@ -78,7 +82,8 @@ raw_answer(int fd)
 		printf("closed without an answer\n");
 		return;
 	}
-	if (proto_header_parse(buf, PROTO_MAX_MSG, &type, &len, &err) != 0) {
+	if (proto_header_parse(buf, PROTO_MAX_MSG, &type, &len, NULL,
+	    &err) != 0) {
 		printf("bad answer: %s\n", err.msg);
 		return;
 	}
@@ -99,12 +104,99 @@ raw_send(int fd, const void *p, size_t n)
 		perror("send");
 }
 
+/* Read one whole frame (5 s at most); 0 when one came. */
+static int
+raw_frame(int fd, uint16_t *type, uint32_t *id)
+{
+	struct xdom_err err = {0};
+	uint8_t hdr[PROTO_HDR_LEN], skip[512];
+	struct pollfd p = {fd, POLLIN, 0};
+	uint32_t len;
+	size_t have = 0, want = sizeof hdr;
+	ssize_t n;
+
+	while (have < want && poll(&p, 1, 5000) == 1) {
+		n = recv(fd, hdr + have, want - have, 0);
+		if (n <= 0)
+			return -1;
+		have += (size_t)n;
+	}
+	if (have < want ||
+	    proto_header_parse(hdr, PROTO_MAX_MSG, type, &len, id, &err) != 0)
+		return -1;
+	while (len > 0 && poll(&p, 1, 5000) == 1) {
+		n = recv(fd, skip, len < sizeof skip ? len : sizeof skip, 0);
+		if (n <= 0)
+			return -1;
+		len -= (uint32_t)n;
+	}
+	return len == 0 ? 0 : -1;
+}
+
+/* Send a request whose name is given raw (length-prefixed bytes). */
+static void
+raw_named(int fd, uint16_t type, const char *name, size_t name_len,
+    uint16_t claimed_len)
+{
+	struct pbuf b;
+
+	pbuf_init(&b, 70000);
+	proto_frame_id_set(&b, 1);
+	(void)proto_frame_begin(&b, type);
+	(void)pbuf_put_u16(&b, claimed_len);
+	(void)pbuf_put_bytes(&b, name, name_len);
+	(void)pbuf_put_str(&b, "");
+	(void)pbuf_put_u32(&b, 0);
+	(void)proto_frame_end(&b);
+	raw_send(fd, pbuf_ptr(&b), pbuf_avail(&b));
+	pbuf_dispose(&b);
+}
+
+/* Requests sent back to back with ids 41, 42 (and 43: reboot NAME). */
+static int
+raw_ids(int fd, const char *name)
+{
+	struct xdom_err err = {0};
+	struct proto_req r;
+	struct pbuf b;
+	uint16_t type;
+	uint32_t id;
+	int i, n = 2;
+
+	pbuf_init(&b, 4096);
+	memset(&r, 0, sizeof r);
+	r.type = PROTO_T_WHOAMI;
+	r.id = 41;
+	(void)proto_req_encode(&b, &r, &err);
+	r.type = PROTO_T_LIST;
+	r.id = 42;
+	(void)proto_req_encode(&b, &r, &err);
+	if (name != NULL) {
+		r.type = PROTO_T_REBOOT;
+		r.id = 43;
+		snprintf(r.name, sizeof r.name, "%s", name);
+		(void)proto_req_encode(&b, &r, &err);
+		n = 3;
+	}
+	raw_send(fd, pbuf_ptr(&b), pbuf_avail(&b));
+	pbuf_dispose(&b);
+	for (i = 0; i < n; i++) {
+		if (raw_frame(fd, &type, &id) != 0) {
+			printf("no answer %d\n", i + 1);
+			return 1;
+		}
+		printf("answer %#x id %u\n", type, id);
+	}
+	return 0;
+}
+
 static int
 hostile(const char *path, const char *mode, char **rest)
 {
-	static const uint8_t whoami[] = {0, 0, 0, 6, 0, 1, 0, 1, 0, 0, 0, 0,
-	    0, 0};
-	uint8_t hdr[8];
+	static const uint8_t whoami[] = {0, 0, 0, 6, 0, PROTO_VERSION, 0, 1,
+	    0, 0, 0, 1, 0, 0, 0, 0, 0, 0};
+	char big[300];
+	uint8_t hdr[PROTO_HDR_LEN];
 	int fd, i, n, *fds;
 
 	if (strcmp(mode, "flood") == 0) {
@@ -126,17 +218,33 @@ hostile(const char *path, const char *mode, char **rest)
 	if (strcmp(mode, "garbage") == 0) {
 		raw_send(fd, "GET / HTTP/1.0\r\n\r\n", 18);
 	} else if (strcmp(mode, "oversize") == 0) {
-		memcpy(hdr, (uint8_t[]){0x7f, 0xff, 0xff, 0xff, 0, 1, 0, 1}, 8);
-		raw_send(fd, hdr, 8);
+		memcpy(hdr, (uint8_t[]){0x7f, 0xff, 0xff, 0xff, 0,
+		    PROTO_VERSION, 0, 1, 0, 0, 0, 1}, sizeof hdr);
+		raw_send(fd, hdr, sizeof hdr);
 	} else if (strcmp(mode, "badtype") == 0) {
-		memcpy(hdr, (uint8_t[]){0, 0, 0, 0, 0, 1, 0x80, 1}, 8);
-		raw_send(fd, hdr, 8);
+		memcpy(hdr, (uint8_t[]){0, 0, 0, 0, 0, PROTO_VERSION, 0x80, 1,
+		    0, 0, 0, 1}, sizeof hdr);
+		raw_send(fd, hdr, sizeof hdr);
 	} else if (strcmp(mode, "badver") == 0) {
-		memcpy(hdr, (uint8_t[]){0, 0, 0, 6, 0, 9, 0, 1}, 8);
-		raw_send(fd, hdr, 8);
+		memcpy(hdr, (uint8_t[]){0, 0, 0, 6, 0, 9, 0, 1, 0, 0, 0, 1},
+		    sizeof hdr);
+		raw_send(fd, hdr, sizeof hdr);
+	} else if (strcmp(mode, "nulname") == 0) {
+		/* "web02\0x": a NUL inside the name. */
+		raw_named(fd, PROTO_T_REBOOT, "web02\0x", 7, 7);
+	} else if (strcmp(mode, "longname") == 0) {
+		memset(big, 'a', sizeof big);
+		raw_named(fd, PROTO_T_REBOOT, big, sizeof big, sizeof big);
+	} else if (strcmp(mode, "hugestr") == 0) {
+		/* A string length far beyond the payload it sits in. */
+		raw_named(fd, PROTO_T_REBOOT, "web02", 5, 0xffff);
+	} else if (strcmp(mode, "ids") == 0) {
+		n = raw_ids(fd, rest[0]);
+		close(fd);
+		return n;
 	} else if (strcmp(mode, "truncated") == 0) {
 		/* A header promising 6 bytes, 3 sent, then gone. */
-		raw_send(fd, whoami, 11);
+		raw_send(fd, whoami, PROTO_HDR_LEN + 3);
 		close(fd);
 		printf("sent and left\n");
 		return 0;
@@ -185,8 +293,9 @@ main(int argc, char **argv)
 	cmd = argv[2];
 	name = argc > 3 ? argv[3] : NULL;
 	reason = argc > 4 ? argv[4] : NULL;
-	if (strstr("garbage oversize truncated slow flood badtype badver",
-	    cmd) != NULL)
+	snprintf(buf, sizeof buf, " %.64s ", cmd);
+	if (strstr(" garbage oversize truncated slow flood badtype badver "
+	    "nulname longname hugestr ids ", buf) != NULL)
 		return hostile(sock, cmd, argv + 3);
 	if (helper_connect(&c, sock, &err) != 0)
 		return fail(&err);

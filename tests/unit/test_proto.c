@@ -24,7 +24,7 @@ frame_payload(const struct pbuf *b, uint16_t want_type, uint32_t *len)
 
 	assert_true(b->len >= PROTO_HDR_LEN);
 	assert_int_equal(proto_header_parse(b->d, PROTO_MAX_MSG, &type, len,
-	    &err), 0);
+	    NULL, &err), 0);
 	assert_int_equal(type, want_type);
 	assert_int_equal(*len, b->len - PROTO_HDR_LEN);
 	return b->d + PROTO_HDR_LEN;
@@ -107,45 +107,56 @@ test_header(void **state)
 {
 	struct xdom_err err = {0};
 	uint8_t h[PROTO_HDR_LEN] = {0, 0, 0, 10, 0, PROTO_VERSION, 0,
-	    PROTO_T_WHOAMI};
+	    PROTO_T_WHOAMI, 0xde, 0xad, 0xbe, 0xef};
 	uint16_t type;
-	uint32_t len;
+	uint32_t len, id = 0;
 
 	(void)state;
 	assert_int_equal(proto_header_parse(h, PROTO_REQ_MAX, &type, &len,
-	    &err), 0);
+	    &id, &err), 0);
 	assert_int_equal(type, PROTO_T_WHOAMI);
+	assert_int_equal(len, 10);
+	assert_int_equal(id, 0xdeadbeef);
+	proto_header_stamp(h, 7);
+	assert_int_equal(proto_header_parse(h, PROTO_REQ_MAX, &type, &len,
+	    &id, &err), 0);
+	assert_int_equal(id, 7);
 	assert_int_equal(len, 10);
 	/* Oversized for a request. */
 	h[2] = 0x10;
 	assert_int_equal(proto_header_parse(h, PROTO_REQ_MAX, &type, &len,
-	    &err), XDOM_ENOMEM);
+	    NULL, &err), XDOM_ENOMEM);
 	/* A huge length is refused even by a client. */
 	h[0] = 0xff;
 	h[7] = PROTO_T_ERROR & 0xff;
 	h[6] = PROTO_T_ERROR >> 8;
 	assert_int_equal(proto_header_parse(h, PROTO_MAX_MSG, &type, &len,
-	    &err), XDOM_ENOMEM);
-	/* Wrong version. */
-	memcpy(h, (uint8_t[]){0, 0, 0, 0, 0, 9, 0, 1}, 8);
+	    NULL, &err), XDOM_ENOMEM);
+	/* Wrong version (the previous one, 1, had no id); the id is still
+	 * reported. */
+	memcpy(h, (uint8_t[]){0, 0, 0, 0, 0, 9, 0, 1, 0, 0, 0, 3}, 12);
 	assert_int_equal(proto_header_parse(h, PROTO_REQ_MAX, &type, &len,
-	    &err), XDOM_EPROTO);
+	    &id, &err), XDOM_EPROTO);
+	assert_int_equal(id, 3);
+	h[5] = 1;
+	assert_int_equal(proto_header_parse(h, PROTO_REQ_MAX, &type, &len,
+	    NULL, &err), XDOM_EPROTO);
 	assert_non_null(strstr(err.msg, "version"));
 	/* Unknown types. */
 	memcpy(h, (uint8_t[]){0, 0, 0, 0, 0, PROTO_VERSION, 0, 0}, 8);
 	assert_int_equal(proto_header_parse(h, PROTO_REQ_MAX, &type, &len,
-	    &err), XDOM_EPROTO);
+	    NULL, &err), XDOM_EPROTO);
 	h[7] = PROTO_T__REQ_END;
 	assert_int_equal(proto_header_parse(h, PROTO_REQ_MAX, &type, &len,
-	    &err), XDOM_EPROTO);
+	    NULL, &err), XDOM_EPROTO);
 	h[6] = 0x80;
 	h[7] = 0x77;
 	assert_int_equal(proto_header_parse(h, PROTO_REQ_MAX, &type, &len,
-	    &err), XDOM_EPROTO);
+	    NULL, &err), XDOM_EPROTO);
 	/* A reply type is known. */
 	h[7] = PROTO_T_LIST;
 	assert_int_equal(proto_header_parse(h, PROTO_REQ_MAX, &type, &len,
-	    &err), 0);
+	    NULL, &err), 0);
 	assert_int_equal(type, PROTO_T_LIST | PROTO_T_REPLY);
 }
 
@@ -173,9 +184,13 @@ test_req_roundtrip(void **state)
 			r.arg = PROTO_REIMAGE_SHUTDOWN_FIRST;
 		if (t == PROTO_T_STATS)
 			r.arg = HV_SNAP_ALL;
+		r.id = 1000u + t;
 		pbuf_init(&b, PROTO_MAX_MSG);
 		assert_int_equal(proto_req_encode(&b, &r, &err), 0);
 		pl = frame_payload(&b, t, &len);
+		/* The id travels in the header, big-endian. */
+		assert_int_equal(b.d[10], (1000u + t) >> 8);
+		assert_int_equal(b.d[11], (1000u + t) & 0xff);
 		assert_true(len <= rd->max_len);
 		assert_int_equal(proto_req_decode(t, pl, len, &d, &err), 0);
 		assert_int_equal(d.type, t);
@@ -316,6 +331,61 @@ test_reply_check(void **state)
 	    &err), XDOM_EPROTO);
 	assert_int_equal(proto_reply_check(PROTO_T_LIST, PROTO_T_LIST, &err),
 	    XDOM_EPROTO);
+}
+
+static void
+test_answer_ids(void **state)
+{
+	struct xdom_err err = {0};
+	struct pbuf b;
+	uint16_t type;
+	uint32_t len, id;
+
+	(void)state;
+	/* The answer to request 5 is taken only with id 5. */
+	assert_int_equal(proto_answer_check(PROTO_T_INFO, 5,
+	    PROTO_T_INFO | PROTO_T_REPLY, 5, &err), 0);
+	assert_int_equal(proto_answer_check(PROTO_T_INFO, 5,
+	    PROTO_T_INFO | PROTO_T_REPLY, 4, &err), XDOM_EPROTO);
+	assert_non_null(strstr(err.msg, "request 4"));
+	assert_int_equal(proto_answer_check(PROTO_T_INFO, 5,
+	    PROTO_T_INFO | PROTO_T_REPLY, 0, &err), XDOM_EPROTO);
+	/* Errors: its own id, or 0 (about the connection); not another's. */
+	assert_int_equal(proto_answer_check(PROTO_T_REBOOT, 5, PROTO_T_ERROR,
+	    5, &err), 0);
+	assert_int_equal(proto_answer_check(PROTO_T_REBOOT, 5, PROTO_T_ERROR,
+	    0, &err), 0);
+	assert_int_equal(proto_answer_check(PROTO_T_REBOOT, 5, PROTO_T_ERROR,
+	    6, &err), XDOM_EPROTO);
+	/* Progress for another re-image is not ours. */
+	assert_int_equal(proto_answer_check(PROTO_T_REIMAGE, 9,
+	    PROTO_T_PROGRESS, 9, &err), 0);
+	assert_int_equal(proto_answer_check(PROTO_T_REIMAGE, 9,
+	    PROTO_T_PROGRESS, 8, &err), XDOM_EPROTO);
+	/* The right id with the wrong type is still a mismatch. */
+	assert_int_equal(proto_answer_check(PROTO_T_REBOOT, 5,
+	    PROTO_T_RESET | PROTO_T_REPLY, 5, &err), XDOM_EPROTO);
+
+	/* Every frame begun in a buffer carries its frame id, kept across
+	 * pbuf_reset. */
+	pbuf_init(&b, PROTO_MAX_MSG);
+	proto_frame_id_set(&b, 0x01020304);
+	assert_int_equal(proto_error_encode(&b, XDOM_EPERM, "no"), 0);
+	assert_int_equal(proto_header_parse(b.d, PROTO_MAX_MSG, &type, &len,
+	    &id, &err), 0);
+	assert_int_equal(id, 0x01020304);
+	pbuf_reset(&b);
+	assert_int_equal(proto_empty_encode(&b, PROTO_T_REBOOT), 0);
+	assert_int_equal(proto_header_parse(b.d, PROTO_MAX_MSG, &type, &len,
+	    &id, &err), 0);
+	assert_int_equal(id, 0x01020304);
+	pbuf_dispose(&b);
+	pbuf_init(&b, PROTO_MAX_MSG);
+	assert_int_equal(proto_progress_encode(&b, 1, "x"), 0);
+	assert_int_equal(proto_header_parse(b.d, PROTO_MAX_MSG, &type, &len,
+	    &id, &err), 0);
+	assert_int_equal(id, 0);
+	pbuf_dispose(&b);
 }
 
 static void
@@ -563,14 +633,14 @@ test_frames_in_one_buffer(void **state)
 	assert_int_equal(proto_empty_encode(&b, PROTO_T_REIMAGE), 0);
 	assert_int_equal(proto_progress_encode(&b, 20, "bb"), 0);
 	assert_int_equal(proto_header_parse(b.d, PROTO_MAX_MSG, &type, &len,
-	    &err), 0);
+	    NULL, &err), 0);
 	assert_int_equal(len, 5);
-	assert_int_equal(proto_header_parse(b.d + 13, PROTO_MAX_MSG, &type,
-	    &len, &err), 0);
+	assert_int_equal(proto_header_parse(b.d + PROTO_HDR_LEN + 5, PROTO_MAX_MSG, &type,
+	    &len, NULL, &err), 0);
 	assert_int_equal(len, 0);
 	assert_int_equal(type, PROTO_T_REIMAGE | PROTO_T_REPLY);
-	assert_int_equal(proto_header_parse(b.d + 21, PROTO_MAX_MSG, &type,
-	    &len, &err), 0);
+	assert_int_equal(proto_header_parse(b.d + 2 * PROTO_HDR_LEN + 5, PROTO_MAX_MSG, &type,
+	    &len, NULL, &err), 0);
 	assert_int_equal(len, 6);
 	assert_int_equal(proto_frame_end(&b), XDOM_EINVAL);
 	pbuf_dispose(&b);
@@ -586,6 +656,7 @@ main(void)
 		cmocka_unit_test(test_req_roundtrip),
 		cmocka_unit_test(test_req_malformed),
 		cmocka_unit_test(test_reply_check),
+		cmocka_unit_test(test_answer_ids),
 		cmocka_unit_test(test_error_progress),
 		cmocka_unit_test(test_whoami_list),
 		cmocka_unit_test(test_info_roundtrip),
