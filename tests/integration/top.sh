@@ -100,6 +100,39 @@ check "interactive top without a terminal: exit 2 and a hint" \
 check_out "top -h" 'usage: xdom .*top' "${X[@]}" top -h
 check_out "top -V" '^xdom top [0-9]' "${X[@]}" top -V
 
+# ---- the manual covers every flag, key and column -------------------------
+MAN=$(dirname "$0")/../../man/xdom.1
+if ! command -v man >/dev/null || ! LC_ALL=C man -l "$MAN" >/dev/null 2>&1; then
+	skip "man page coverage" "man cannot render man/xdom.1 here"
+else
+	# The TOP section as a reader sees it.
+	mantop=$(LC_ALL=C MANWIDTH=200 man -l "$MAN" 2>/dev/null | col -b | expand |
+		sed -n '/^TOP/,/^ENVIRONMENT/p')
+	missing=()
+	while IFS= read -r opt; do
+		grep -qF -- "$opt" <<<"$mantop" || missing+=("$opt")
+	done < <("${X[@]}" top -h | grep -oE -- '(^|[ ,])--?[A-Za-z][-a-z]*' | tr -d ' ,' | sort -u)
+	check "man: every option of top -h (${missing[*]:-all there})" test ${#missing[@]} -eq 0
+	missing=()
+	while read -r name header _; do
+		grep -qF -- "$header ($name)" <<<"$mantop" || missing+=("$header")
+	done < <("${X[@]}" top --list-columns)
+	check "man: every column of --list-columns with its name (${missing[*]:-all there})" test ${#missing[@]} -eq 0
+	# Keys are the tags of the Keys list: the line after each .TP of the
+	# source's Keys subsection (".BR Q \", \" Esc" is Q and Esc).
+	tags=$(sed -n '/^\.SS Keys/,/^\.SS Columns/p' "$MAN" | awk 'p { print; p = 0 } /^\.TP/ { p = 1 }' |
+		sed -e 's/^\.[A-Z]* //' -e 's/\\-/-/g' -e 's/"//g' -e 's/,/ /g' | tr -s ' ' '\n' |
+		grep -vxE 'and|or|')
+	missing=()
+	for k in D N B V R S '<' '>' I Q Esc Up Down PgUp PgDn Home End Left Right Ctrl-L \
+		T / Enter Space A C P Y W H '?' F1; do
+		grep -qxF -- "$k" <<<"$tags" || missing+=("$k")
+	done
+	check "man: every key (${missing[*]:-all there})" test ${#missing[@]} -eq 0
+	check "man: xentop's bottom bar" grep -qF 'Delay  Networks  vBds  VCPUs  Repeat header  Sort order  Quit' <<<"$mantop"
+	check "man: the summary's counts line" grep -qF 'N domains: N running, N blocked, N paused, N crashed, N dying, N shutdown' <<<"$mantop"
+fi
+
 # ---- the dashboard under tmux ---------------------------------------------
 if ! command -v tmux >/dev/null; then
 	skip "dashboard under tmux" "tmux is not installed"
