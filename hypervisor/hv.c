@@ -218,6 +218,24 @@ hv_console_reason(struct hv *hv, const char *name, const char *reason,
 	return hv->be->console(hv, name, reason, fd, err);
 }
 
+bool
+hv_sysrq_key_valid(int key)
+{
+	return key > 0 && key < 0x80 && strchr(HV_SYSRQ_KEYS, key) != NULL;
+}
+
+int
+hv_sysrq(struct hv *hv, const char *name, char key, const char *reason,
+    struct xdom_err *err)
+{
+	if (!hv_sysrq_key_valid((unsigned char)key))
+		return xdom_err_set(err, XDOM_EINVAL, "not a SysRq key: use "
+		    "one letter or digit of %s", HV_SYSRQ_KEYS);
+	if (hv->be->sysrq == NULL)
+		return hv_nosys(hv, "send SysRq keys", err);
+	return hv->be->sysrq(hv, name, key, reason, err);
+}
+
 int
 hv_console(struct hv *hv, const char *name, int *fd, struct xdom_err *err)
 {

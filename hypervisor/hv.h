@@ -174,6 +174,9 @@ struct hv_backend {
 	/* Whether this connection's data is simulated, when only the open
 	 * connection knows (helper: what xdomd runs); NULL: .simulated. */
 	bool (*is_simulated)(const struct hv *hv);
+	/* key already checked by hv_sysrq(); reason as for action. */
+	int (*sysrq)(struct hv *hv, const char *name, char key,
+	    const char *reason, struct xdom_err *err);
 };
 
 /* An open connection to a host. Backends keep their state in priv. */
@@ -218,6 +221,18 @@ int hv_console_reason(struct hv *hv, const char *name, const char *reason,
 /* Re-image; blocks until done, calling progress along the way. */
 int hv_reimage(struct hv *hv, const char *name,
     const struct hv_reimage_opts *o, hv_progress_fn progress, void *arg,
+    struct xdom_err *err);
+
+/*
+ * Send a magic SysRq key to a running guest, as `xl sysrq` does (the
+ * guest's kernel acts on it: 's' sync, 'u' remount read-only, 'b' reboot
+ * at once, 'o' power off, 'c' crash, 'h' help on its console...). Keys
+ * are the ones HV_SYSRQ_KEYS lists; another is XDOM_EINVAL, a backend
+ * without SysRq gives XDOM_ENOSYS. reason as for hv_action_reason().
+ */
+#define HV_SYSRQ_KEYS "0123456789bcdefhijklmnopqrstuvwxyz"
+bool hv_sysrq_key_valid(int key);
+int hv_sysrq(struct hv *hv, const char *name, char key, const char *reason,
     struct xdom_err *err);
 
 /* Resource changes and save/restore (see enum hv_resource). A backend

@@ -960,6 +960,27 @@ xen_action(struct hv *hv, const char *name, enum hv_action a,
 	return 0;
 }
 
+/* xl sysrq: libxl writes the key to the guest's control/sysrq node,
+ * where its kernel's xen driver picks it up. */
+static int
+xen_sysrq(struct hv *hv, const char *name, char key, const char *reason,
+    struct xdom_err *err)
+{
+	struct xen_priv *p = xen_priv(hv);
+	uint32_t domid;
+	int rc, lrc;
+
+	(void)reason;	/* audited by xdomd, not here */
+	rc = xen_domid(p, name, &domid, err);
+	if (rc != 0)
+		return rc;
+	p->log.last[0] = '\0';
+	lrc = libxl_send_sysrq(p->ctx, domid, key);
+	if (lrc != 0)
+		return xen_lxerr(p, lrc, err, "sysrq", name);
+	return 0;
+}
+
 static int
 xen_console(struct hv *hv, const char *name, const char *reason, int *fd,
     struct xdom_err *err)
@@ -1073,6 +1094,7 @@ const struct hv_backend hv_xen_backend = {
 	.guests = xen_guests,
 	.info = xen_info,
 	.action = xen_action,
+	.sysrq = xen_sysrq,
 	.console = xen_console,
 	.reimage = xen_reimage,
 };

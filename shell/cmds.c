@@ -555,16 +555,25 @@ static int
 cmds_sysrq(struct shell *sh, struct shell_call *c)
 {
 	const char *k = c->argv[0];
+	struct xdom_err err = { 0 };
 	char esc[ESC_LEN];
+	int rc;
 
-	if (strlen(k) != 1 || strchr("bcdefhijklmnopqrstuvwxyz0123456789",
-	    k[0]) == NULL)
+	if (strlen(k) != 1 || !hv_sysrq_key_valid((unsigned char)k[0]))
 		return shell_fail(sh, XDOM_EINVAL, "sysrq: KEY is one letter or "
-		    "digit, as in 'sysrq s' (sync)");
-	shell_esc(esc, sizeof esc, c->dom);
-	return shell_fail(sh, XDOM_ENOSYS, "%s: sysrq: the %s backend cannot "
-	    "send SysRq keys; nothing was sent", esc,
-	    hv_backend_name(sh->hv));
+		    "digit, as in 'sysrq s' (sync); see 'help sysrq'");
+	do {
+		xdom_err_clear(&err);
+		rc = hv_sysrq(sh->hv, c->dom, k[0], c->reason, &err);
+	} while (shell_want_reason(sh, c, rc));
+	if (rc == XDOM_EREASON)
+		return rc;
+	if (rc != 0)
+		return cmds_hv_fail(sh, rc, &err);
+	sh->guests_valid = false;
+	fprintf(sh->out, "%s: sent SysRq %c\n", shell_esc(esc, sizeof esc,
+	    c->dom), k[0]);
+	return 0;
 }
 
 static int
@@ -676,7 +685,7 @@ const struct shell_cmd shell_commands[] = {
 	    "erase the guest and install a fresh system",
 	    { NULL }, 0, 0, SHELL_DOM_REQUIRED, "reimage", cmds_reimage },
 	{ "sysrq", { NULL }, "sysrq KEY [NAME]",
-	    "send a magic SysRq key to the guest",
+	    "magic SysRq key to the guest's kernel (s sync, b reboot, ...)",
 	    { NULL }, 1, 1, SHELL_DOM_REQUIRED, "console", cmds_sysrq },
 	{ "top", { NULL }, "top", "live table of your guests (q leaves)",
 	    { NULL }, 0, 0, SHELL_DOM_NONE, "stats", cmds_top },

@@ -33,6 +33,7 @@ static struct {
 	bool reimage_shutdown_first;
 	int reimage_rc;
 	bool db_running;
+	char last_sysrq;
 } fk;
 
 static const char *const fk_names[] = { "cust-alice-web", "cust-alice-db",
@@ -118,12 +119,31 @@ fk_reimage(struct hv *hv, const char *name, const struct hv_reimage_opts *o,
 	return 0;
 }
 
+static int
+fk_sysrq(struct hv *hv, const char *name, char key, const char *reason,
+    struct xdom_err *err)
+{
+	(void)hv;
+	if (fk.want_reason && reason == NULL)
+		return xdom_err_set(err, XDOM_EREASON, "%s: a reason is "
+		    "required", name);
+	if (strncmp(name, "cust-alice-", 11) != 0)
+		return xdom_err_set(err, XDOM_EPERM, "%s: not allowed: sysrq",
+		    name);
+	fk.last_sysrq = key;
+	snprintf(fk.last_name, sizeof fk.last_name, "%s", name);
+	snprintf(fk.last_reason, sizeof fk.last_reason, "%s",
+	    reason ? reason : "");
+	return 0;
+}
+
 static const struct hv_backend fk_backend = {
 	.name = "fake",
 	.guests = fk_guests,
 	.info = fk_info,
 	.action = fk_action,
 	.reimage = fk_reimage,
+	.sysrq = fk_sysrq,
 };
 
 /* ---- a session with scripted answers and captured output ----------- */
@@ -460,10 +480,30 @@ static void
 test_misc_commands(void **state)
 {
 	(void)state;
-	assert_int_equal(run("sysrq s cust-alice-web"), XDOM_ENOSYS);
-	assert_non_null(strstr(err_buf, "cannot send SysRq"));
+	assert_int_equal(run("sysrq s cust-alice-web"), 0);
+	assert_int_equal(fk.last_sysrq, 's');
+	assert_non_null(strstr(out_buf, "cust-alice-web: sent SysRq s"));
+	assert_int_equal(run("use cust-alice-db"), 0);
+	assert_int_equal(run("sysrq b"), 0);
+	assert_int_equal(fk.last_sysrq, 'b');
+	assert_string_equal(fk.last_name, "cust-alice-db");
+	/* Keys that are not SysRq keys never reach the backend. */
+	fk.last_sysrq = 0;
 	assert_int_equal(run("sysrq"), XDOM_EINVAL);
 	assert_int_equal(run("sysrq xx cust-alice-web"), XDOM_EINVAL);
+	assert_int_equal(run("sysrq S cust-alice-web"), XDOM_EINVAL);
+	assert_int_equal(run("sysrq ; cust-alice-web"), XDOM_EINVAL);
+	assert_int_equal(run("sysrq a cust-alice-web"), XDOM_EINVAL);
+	assert_int_equal(fk.last_sysrq, 0);
+	assert_int_equal(run("sysrq s cust-bob-web"), XDOM_EPERM);
+	assert_non_null(strstr(err_buf, "cust-bob-web: not allowed: sysrq"));
+	/* A reason when the rules want one. */
+	fk.want_reason = true;
+	answer(1, "ticket 9");
+	assert_int_equal(run("sysrq u cust-alice-web"), 0);
+	assert_int_equal(fk.last_sysrq, 'u');
+	assert_string_equal(fk.last_reason, "ticket 9");
+	fk.want_reason = false;
 	assert_int_equal(run("help reboot"), 0);
 	assert_non_null(strstr(out_buf, "usage: reboot [NAME]"));
 	assert_int_equal(run("help nosuch"), XDOM_EINVAL);
