@@ -28,8 +28,13 @@
 
 #define REQ_OWNERS_MAX 512
 
-/* The guest's xen_shell owners ("alice, bob") when compatibility is on
- * and its config file names any; NULL otherwise. */
+/*
+ * The guest's xen_shell owners ("alice, bob") when compatibility is on
+ * and its config file names any; NULL otherwise. Fails closed: a config
+ * that does not parse, or a value that does not fit in buf, names no
+ * owner (a cut-off list could end in a prefix of a longer name: "bob"
+ * out of "bobby").
+ */
 static const char *
 req_owners(struct xdomd *d, const char *name, char *buf, size_t len)
 {
@@ -37,6 +42,7 @@ req_owners(struct xdomd *d, const char *name, char *buf, size_t len)
 	struct conf *c = NULL;
 	struct hv_info in;
 	const char *v;
+	bool fits = false;
 
 	if (!d->compat || !xdom_name_valid(name))
 		return NULL;
@@ -45,10 +51,12 @@ req_owners(struct xdomd *d, const char *name, char *buf, size_t len)
 	if (conf_load(&c, in.config_path, false, &err) != 0)
 		return NULL;
 	v = conf_get(c, "xen_shell");
-	if (v != NULL)
-		snprintf(buf, len, "%s", v);
+	if (v != NULL && strlen(v) < len) {
+		memcpy(buf, v, strlen(v) + 1);
+		fits = true;
+	}
 	conf_free(c);
-	return v != NULL ? buf : NULL;
+	return fits ? buf : NULL;
 }
 
 /* Whether the host knows a guest of exactly this name (running or not):

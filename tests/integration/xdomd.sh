@@ -197,6 +197,50 @@ check_out "xen_shell owner: alice's guests name 'alice', not $UA" "not allowed" 
 sed -i "s/^xen_shell = .*/xen_shell = 'nobody, $UA'/" "$XDOM_SIM_DIR/xen/cust-carol-blog.cfg"
 check_out "xen_shell = '..., $UA' makes $UA an owner (status)" "^cust-carol-blog running" as "$UA" "$CLIENT" "$S" info cust-carol-blog
 one_line "owner from xen_shell gets only xen_shell_actions" 1 "not allowed: reimage" as "$UA" "$CLIENT" "$S" reimage cust-carol-blog shutdown
+# Hostile and odd xen_shell values, each as the whole cfg of cust-carol-dev
+# (kept running): which ones make $UA an owner. Anything unparsable,
+# cut off, a pattern, a prefix or a list names nobody.
+CFG=$XDOM_SIM_DIR/xen/cust-carol-dev.cfg
+cp "$CFG" "$T/carol-dev.cfg.orig"
+long=$(head -c 600 /dev/zero | tr '\0' x)
+huge=$(head -c 200000 /dev/zero | tr '\0' y)
+owner_case() {	# WANT(yes|no) DESC CFG-TEXT
+	local want=$1 what=$2 got=no
+	printf '%s\n' "$3" >"$CFG"
+	as "$UA" "$CLIENT" "$S" info cust-carol-dev >/dev/null 2>&1 && got=yes
+	if [ "$got" = "$want" ]; then ok "xen_shell: $what: owner=$want"
+	else not_ok "xen_shell: $what: owner=$got, want $want"; fi
+}
+owner_case yes "double quotes" "xen_shell = \"$UA\""
+owner_case yes "commas, blanks and tabs" "$(printf "xen_shell = ' nobody ,\t%s ,, root '" "$UA")"
+owner_case yes "among other keys and comments" "$(printf "# hi\nname = \"cust-carol-dev\"\nxen_shell = 'nobody, %s' # owners\nmemory = 512" "$UA")"
+owner_case no "a longer name ($UA + x)" "xen_shell = '${UA}x'"
+owner_case no "a shorter name" "xen_shell = '${UA%?}'"
+owner_case no "another case" "xen_shell = '${UA^^}'"
+owner_case no "a glob" "xen_shell = 'xdt*'"
+owner_case no "a lone star" "xen_shell = '*'"
+owner_case no "quotes inside the value" "xen_shell = '\"$UA\"'"
+owner_case no "shell metacharacters" "xen_shell = '$UA;id'"
+owner_case no "an unterminated quote (cfg does not parse)" "xen_shell = '$UA"
+owner_case no "a list, not a string" "xen_shell = [ '$UA' ]"
+owner_case no "a later key replaces the first" "$(printf "xen_shell = '%s'\nxen_shell = 'nobody'" "$UA")"
+owner_case no "another key's name (XEN_SHELL)" "XEN_SHELL = '$UA'"
+owner_case no "a value too long to keep (600 bytes, then the name)" "xen_shell = '$long, $UA'"
+# Cut at 511 bytes, "..., ${UA}zzz" would end in exactly "$UA".
+pad=$(head -c $((509 - ${#UA})) /dev/zero | tr '\0' p)
+owner_case no "a long list whose cut-off would end in the name" "xen_shell = '$pad, ${UA}zzz'"
+owner_case no "a 200 kB line (cfg refused)" "xen_shell = '$huge $UA'"
+owner_case no "empty" "xen_shell = ''"
+owner_case no "a control byte glued to the name" "$(printf "xen_shell = '%s\001'" "$UA")"
+rm -f "$CFG"
+owner_case_missing=no
+as "$UA" "$CLIENT" "$S" info cust-carol-dev >/dev/null 2>&1 && owner_case_missing=yes
+check "xen_shell: no cfg file at all: owner=no" test "$owner_case_missing" = no
+mkdir "$CFG"
+check "xen_shell: a cfg that is a directory: owner=no" bash -c "! runuser -u $UA -- '$CLIENT' '$S' info cust-carol-dev >/dev/null 2>&1"
+rmdir "$CFG"
+cp "$T/carol-dev.cfg.orig" "$CFG"
+check "xen_shell: the daemon survived every cfg" kill -0 "$DPID"
 
 # ---- console ------------------------------------------------------------
 sleep 1
