@@ -13,7 +13,8 @@
  * unknown keys and column names are skipped, a newer version is read
  * for what it shares with ours, and a file that does not parse leaves
  * the defaults in place with one message. The writer is atomic: a temp
- * file in the same directory, fsync, rename; mode 0600.
+ * file in the same directory, fsync, rename, fsync of the directory;
+ * mode 0600.
  */
 #include "tui/top_ui.h"
 
@@ -198,6 +199,25 @@ settings_mkdirs(const char *path, struct xdom_err *err)
 	return rc;
 }
 
+/* Make the rename itself durable (best effort: the file is complete
+ * either way). */
+static void
+settings_sync_dir(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int fd;
+
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0) {
+			(void)fsync(fd);
+			close(fd);
+		}
+	}
+	free(dir);
+}
+
 int
 top_settings_save(const struct top_settings *s, const char *path,
     struct xdom_err *err)
@@ -255,6 +275,7 @@ top_settings_save(const struct top_settings *s, const char *path,
 	}
 	free(tmp);
 	tmp = NULL;
+	settings_sync_dir(path);
 out:
 	if (fd >= 0)
 		close(fd);

@@ -388,25 +388,57 @@ top_theme_names_free(char **names, size_t n)
 	free(names);
 }
 
+/* xterm's RGB for colour c of the 256-colour palette. */
+static void
+theme_rgb(int c, int rgb[3])
+{
+	static const unsigned char base[16][3] = {
+		{ 0, 0, 0 }, { 205, 0, 0 }, { 0, 205, 0 }, { 205, 205, 0 },
+		{ 0, 0, 238 }, { 205, 0, 205 }, { 0, 205, 205 },
+		{ 229, 229, 229 }, { 127, 127, 127 }, { 255, 0, 0 },
+		{ 0, 255, 0 }, { 255, 255, 0 }, { 92, 92, 255 },
+		{ 255, 0, 255 }, { 0, 255, 255 }, { 255, 255, 255 },
+	};
+	static const int level[6] = { 0, 95, 135, 175, 215, 255 };
+	int k;
+
+	if (c < 16) {
+		for (k = 0; k < 3; k++)
+			rgb[k] = base[c][k];
+	} else if (c >= 232) {		/* grey ramp */
+		rgb[0] = rgb[1] = rgb[2] = 8 + 10 * (c - 232);
+	} else {			/* 6x6x6 cube */
+		c -= 16;
+		rgb[0] = level[c / 36];
+		rgb[1] = level[(c / 6) % 6];
+		rgb[2] = level[c % 6];
+	}
+}
+
+/* The colour among the terminal's first 8 or 16 that looks nearest. */
 short
 top_theme_degrade(short c, int ncolors)
 {
-	int r, g, b;
+	int want[3], best = 0, k, n = ncolors >= 16 ? 16 : 8;
+	long best_d = -1;
 
-	if (c < 0 || c < ncolors)
-		return c;
-	if (c < 16)
-		return (short)(c - 8);
-	if (c >= 232) {		/* grey ramp */
-		int level = c - 232;
+	if (c < 0 || c < ncolors || c > 255)
+		return c > 255 ? -1 : c;
+	theme_rgb(c, want);
+	for (k = 0; k < n; k++) {
+		int have[3];
+		long d = 0;
+		int j;
 
-		return level < 8 ? 0 : level < 18 ? (ncolors > 8 ? 8 : 0) : 7;
+		theme_rgb(k, have);
+		for (j = 0; j < 3; j++)
+			d += (long)(want[j] - have[j]) * (want[j] - have[j]);
+		if (best_d < 0 || d < best_d) {
+			best_d = d;
+			best = k;
+		}
 	}
-	c = (short)(c - 16);	/* 6x6x6 cube */
-	r = c / 36;
-	g = (c / 6) % 6;
-	b = c % 6;
-	return (short)((r >= 3 ? 1 : 0) | (g >= 3 ? 2 : 0) | (b >= 3 ? 4 : 0));
+	return (short)best;
 }
 
 void

@@ -74,7 +74,9 @@ const char *const *top_theme_dirs(void);
  * top_theme_names_free. */
 char **top_theme_names(size_t *n);
 void top_theme_names_free(char **names, size_t n);
-/* Map a colour to what a terminal with ncolors colours can show. */
+/* Map a colour (0-255, -1 the terminal's default) to what a terminal
+ * with ncolors colours can show: itself when it has it, else the one of
+ * its first 8 or 16 that looks nearest (by xterm's palette). */
 short top_theme_degrade(short c, int ncolors);
 /* Set up colour pairs for t on the current screen; with no colours
  * (NO_COLOR, a mono terminal) attributes only. Returns the attr to use
