@@ -27,6 +27,8 @@
 #include "core/xmalloc.h"
 
 #define REQ_OWNERS_MAX 512
+#define REQ_STOP_WAIT_S 120	/* clean shutdown before a backup */
+#define REQ_KILL_WAIT_S 10	/* then destroy, and this long to go */
 
 /*
  * The guest's xen_shell owners ("alice, bob") when compatibility is on
@@ -452,7 +454,63 @@ req_run(char **argv, struct xdom_err *err)
 	    argv[0], WTERMSIG(status));
 }
 
-/* The optional backup step before a re-image (reimage_backup). */
+static int64_t
+req_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Before a backup, a running guest (whose re-image asked for it to be
+ * shut down) is stopped, so the backup copies a disk nobody is writing:
+ * a clean shutdown, then destroy after REQ_STOP_WAIT_S, as the backends
+ * do before a re-image. On return *in describes the stopped guest.
+ */
+static int
+req_stop_for_backup(struct req_ctx *ctx, struct hv *hv,
+    struct req_progress *p, struct hv_info *in, struct xdom_err *err)
+{
+	const char *name = ctx->req->name;
+	const char *reason = ctx->req->reason[0] != '\0' ?
+	    ctx->req->reason : NULL;
+	struct timespec nap = {0, 200 * 1000000L};
+	int64_t start = req_now_ms();
+	bool destroyed = false;
+	int rc;
+
+	if ((rc = hv_info(hv, name, in, err)) != 0 || !in->running)
+		return rc;
+	if ((ctx->req->arg & PROTO_REIMAGE_SHUTDOWN_FIRST) == 0)
+		return xdom_err_set(err, XDOM_ESTATE, "%s: is running; shut "
+		    "it down first, or ask for it to be shut down", name);
+	if ((rc = hv_action_reason(hv, name, HV_ACT_SHUTDOWN, reason,
+	    err)) != 0)
+		return rc;
+	for (;;) {
+		if (req_progress(p, 0, "shutting down") != 0)
+			return xdom_err_set(err, XDOM_EIO, "client went away");
+		nanosleep(&nap, NULL);
+		if ((rc = hv_info(hv, name, in, err)) != 0 || !in->running)
+			return rc;
+		if (!destroyed &&
+		    req_now_ms() - start > REQ_STOP_WAIT_S * 1000) {
+			if ((rc = hv_action_reason(hv, name, HV_ACT_DESTROY,
+			    reason, err)) != 0)
+				return rc;
+			destroyed = true;
+		}
+		if (req_now_ms() - start > (REQ_STOP_WAIT_S +
+		    REQ_KILL_WAIT_S) * 1000)
+			return xdom_err_set(err, XDOM_ESTATE, "%s: did not "
+			    "stop; not backed up, not re-imaged", name);
+	}
+}
+
+/* The optional backup step before a re-image (reimage_backup), run once
+ * the guest is stopped. */
 static int
 req_backup(struct req_ctx *ctx, struct hv *hv, struct req_progress *p,
     struct xdom_err *err)
@@ -466,7 +524,7 @@ req_backup(struct req_ctx *ctx, struct hv *hv, struct req_progress *p,
 	if (ctx->d->reimage_backup == NULL ||
 	    ctx->d->reimage_backup[0] == '\0')
 		return 0;
-	if ((rc = hv_info(hv, ctx->req->name, &in, err)) != 0)
+	if ((rc = req_stop_for_backup(ctx, hv, p, &in, err)) != 0)
 		return rc;
 	vars[0].key = 'n';
 	vars[0].value = ctx->req->name;

@@ -68,7 +68,19 @@ user:$UB   web02       all
 group:$G   cust-*      status,console,reboot,reset   reason required
 user:root  *           all
 EOF
+# The re-image backup step: logs its argv and whether the guest was still
+# running, keeps a copy of the old image, fails when asked to.
+cat >"$T/backup.sh" <<EOF
+#!/bin/bash
+state=stopped
+XDOM_SIM_DIR='$XDOM_SIM_DIR' '$XDOM' --sim list | grep -q "^\$1 " && state=running
+printf '%s %s\\n' "\$*" "\$state" >>'$T/backup.log'
+[ -e '$T/backup-fail' ] && exit 3
+cp -- "\$2" '$T/backup-'"\$1"'.img'
+EOF
+chmod 755 "$T/backup.sh"
 cat >"$T/xdom.conf" <<EOF
+reimage_backup = "'$T/backup.sh' %n %d"
 xen_shell_compat = yes
 xen_shell_actions = "status,console,reboot"
 client_request_timeout = 2
@@ -179,6 +191,32 @@ check "odd names, globs, paths and ids act on nothing" test "$fails" -eq 0
 check_out "web02 still running after the tricks" '^web02 running' "$CLIENT" "$S" list
 one_line "a bad name gets a clear one-line error" 1 "not a valid guest name" as "$UA" "$CLIENT" "$S" reboot '../web02'
 
+# ---- ids are not names --------------------------------------------------
+# A guest named like another's domain id: dns01 becomes "N" where N is
+# web02's id ($UB's guest), and "N" is granted to $UA. Acting on "N" must
+# mean the guest of that name, for both of them.
+WID=$("$XDOM" --sim list | awk '$1 == "web02" {print $2}')
+flock "$XDOM_SIM_DIR/lock" sed -i "s/^guest dns01 /guest $WID /" "$XDOM_SIM_DIR/state"
+printf 'user:%s %s status,pause,unpause,reboot\n' "$UA" "$WID" >>"$T/policy"
+kill -HUP "$DPID"; sleep 0.5
+check_out "a guest named \"$WID\" (web02's id) is listed for $UA by that name" "^$WID running" as "$UA" "$CLIENT" "$S" info "$WID"
+check "$UA pauses the guest named \"$WID\"" as "$UA" "$CLIENT" "$S" pause "$WID"
+out=$("$XDOM" --sim list)
+if awk -v n="$WID" '$1 == n && $5 ~ /p/ {f=1} END {exit !f}' <<<"$out" &&
+	awk '$1 == "web02" && $5 !~ /p/ {f=1} END {exit !f}' <<<"$out"; then
+	ok "... that guest is paused, domain $WID (web02) is not"
+else not_ok "pause of \"$WID\" hit the wrong guest:"; grep -E "^(web02|$WID) " <<<"$out" | sed 's/^/#   /'; fi
+check "$UA unpauses \"$WID\"" as "$UA" "$CLIENT" "$S" unpause "$WID"
+one_line "$UB (owner of domain $WID, web02) may not act on the guest named \"$WID\"" 1 "$WID: not allowed: pause" as "$UB" "$CLIENT" "$S" pause "$WID"
+one_line "$UB may not see the guest named \"$WID\" either" 1 "$WID: not allowed: status" as "$UB" "$CLIENT" "$S" info "$WID"
+one_line "$UA's right on \"$WID\" is not a right on domain $WID" 1 "web02: not allowed: reboot" as "$UA" "$CLIENT" "$S" reboot web02
+fails=0
+for name in "0$WID" "+$WID" "$WID.0" "0x$WID" " $WID" "${WID}0"; do
+	as "$UA" "$CLIENT" "$S" pause "$name" >/dev/null 2>&1 && { fails=$((fails + 1)); echo "# pause '$name' succeeded"; }
+done
+check "numbers spelled otherwise (0$WID, +$WID, 0x$WID...) match nothing" test "$fails" -eq 0
+audited "the refused pause of \"$WID\"" "user=\"$UB\" .*domain=\"$WID\" action=pause .*result=denied"
+
 # ---- help-desk and reasons ---------------------------------------------
 one_line "help-desk reset without a reason: asked for one" 1 "reset needs a reason" \
 	as "$UH" "$CLIENT" "$S" reset cust-alice-web
@@ -273,6 +311,30 @@ elif [ "$rc" -eq 0 ] && [ "$(grep -c '^progress' "$T/ri.out")" -ge 3 ] && grep -
 	ok "re-image streams progress ($(grep -c '^progress' "$T/ri.out") messages) then succeeds"
 else not_ok "re-image (exit $rc):"; sed 's/^/#   /' "$T/ri.out" | tail -5; fi
 audited "the re-image result" "user=\"$UA\" .*domain=\"db01\" action=reimage .*result=(ok|failed)"
+
+# ---- re-image: the backup step --------------------------------------------
+IMG=$XDOM_SIM_DIR/images/db01.img
+check "db01 boots again" as "$UA" "$CLIENT" "$S" boot db01
+for _ in $(seq 30); do "$XDOM" --sim list | grep -q '^db01 ' && break; sleep 0.1; done
+printf 'OLD-IMAGE-4711' | dd of="$IMG" bs=1 seek=8192 conv=notrunc status=none
+: >"$T/backup.log"
+as "$UA" "$CLIENT" "$S" reimage db01 shutdown >"$T/ri4.out" 2>&1; rc=$?
+check "re-image with a backup step succeeds (exit $rc)" test "$rc" -eq 0
+check_out "the backup got the name and the disk image, with the guest stopped (never a running guest's disk)" "^db01 $IMG stopped\$" cat "$T/backup.log"
+check "... and ran once" test "$(wc -l <"$T/backup.log")" -eq 1
+check "... and before the image was overwritten (the copy holds the old image)" grep -q OLD-IMAGE-4711 "$T/backup-db01.img"
+check "the new image replaced the old one" bash -c "! grep -q OLD-IMAGE-4711 '$IMG'"
+order=$(grep -o '^progress [0-9]* [a-z ]*' "$T/ri4.out" | cut -d' ' -f3- | uniq | tr '\n' '|')
+case $order in
+"shutting down|backup|"*writing*) ok "progress: shutting down, backup, then the re-image itself" ;;
+*) not_ok "progress order: $order" ;;
+esac
+touch "$T/backup-fail"
+printf 'NEW-IMAGE-4712' | dd of="$IMG" bs=1 seek=8192 conv=notrunc status=none
+one_line "a failing backup stops the re-image" 1 "db01: backup failed, image left as it was: .*status 3" as "$UA" "$CLIENT" "$S" reimage db01
+check "... and the image is left as it was" grep -q NEW-IMAGE-4712 "$IMG"
+audited "the failed backup" "user=\"$UA\" .*domain=\"db01\" action=reimage .*result=failed msg=\"db01: backup failed"
+rm -f "$T/backup-fail"
 
 # ---- hostile clients ----------------------------------------------------
 check_out "garbage: error reply, connection closed" "error -7: .*version.*closed" as "$UB" "$CLIENT" "$S" garbage
