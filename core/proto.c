@@ -30,6 +30,7 @@ static const struct proto_req_desc proto_reqs[] = {
 	[PROTO_T_UNPAUSE] = {PROTO_T_UNPAUSE, "unpause", true, PROTO_REQ_MAX},
 	[PROTO_T_CONSOLE] = {PROTO_T_CONSOLE, "console", true, PROTO_REQ_MAX},
 	[PROTO_T_REIMAGE] = {PROTO_T_REIMAGE, "reimage", true, PROTO_REQ_MAX},
+	[PROTO_T_SYSRQ] = {PROTO_T_SYSRQ, "sysrq", true, PROTO_REQ_MAX},
 };
 _Static_assert(sizeof proto_reqs / sizeof proto_reqs[0] == PROTO_T__REQ_END,
     "one proto_reqs row per request type");
@@ -467,7 +468,11 @@ proto_req_decode(uint16_t type, const void *payload, size_t len,
 		    "flags");
 	if (type == PROTO_T_STATS && (r->arg & ~(uint32_t)HV_SNAP_ALL) != 0)
 		return xdom_err_set(err, XDOM_EPROTO, "unknown stats flags");
-	if (type != PROTO_T_REIMAGE && type != PROTO_T_STATS && r->arg != 0)
+	if (type == PROTO_T_SYSRQ && (r->arg == 0 || r->arg >= 0x80 ||
+	    strchr(HV_SYSRQ_KEYS, (int)r->arg) == NULL))
+		return xdom_err_set(err, XDOM_EPROTO, "not a SysRq key");
+	if (type != PROTO_T_REIMAGE && type != PROTO_T_STATS &&
+	    type != PROTO_T_SYSRQ && r->arg != 0)
 		return xdom_err_set(err, XDOM_EPROTO, "%s request with an "
 		    "argument", rd->name);
 	return 0;

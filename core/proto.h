@@ -66,6 +66,7 @@ enum proto_type {
 	PROTO_T_UNPAUSE,
 	PROTO_T_CONSOLE,	/* reply carries the console fd */
 	PROTO_T_REIMAGE,	/* progress messages, then the reply */
+	PROTO_T_SYSRQ,		/* arg: the key, one of HV_SYSRQ_KEYS */
 	PROTO_T__REQ_END,
 
 	PROTO_T_REPLY = 0x8000,
@@ -186,7 +187,7 @@ struct proto_req {
 	uint32_t id;	/* from the header: the decoder leaves it 0 */
 	char name[XDOM_NAME_MAX + 1];		/* "" when the type has none */
 	char reason[PROTO_REASON_MAX + 1];	/* "" when none was given */
-	uint32_t arg;	/* stats: enum hv_snap_what; reimage: flags */
+	uint32_t arg;	/* stats: enum hv_snap_what; reimage: flags; sysrq: the key */
 };
 
 /* Append a whole framed request, with r->id in its header. XDOM_EINVAL

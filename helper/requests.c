@@ -571,6 +571,20 @@ req_reimage(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
 	return req_reply_empty(ctx, -1, err);
 }
 
+/* A SysRq key is keyboard input to the guest's kernel: whoever may reach
+ * the console may send one (hence POLICY_CONSOLE below). */
+static int
+req_sysrq(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
+{
+	int rc;
+
+	rc = hv_sysrq(hv, ctx->req->name, (char)ctx->req->arg,
+	    ctx->req->reason[0] != '\0' ? ctx->req->reason : NULL, err);
+	if (rc != 0)
+		return rc;
+	return req_reply_empty(ctx, -1, err);
+}
+
 /* The request table: how each request is served and what it needs. */
 static const struct req_handler req_table[PROTO_T__REQ_END] = {
 	[PROTO_T_WHOAMI] = {PROTO_T_WHOAMI, 0, -1, req_whoami, NULL},
@@ -595,6 +609,8 @@ static const struct req_handler req_table[PROTO_T__REQ_END] = {
 	    NULL, req_console},
 	[PROTO_T_REIMAGE] = {PROTO_T_REIMAGE, REQ_WORKER, POLICY_REIMAGE,
 	    NULL, req_reimage},
+	[PROTO_T_SYSRQ] = {PROTO_T_SYSRQ, REQ_WORKER, POLICY_CONSOLE, NULL,
+	    req_sysrq},
 };
 _Static_assert((int)POLICY_BOOT == (int)HV_ACT_BOOT &&
     (int)POLICY_UNPAUSE == (int)HV_ACT_UNPAUSE,

@@ -71,6 +71,9 @@ int helper_unpause(struct helper_client *c, const char *name,
     const char *reason, struct xdom_err *err);
 
 /* The guest's console: *fd is a read/write fd the caller closes. */
+/* Send SysRq key (one of HV_SYSRQ_KEYS) to the guest. */
+int helper_sysrq(struct helper_client *c, const char *name, char key,
+    const char *reason, struct xdom_err *err);
 int helper_console(struct helper_client *c, const char *name,
     const char *reason, int *fd, struct xdom_err *err);
 

@@ -373,6 +373,24 @@ helper_action(struct helper_client *c, const char *name, enum hv_action a,
 }
 
 int
+helper_sysrq(struct helper_client *c, const char *name, char key,
+    const char *reason, struct xdom_err *err)
+{
+	struct proto_req r;
+	uint16_t type;
+	int rc;
+
+	if (!hv_sysrq_key_valid((unsigned char)key))
+		return xdom_err_set(err, XDOM_EINVAL, "not a SysRq key");
+	if ((rc = helper_check_name(name, err)) != 0)
+		return rc;
+	helper_req(&r, PROTO_T_SYSRQ, name, reason, (unsigned char)key);
+	if ((rc = helper_call(c, &r, &type, NULL, err)) != 0)
+		return rc;
+	return proto_empty_decode(pbuf_ptr(&c->in), pbuf_avail(&c->in), err);
+}
+
+int
 helper_boot(struct helper_client *c, const char *name, const char *reason,
     struct xdom_err *err)
 {
@@ -587,6 +605,15 @@ hvh_action(struct hv *hv, const char *name, enum hv_action a,
 }
 
 static int
+hvh_sysrq(struct hv *hv, const char *name, char key, const char *reason,
+    struct xdom_err *err)
+{
+	struct helper_hv *h = hv->priv;
+
+	return helper_sysrq(h->c, name, key, reason, err);
+}
+
+static int
 hvh_console(struct hv *hv, const char *name, const char *reason, int *fd,
     struct xdom_err *err)
 {
@@ -617,4 +644,5 @@ const struct hv_backend hv_helper_backend = {
 	.console = hvh_console,
 	.reimage = hvh_reimage,
 	.is_simulated = hvh_is_simulated,
+	.sysrq = hvh_sysrq,
 };

@@ -233,7 +233,7 @@ ok "ssh login as a customer runs xdom-shell"
 # Requests that change or reach a guest (logins also send whoami and
 # list, which change nothing).
 audit_lines() {
-	grep -cE 'action=(boot|shutdown|reboot|reset|destroy|pause|unpause|console|reimage) ' "$W/audit.log" 2>/dev/null
+	grep -cE 'action=(boot|shutdown|reboot|reset|destroy|pause|unpause|console|reimage|sysrq) ' "$W/audit.log" 2>/dev/null
 }
 show() { cut -c1-200 <<<"$1" | sed 's/^/#   /' | head -"${2:-15}"; }
 
@@ -281,6 +281,29 @@ else
 	not_ok "status --json (rc $RC):"; show "$OUT$ERR"
 fi
 
+# SysRq through xdomd: b reboots the guest at once (a new domain id).
+id_of() {
+	ssh_as "$UA" status --json "$1" 2>/dev/null | sed -n 's/.*"id":\([0-9]*\).*/\1/p'
+}
+id0=$(id_of cust-alice-db)
+run_as "$UA" sysrq b cust-alice-db
+id1=$(id_of cust-alice-db)
+if [ "$RC" -eq 0 ] && grep -q "cust-alice-db: sent SysRq b" <<<"$OUT" &&
+	[ -n "$id0" ] && [ -n "$id1" ] && [ "$id0" != "$id1" ] &&
+	grep "user=\"$UA\"" "$W/audit.log" | grep -q 'domain="cust-alice-db" action=sysrq .*result=ok'; then
+	ok "sysrq b reaches the guest through xdomd (domain $id0 is now $id1), audited"
+else
+	not_ok "sysrq b (rc $RC, id $id0 -> $id1):"; show "$OUT$ERR"
+fi
+run_as "$UA" sysrq s cust-bob-shop
+[ "$RC" -eq 1 ] && [ "$(wc -l <<<"$ERR")" -eq 1 ] && grep -q "not allowed" <<<"$ERR" &&
+	ok "sysrq on another customer's guest is refused: exit 1, one line" ||
+	{ not_ok "sysrq on another customer's guest (rc $RC)"; show "$OUT$ERR"; }
+run_as "$UA" "sysrq 'x;id' cust-alice-db"
+[ "$RC" -eq 2 ] && [ "$(wc -l <<<"$ERR")" -eq 1 ] &&
+	ok "sysrq with a key that is not one: exit 2, one line" ||
+	{ not_ok "sysrq bad key (rc $RC)"; show "$OUT$ERR"; }
+
 run_as "$UA" frobnicate
 [ "$RC" -eq 2 ] && [ "$(wc -l <<<"$ERR")" -eq 1 ] &&
 	ok "unknown command: exit 2, one line" ||
@@ -323,6 +346,12 @@ if [ "$RC" -eq 0 ] && grep "ticket 4711" "$W/audit.log" | grep -q reset; then
 else
 	not_ok "help-desk reset with reason (rc $RC):"; show "$OUT$ERR"
 	show "$(tail -5 "$W/audit.log")"
+fi
+run_as "$UH" "sysrq s cust-alice-web --reason 'ticket 4715'"
+if [ "$RC" -eq 0 ] && grep 'reason="ticket 4715"' "$W/audit.log" | grep -q "action=sysrq"; then
+	ok "help-desk sends a SysRq key to a customer guest with a reason, audited"
+else
+	not_ok "help-desk sysrq (rc $RC):"; show "$OUT$ERR"
 fi
 run_in $'cust-alice-web\ny\n' "$UH" "reimage cust-alice-web --reason 'ticket 4712'"
 if [ "$RC" -ne 0 ] && grep -q "not allowed" <<<"$ERR"; then

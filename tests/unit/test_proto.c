@@ -184,6 +184,8 @@ test_req_roundtrip(void **state)
 			r.arg = PROTO_REIMAGE_SHUTDOWN_FIRST;
 		if (t == PROTO_T_STATS)
 			r.arg = HV_SNAP_ALL;
+		if (t == PROTO_T_SYSRQ)
+			r.arg = 's';
 		r.id = 1000u + t;
 		pbuf_init(&b, PROTO_MAX_MSG);
 		assert_int_equal(proto_req_encode(&b, &r, &err), 0);

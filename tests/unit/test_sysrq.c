@@ -2,7 +2,8 @@
  * test_sysrq.c - magic SysRq keys through the hv interface: which keys
  * are accepted, a backend without SysRq, and what the simulated host
  * does with them (b reboots at once, o powers off, c crashes, other keys
- * change nothing; only a running guest takes keys). Each case runs on
+ * change nothing; only a running guest takes keys) and the key on the
+ * wire to xdomd. Each case on the sim runs on
  * its own mktemp'd sim state directory.
  */
 #include <setjmp.h>
@@ -18,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/proto.h"
 #include "core/snap.h"
 #include "hypervisor/hv.h"
 
@@ -119,6 +121,48 @@ test_no_backend_support(void **state)
 	assert_int_equal(hv_sysrq(&h, "web01", 'A', NULL, &err), XDOM_EINVAL);
 }
 
+/* On the wire: only a SysRq key travels as a sysrq request's argument. */
+static void
+test_proto(void **state)
+{
+	static const uint32_t bad[] = { 0, 'a', 'g', 'S', ';', 0x7f, 0x80,
+		0x173, 0x10000073, 0xffffffff };
+	struct xdom_err err = { 0 };
+	struct proto_req r, d;
+	struct pbuf b;
+	uint32_t len, id;
+	uint16_t type;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i <= sizeof bad / sizeof bad[0]; i++) {
+		memset(&r, 0, sizeof r);
+		r.type = PROTO_T_SYSRQ;
+		r.id = 7;
+		strcpy(r.name, "web01");
+		r.arg = i < sizeof bad / sizeof bad[0] ? bad[i] : 'b';
+		pbuf_init(&b, PROTO_MAX_MSG);
+		assert_int_equal(proto_req_encode(&b, &r, &err), 0);
+		assert_true(b.len >= PROTO_HDR_LEN);
+		assert_int_equal(proto_header_parse(b.d, PROTO_REQ_MAX, &type,
+		    &len, &id, &err), 0);
+		assert_int_equal(type, PROTO_T_SYSRQ);
+		assert_int_equal(id, 7);
+		if (r.arg == 'b') {
+			assert_int_equal(proto_req_decode(type, b.d +
+			    PROTO_HDR_LEN, len, &d, &err), 0);
+			assert_int_equal(d.arg, 'b');
+			assert_string_equal(d.name, "web01");
+		} else {
+			assert_int_equal(proto_req_decode(type, b.d +
+			    PROTO_HDR_LEN, len, &d, &err), XDOM_EPROTO);
+		}
+		pbuf_dispose(&b);
+	}
+	assert_string_equal(proto_req_desc(PROTO_T_SYSRQ)->name, "sysrq");
+	assert_true(proto_req_desc(PROTO_T_SYSRQ)->needs_name);
+}
+
 static void
 test_sim(void **state)
 {
@@ -167,6 +211,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_no_backend_support),
+		cmocka_unit_test(test_proto),
 		cmocka_unit_test_setup_teardown(test_sim, fx_setup,
 		    fx_teardown),
 	};
