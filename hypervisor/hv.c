@@ -138,6 +138,24 @@ hv_simulated(const struct hv *hv)
 	return hv->be->simulated;
 }
 
+static const char *const hv_host_states[] = {
+	[SNAP_HOST_UP] = "up",
+	[SNAP_HOST_CONNECTING] = "connecting",
+	[SNAP_HOST_AUTH_FAILED] = "auth failed",
+	[SNAP_HOST_KEY_MISMATCH] = "key mismatch",
+	[SNAP_HOST_DOWN] = "down",
+	[SNAP_HOST_RETRYING] = "retrying",
+};
+
+const char *
+hv_host_state_name(int state)
+{
+	if (state < 0 || (size_t)state >= sizeof hv_host_states /
+	    sizeof hv_host_states[0] || hv_host_states[state] == NULL)
+		return "?";
+	return hv_host_states[state];
+}
+
 const char *
 hv_dom_ref(const struct hv *hv, const struct snap *s,
     const struct snap_dom *d, char *buf, size_t len)

@@ -256,6 +256,10 @@ int hv_restore(struct hv *hv, const char *file, struct xdom_err *err);
 const char *hv_dom_ref(const struct hv *hv, const struct snap *s,
     const struct snap_dom *d, char *buf, size_t len);
 
+/* Short name of a snap_host state for views: "up", "connecting", "auth
+ * failed", "key mismatch", "down", "retrying"; "?" when out of range. */
+const char *hv_host_state_name(int state);
+
 /* Backends, for the registry in hv.c. */
 extern const struct hv_backend hv_sim_backend;
 extern const struct hv_backend hv_ssh_backend;

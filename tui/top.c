@@ -16,6 +16,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/xmalloc.h"
+#include "hypervisor/fleet.h"
+
 #define TOP_DELAY_DEFAULT 3.0
 #define TOP_DELAY_MIN 0.1
 #define TOP_DELAY_MAX 3600.0
@@ -27,6 +30,8 @@ enum {
 	OPT_THEME,
 	OPT_NO_SETTINGS,
 	OPT_LIST_COLUMNS,
+	OPT_HOST,
+	OPT_HOSTS,
 };
 
 static const struct option top_longopts[] = {
@@ -50,6 +55,8 @@ static const struct option top_longopts[] = {
 	{ "theme", required_argument, NULL, OPT_THEME },
 	{ "no-settings", no_argument, NULL, OPT_NO_SETTINGS },
 	{ "list-columns", no_argument, NULL, OPT_LIST_COLUMNS },
+	{ "host", required_argument, NULL, OPT_HOST },
+	{ "hosts", required_argument, NULL, OPT_HOSTS },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -82,6 +89,11 @@ top_usage(FILE *f)
 	    "      --no-settings     neither read nor save "
 	    "~/.config/xdom/top.conf\n"
 	    "      --list-columns    the columns and what they show\n"
+	    "      --host=[USER@]HOST[:PORT]  a remote host over SSH "
+	    "(repeat for a fleet)\n"
+	    "      --hosts=FILE      remote hosts, one a line "
+	    "(default ~/.config/xdom/hosts\n"
+	    "                        with --backend=fleet)\n"
 	    "Keys: press h or ? in the dashboard.\n", f);
 }
 
@@ -139,6 +151,26 @@ top_parse_sort(const char *arg, struct top_opts *o, struct xdom_err *err)
 			return xdom_err_set(err, XDOM_EINVAL, "--sort: say "
 			    "COL:asc or COL:desc, not '%.20s'", colon + 1);
 	}
+	return 0;
+}
+
+/* --host SPEC: checked now (a bad spec is a usage error), kept in a
+ * comma-joined list for the fleet backend. */
+static int
+top_add_host(struct top_opts *o, const char *spec, struct xdom_err *err)
+{
+	struct fleet_spec fs;
+	char *joined;
+
+	if (strchr(spec, ',') != NULL)
+		return xdom_err_set(err, XDOM_EINVAL, "--host: one host per "
+		    "--host (repeat it for several)");
+	if (fleet_spec_parse(spec, &fs, err) != 0)
+		return XDOM_EINVAL;
+	joined = o->hosts == NULL ? xstrdup(spec) :
+	    xasprintf("%s,%s", o->hosts, spec);
+	free(o->hosts);
+	o->hosts = joined;
 	return 0;
 }
 
@@ -232,6 +264,11 @@ top_parse_args(int argc, char **argv, struct top_opts *o,
 		case OPT_LIST_COLUMNS:
 			top_list_columns(stdout);
 			return 1;
+		case OPT_HOST:
+			if (top_add_host(o, optarg, err) != 0)
+				return XDOM_EINVAL;
+			break;
+		case OPT_HOSTS: o->hosts_file = optarg; break;
 		case ':':
 			return xdom_err_set(err, XDOM_EINVAL, "top: option "
 			    "'%.30s' needs a value (see xdom top --help)",
@@ -330,15 +367,33 @@ top_main(int argc, char **argv, const struct hv_open_opts *hvo,
 {
 	struct xdom_err err = { 0, "" };
 	struct top_opts o;
+	struct hv_open_opts fleet;
 	struct hv *hv = NULL;
 	int rc;
 
 	rc = top_parse_args(argc, argv, &o, &err);
-	if (rc == 1)
-		return 0;
 	if (rc != 0) {
+		free(o.hosts);
+		if (rc == 1)
+			return 0;
 		fprintf(stderr, "xdom: %s\n", xdom_err_msg(&err));
 		return 2;
+	}
+	/* --host/--hosts: the fleet backend over those hosts. Not in
+	 * xdom-shell: a customer's top sees only what xdomd gives. */
+	if ((o.hosts != NULL || o.hosts_file != NULL) &&
+	    mode == TOP_MODE_RESTRICTED) {
+		free(o.hosts);
+		fprintf(stderr, "xdom: top: --host and --hosts are not "
+		    "available here\n");
+		return 2;
+	}
+	if (o.hosts != NULL || o.hosts_file != NULL) {
+		fleet = *hvo;
+		fleet.backend = "fleet";
+		fleet.hosts = o.hosts;
+		fleet.hosts_file = o.hosts_file;
+		hvo = &fleet;
 	}
 	o.mode = mode;
 	if (mode == TOP_MODE_RESTRICTED)
@@ -346,6 +401,7 @@ top_main(int argc, char **argv, const struct hv_open_opts *hvo,
 	rc = hv_open(&hv, hvo, &err);
 	if (rc != 0) {
 		fprintf(stderr, "xdom: %s\n", xdom_err_msg(&err));
+		free(o.hosts);
 		return 1;
 	}
 	o.simulated = hv_simulated(hv);
@@ -354,6 +410,7 @@ top_main(int argc, char **argv, const struct hv_open_opts *hvo,
 	else
 		rc = top_ui_run(hv, hvo, &o, &err);
 	hv_close(hv);
+	free(o.hosts);
 	if (rc != 0) {
 		fprintf(stderr, "xdom: %s\n", xdom_err_msg(&err));
 		return rc == XDOM_EINVAL ? 2 : 1;

@@ -231,6 +231,9 @@ struct top_opts {
 	bool no_settings;
 	enum top_mode mode;
 	bool simulated;
+	char *hosts;		/* --host specs, comma-joined; the caller
+				   of top_parse_args frees it */
+	const char *hosts_file;	/* --hosts FILE */
 };
 
 /* Parse top's flags (argv[0] is "top"). Returns 0, or 1 after printing
