@@ -11,7 +11,8 @@
  * fleet_host_collect() copies whatever the host last delivered (or just
  * its state, when it has nothing current) and returns at once. A host
  * that fails is retried with exponential backoff, and its state says why
- * (connecting, auth failed, key mismatch, down, retrying in N s).
+ * (connecting, auth failed, key mismatch, down, retrying in N s); while a
+ * retry is under way the host keeps the state of its last failure.
  *
  * Nothing from a remote host reaches a shell unchecked: the stream
  * command comes from the admin's configuration and is refused unless
@@ -221,6 +222,7 @@ struct fleet_host_stats {
 	uint64_t last_ns;	/* CLOCK_MONOTONIC of the last decoded line */
 	uint64_t decode_ns;	/* worker CPU spent decoding lines, total */
 	int state;		/* enum snap_host_state */
+	bool trying;		/* a connection attempt is under way */
 };
 void fleet_host_get_stats(struct fleet_host *h, struct fleet_host_stats *st);
 

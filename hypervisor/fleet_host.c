@@ -351,6 +351,7 @@ fleet_take_lines(struct fleet_host *h, struct fleet_end *e)
 	h->st.skipped += skipped;
 	h->st.last_ns = now;
 	h->st.state = SNAP_HOST_UP;
+	h->st.trying = false;
 	pthread_mutex_unlock(&h->mu);
 	h->backoff_ms = 0;
 	return 0;
@@ -586,12 +587,14 @@ fleet_worker(void *arg)
 			break;
 		}
 		h->attempt++;
-		h->state = h->st.state = SNAP_HOST_CONNECTING;
-		if (h->attempt > 1)
-			snprintf(h->reason, sizeof h->reason,
-			    "connecting (attempt %u)", h->attempt);
-		else
+		/* The first connection shows "connecting"; a retry keeps
+		 * showing why the last one failed ("key mismatch", "down:
+		 * ...") until it works, so a refused host does not flicker
+		 * between its failure and "connecting". */
+		if (h->state == SNAP_HOST_CONNECTING)
 			snprintf(h->reason, sizeof h->reason, "connecting");
+		h->st.state = h->state;
+		h->st.trying = true;
 		h->retry_at = 0;
 		pthread_mutex_unlock(&h->mu);
 
@@ -606,6 +609,7 @@ fleet_worker(void *arg)
 		h->state = e.state == SNAP_HOST_DOWN ? SNAP_HOST_RETRYING :
 		    e.state;
 		h->st.state = h->state;
+		h->st.trying = false;
 		fleet_copy(h->reason, sizeof h->reason, e.reason);
 		h->retry_at = at;
 		ts.tv_sec = (time_t)(at / 1000000000ull);
@@ -734,7 +738,10 @@ fleet_host_collect(struct fleet_host *h, struct snap *out, uint64_t now_ns)
 
 		snprintf(sh->status, sizeof sh->status, "%.70s; retrying in "
 		    "%u s", h->reason, (unsigned)left);
-	} else
+	} else if (h->st.trying && h->state != SNAP_HOST_CONNECTING)
+		snprintf(sh->status, sizeof sh->status, "%.60s; retrying now "
+		    "(attempt %u)", h->reason, h->attempt % 100000u);
+	else
 		fleet_copy(sh->status, sizeof sh->status, h->reason);
 	pthread_mutex_unlock(&h->mu);
 }

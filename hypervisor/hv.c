@@ -138,6 +138,12 @@ hv_simulated(const struct hv *hv)
 	return hv->be->simulated;
 }
 
+bool
+hv_remote(const struct hv *hv)
+{
+	return hv->be->remote;
+}
+
 static const char *const hv_host_states[] = {
 	[SNAP_HOST_UP] = "up",
 	[SNAP_HOST_CONNECTING] = "connecting",
@@ -160,10 +166,7 @@ const char *
 hv_dom_ref(const struct hv *hv, const struct snap *s,
     const struct snap_dom *d, char *buf, size_t len)
 {
-	const char *be = hv->be->name;
-
-	if ((strcmp(be, "ssh") == 0 || strcmp(be, "fleet") == 0) &&
-	    d->host < s->n_host)
+	if (hv->be->remote && d->host < s->n_host)
 		snprintf(buf, len, "%s/%s", s->hosts[d->host].name,
 		    snap_dom_name(s, d));
 	else

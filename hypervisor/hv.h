@@ -144,6 +144,10 @@ struct hv;
 struct hv_backend {
 	const char *name;
 	bool simulated;		/* views must say SIMULATED */
+	bool remote;		/* hosts over SSH (ssh, fleet): snapshot()
+				   never waits, action() may run on another
+				   thread meanwhile, over the same
+				   connections; domains are "HOST/NAME" */
 	int (*open)(struct hv *hv, const struct hv_open_opts *o,
 	    struct xdom_err *err);
 	void (*close)(struct hv *hv);
@@ -255,6 +259,11 @@ int hv_restore(struct hv *hv, const char *file, struct xdom_err *err);
  */
 const char *hv_dom_ref(const struct hv *hv, const struct snap *s,
     const struct snap_dom *d, char *buf, size_t len);
+
+/* Whether hv reaches its hosts over SSH (see hv_backend.remote): views
+ * then show a HOST column and host states, and share this handle with
+ * their action thread instead of opening a second one. */
+bool hv_remote(const struct hv *hv);
 
 /* Short name of a snap_host state for views: "up", "connecting", "auth
  * failed", "key mismatch", "down", "retrying"; "?" when out of range. */

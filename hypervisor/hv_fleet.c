@@ -178,6 +178,7 @@ hv_fleet_stats(struct hv *hv, size_t i, struct fleet_host_stats *st)
 const struct hv_backend hv_fleet_backend = {
 	.name = "fleet",
 	.simulated = false,
+	.remote = true,
 	.open = fleet_open,
 	.close = fleet_close,
 	.snapshot = fleet_snapshot,

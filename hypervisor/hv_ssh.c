@@ -187,6 +187,7 @@ ssh_action(struct hv *hv, const char *ref, enum hv_action a,
 const struct hv_backend hv_ssh_backend = {
 	.name = "ssh",
 	.simulated = false,
+	.remote = true,
 	.open = ssh_open,
 	.close = ssh_close,
 	.snapshot = ssh_snapshot,

@@ -318,6 +318,42 @@ top_sleep_until(uint64_t deadline)
 		;
 }
 
+/* Whether some host of the current snapshot is still connecting. */
+static bool
+top_connecting(const struct top_model *m)
+{
+	unsigned c[SNAP_HOST_RETRYING + 1];
+
+	top_model_host_states(m, c);
+	return c[SNAP_HOST_CONNECTING] > 0;
+}
+
+/*
+ * A script's first sample of a fleet should have data, not a row of
+ * "connecting": wait for every host's first answer (up or refused),
+ * bounded by TOP_FLEET_WAIT_S. The dashboard never waits: it draws the
+ * states as they are.
+ */
+#define TOP_FLEET_WAIT_S 8
+
+static int
+top_batch_first(struct top_model *m, struct hv *hv, unsigned what,
+    bool remote, struct xdom_err *err)
+{
+	uint64_t end = top_now_ns() + TOP_FLEET_WAIT_S * 1000000000ull;
+	int rc;
+
+	for (;;) {
+		rc = top_model_collect(m, hv, what, err);
+		if (rc != 0 || !remote)
+			return rc;
+		top_model_update(m);
+		if (!top_connecting(m) || top_now_ns() >= end)
+			return 0;
+		top_sleep_until(top_now_ns() + 50000000ull);
+	}
+}
+
 static int
 top_batch_run(struct hv *hv, const struct top_opts *o, struct xdom_err *err)
 {
@@ -337,10 +373,11 @@ top_batch_run(struct hv *hv, const struct top_opts *o, struct xdom_err *err)
 	m.ascii_only = false;
 	if (o->filter != NULL)
 		snprintf(m.filter, sizeof m.filter, "%s", o->filter);
-	rc = top_model_collect(&m, hv, what, err);
+	rc = top_batch_first(&m, hv, what, o->remote, err);
 	if (rc != 0)
 		goto out;
-	top_model_update(&m);
+	if (!o->remote)
+		top_model_update(&m);
 	next = top_model_cur(&m)->mono_ns;
 	if (o->format == TOP_FMT_CSV)
 		top_batch_csv_header(stdout);
@@ -405,6 +442,7 @@ top_main(int argc, char **argv, const struct hv_open_opts *hvo,
 		return 1;
 	}
 	o.simulated = hv_simulated(hv);
+	o.remote = hv_remote(hv);
 	if (o.batch)
 		rc = top_batch_run(hv, &o, &err);
 	else

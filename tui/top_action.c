@@ -5,7 +5,10 @@
  * The worker opens its own backend handle (with the dashboard's open
  * options) the first time it runs a job, so an action that takes a while
  * (a helper round trip, a slow hypervisor call) never shares a handle
- * with the refresh and never freezes the screen. When a job ends the
+ * with the refresh and never freezes the screen. A remote handle (ssh,
+ * fleet; hv_remote()) is shared instead: its actions are handed to the
+ * host's own SSH connection, and a second set of connections would only
+ * cost every host a login. When a job ends the
  * worker writes one byte to wake_fd; the main loop then collects the
  * result line with top_worker_result().
  */
@@ -25,6 +28,7 @@ struct top_worker {
 	bool started, stop;
 	const struct hv_open_opts *hvo;
 	struct hv *hv;
+	bool shared;		/* hv is the dashboard's: not ours to close */
 	int wake_fd;
 
 	/* The job (busy while set) */
@@ -138,11 +142,16 @@ worker_main(void *arg)
 }
 
 struct top_worker *
-top_worker_new(const struct hv_open_opts *hvo, int wake_fd)
+top_worker_new(const struct hv_open_opts *hvo, struct hv *view_hv,
+    int wake_fd)
 {
 	struct top_worker *w = xcalloc(1, sizeof *w);
 
 	w->hvo = hvo;
+	if (view_hv != NULL && hv_remote(view_hv)) {
+		w->hv = view_hv;
+		w->shared = true;
+	}
 	w->wake_fd = wake_fd;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
@@ -226,7 +235,8 @@ top_worker_free(struct top_worker *w)
 	if (w->started)
 		pthread_join(w->th, NULL);
 	worker_clear_job(w);
-	hv_close(w->hv);
+	if (!w->shared)
+		hv_close(w->hv);
 	pthread_mutex_destroy(&w->mu);
 	pthread_cond_destroy(&w->cv);
 	free(w);

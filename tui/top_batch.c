@@ -43,7 +43,14 @@ top_fmt_title(const struct top_model *m, const struct top_opts *o, char *buf,
 	if (o->mode == TOP_MODE_RESTRICTED || s->n_host == 0)
 		snprintf(buf, len, "xdom top - %s%s", hms,
 		    sim ? "   SIMULATED" : "");
-	else {
+	else if (o->remote || s->n_host > 1) {
+		unsigned c[SNAP_HOST_RETRYING + 1];
+		size_t n = top_model_host_states(m, c);
+
+		snprintf(buf, len, "xdom top - %s   Fleet: %zu host%s, %u up%s",
+		    hms, n, n == 1 ? "" : "s", c[SNAP_HOST_UP],
+		    sim ? "   SIMULATED" : "");
+	} else {
 		char ver[4 * 32 + 8];
 
 		top_name_escape(s->hosts[0].hv_version, true, ver, sizeof ver);
@@ -70,11 +77,85 @@ top_fmt_memline(const struct top_model *m, char *buf, size_t len)
 	uint64_t total, used, free_kb;
 	uint32_t cpus = s->n_host > 0 ? s->hosts[0].ncpus : 0;
 	uint32_t mhz = s->n_host > 0 ? s->hosts[0].cpu_mhz : 0;
+	size_t h;
 
 	top_model_mem(m, &total, &used, &free_kb);
+	if (s->n_host > 1) {
+		/* A fleet: CPUs of every host that reported, no clock. */
+		for (cpus = 0, h = 0; h < s->n_host; h++)
+			cpus += s->hosts[h].ncpus;
+		snprintf(buf, len, "Mem: %lluk total, %lluk used, %lluk free"
+		    "    CPUs: %u (all hosts) %.1f%%",
+		    (unsigned long long)total, (unsigned long long)used,
+		    (unsigned long long)free_kb, cpus, m->host_cpu_pct);
+		return;
+	}
 	snprintf(buf, len, "Mem: %lluk total, %lluk used, %lluk free    "
 	    "CPUs: %u @ %uMHz", (unsigned long long)total,
 	    (unsigned long long)used, (unsigned long long)free_kb, cpus, mhz);
+}
+
+void
+top_fmt_hosts_line(const struct top_model *m, char *buf, size_t len)
+{
+	unsigned c[SNAP_HOST_RETRYING + 1];
+	size_t n = top_model_host_states(m, c), o;
+	int st;
+
+	o = (size_t)snprintf(buf, len, "Hosts: %zu, %u up", n,
+	    c[SNAP_HOST_UP]);
+	for (st = SNAP_HOST_CONNECTING; st <= SNAP_HOST_RETRYING; st++) {
+		if (c[st] == 0 || o >= len)
+			continue;
+		o += (size_t)snprintf(buf + o, len - o, ", %u %s", c[st],
+		    hv_host_state_name(st));
+	}
+}
+
+int
+top_host_label_width(const struct top_model *m)
+{
+	const struct snap *s = top_model_cur(m);
+	char esc[4 * 128 + 8];
+	int w = 4, l;
+	size_t h;
+
+	for (h = 0; h < s->n_host; h++) {
+		top_name_escape(s->hosts[h].name, m->ascii_only, esc,
+		    sizeof esc);
+		l = top_text_width(esc);
+		if (l > w)
+			w = l;
+	}
+	return w > 40 ? 40 : w;
+}
+
+void
+top_fmt_host_line(const struct top_model *m, size_t h, int label_w,
+    char *buf, size_t len)
+{
+	const struct snap *s = top_model_cur(m);
+	const struct snap_host *sh = &s->hosts[h];
+	const struct top_host_row *r = &m->host_rows[h];
+	char label[4 * 128 + 8], status[4 * 96 + 8], a[16], b[16];
+	int pad;
+
+	top_name_escape(sh->name, m->ascii_only, label, sizeof label);
+	top_text_cut(label, label_w);
+	pad = label_w - top_text_width(label);
+	if (sh->state != SNAP_HOST_UP) {
+		top_name_escape(sh->status, m->ascii_only, status,
+		    sizeof status);
+		snprintf(buf, len, "%s%*s  %-12s %s", label, pad > 0 ? pad : 0,
+		    "", hv_host_state_name(sh->state), status);
+		return;
+	}
+	top_fmt_scaled((double)r->mem_used_kb * 1024, 1024, a, sizeof a);
+	top_fmt_scaled((double)sh->mem_total_kb * 1024, 1024, b, sizeof b);
+	snprintf(buf, len, "%s%*s  %-12s %4u domains %4u running  CPU %5.1f%% "
+	    "of %u  Mem %s/%s", label, pad > 0 ? pad : 0, "",
+	    hv_host_state_name(sh->state), r->doms, r->running, r->cpu_pct,
+	    sh->ncpus, a, b);
 }
 
 /* ---- xentop's sub-lines ---- */
@@ -130,17 +211,25 @@ top_fmt_vcpu_line(const struct top_model *m, uint32_t i, char *buf,
 
 /* ---- text ---- */
 
-/* Cell of column c for row i, padded to width w. */
+/* Width of column c in text output: xentop's, or for HOST the widest
+ * host label. */
+static int
+batch_width(const struct top_model *m, int c)
+{
+	return c == COL_HOST ? top_host_label_width(m) : top_cols[c].width;
+}
+
+/* Cell of column c for row i, padded to its width. */
 static void
 batch_cell(FILE *f, const struct top_model *m, const struct top_opts *o,
     int c, uint32_t i, bool first)
 {
 	const struct top_col_def *d = &top_cols[c];
 	char buf[512];
-	int w = d->width;
+	int w = batch_width(m, c);
 
 	d->print(m, i, buf, sizeof buf);
-	if (c == COL_NAME && !o->full_name)
+	if ((c == COL_NAME && !o->full_name) || c == COL_HOST)
 		top_text_cut(buf, w);
 	if (!first)
 		fputc(' ', f);
@@ -159,10 +248,11 @@ batch_header(FILE *f, const struct top_model *m, const int *cols, int n)
 		const struct top_col_def *d = &top_cols[cols[k]];
 		const char *h = !m->totals && d->header_rate != NULL ?
 		    d->header_rate : d->header;
+		int w = batch_width(m, cols[k]);
 
 		if (k > 0)
 			fputc(' ', f);
-		fprintf(f, d->left ? "%-*s" : "%*s", d->width, h);
+		fprintf(f, d->left ? "%-*s" : "%*s", w, h);
 	}
 	fputc('\n', f);
 }
@@ -172,12 +262,15 @@ batch_text(FILE *f, const struct top_model *m0, const struct top_opts *o)
 {
 	struct top_model tm = *m0;
 	const struct top_model *m = &tm;
+	const struct snap *s = top_model_cur(m);
+	bool fleet = o->remote || s->n_host > 1;
 	int cols[COL__COUNT], n = 0, k;
 	char line[1024];
 	size_t r;
 
 	tm.exact = true;	/* scripts want every digit, as xentop */
-	/* xentop's columns and units unless --columns chose others. */
+	/* xentop's columns and units unless --columns chose others; a
+	 * fleet's rows start with their HOST. */
 	if (o->columns != NULL) {
 		int order[COL__COUNT];
 		bool shown[COL__COUNT];
@@ -189,6 +282,8 @@ batch_text(FILE *f, const struct top_model *m0, const struct top_opts *o)
 					cols[n++] = order[k];
 	} else {
 		tm.totals = true;
+		if (fleet && o->mode != TOP_MODE_RESTRICTED)
+			cols[n++] = COL_HOST;
 		for (k = 0; k < COL__COUNT; k++)
 			if (top_cols[k].xentop)
 				cols[n++] = k;
@@ -201,11 +296,21 @@ batch_text(FILE *f, const struct top_model *m0, const struct top_opts *o)
 		top_fmt_memline(m, line, sizeof line);
 		fprintf(f, "%s\n", line);
 	}
+	if (fleet && o->mode != TOP_MODE_RESTRICTED) {
+		int lw = top_host_label_width(m);
+
+		top_fmt_hosts_line(m, line, sizeof line);
+		fprintf(f, "%s\n", line);
+		for (r = 0; r < s->n_host; r++) {
+			top_fmt_host_line(m, r, lw, line, sizeof line);
+			fprintf(f, "  %s\n", line);
+		}
+	}
 	fputc('\n', f);
 	batch_header(f, m, cols, n);
 	for (r = 0; r < m->n_order; r++) {
 		uint32_t i = m->order[r], j;
-		const struct snap_dom *d = &top_model_cur(m)->dom[i];
+		const struct snap_dom *d = &s->dom[i];
 
 		if (o->repeat_header && r > 0)
 			batch_header(f, m, cols, n);
@@ -534,6 +639,55 @@ batch_json_dom(const struct top_model *m, uint32_t i)
 	return o;
 }
 
+/* A fleet's hosts: one object each, in the order given, with its state
+ * ("up", "connecting", "auth failed", "key mismatch", "down",
+ * "retrying") and, when not up, the status line saying why. */
+static struct json_object *
+batch_json_hosts(const struct top_model *m)
+{
+	const struct snap *s = top_model_cur(m);
+	struct json_object *arr = json_object_new_array();
+	char esc[4 * 128 + 8];
+	size_t h;
+
+	for (h = 0; h < s->n_host; h++) {
+		const struct snap_host *sh = &s->hosts[h];
+		const struct top_host_row *r = &m->host_rows[h];
+		struct json_object *hj = json_object_new_object();
+
+		xdom_escape(esc, sizeof esc, sh->name);
+		json_object_object_add(hj, "name",
+		    json_object_new_string(esc));
+		json_object_object_add(hj, "state",
+		    json_object_new_string(hv_host_state_name(sh->state)));
+		xdom_escape(esc, sizeof esc, sh->status);
+		json_object_object_add(hj, "status",
+		    json_object_new_string(esc));
+		xdom_escape(esc, sizeof esc, sh->hv_version);
+		json_object_object_add(hj, "hv_version",
+		    json_object_new_string(esc));
+		json_object_object_add(hj, "simulated",
+		    json_object_new_boolean(sh->simulated));
+		json_object_object_add(hj, "domains",
+		    json_object_new_uint64(r->doms));
+		json_object_object_add(hj, "running",
+		    json_object_new_uint64(r->running));
+		json_object_object_add(hj, "cpus",
+		    json_object_new_uint64(sh->ncpus));
+		json_object_object_add(hj, "cpu_mhz",
+		    json_object_new_uint64(sh->cpu_mhz));
+		json_object_object_add(hj, "cpu_pct", json_round(r->cpu_pct));
+		json_object_object_add(hj, "mem_total_kib",
+		    json_object_new_uint64(sh->mem_total_kb));
+		json_object_object_add(hj, "mem_used_kib",
+		    json_object_new_uint64(r->mem_used_kb));
+		json_object_object_add(hj, "mem_free_kib",
+		    json_object_new_uint64(sh->mem_free_kb));
+		json_object_array_add(arr, hj);
+	}
+	return arr;
+}
+
 static int
 batch_json(FILE *f, const struct top_model *m, const struct top_opts *o,
     long iteration)
@@ -555,7 +709,9 @@ batch_json(FILE *f, const struct top_model *m, const struct top_opts *o,
 	json_object_object_add(root, "interval_s", json_round(m->interval_s));
 	json_object_object_add(root, "simulated",
 	    json_object_new_boolean(sim));
-	if (o->mode != TOP_MODE_RESTRICTED && s->n_host > 0) {
+	if (o->mode != TOP_MODE_RESTRICTED && (o->remote || s->n_host > 1))
+		json_object_object_add(root, "hosts", batch_json_hosts(m));
+	else if (o->mode != TOP_MODE_RESTRICTED && s->n_host > 0) {
 		struct json_object *hj = json_object_new_object();
 		uint64_t total, used, free_kb;
 		char esc[4 * 128 + 8];

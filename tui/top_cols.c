@@ -621,10 +621,19 @@ top_row_matches(const struct top_model *m, uint32_t i)
 {
 	char name[4 * 64 + 8];
 
+	const struct snap *s = top_model_cur(m);
+	const struct snap_dom *d = col_dom(m, i);
+
 	if (m->filter[0] == '\0')
 		return true;
-	top_name_escape(snap_dom_name(top_model_cur(m), col_dom(m, i)),
-	    m->ascii_only, name, sizeof name);
+	top_name_escape(snap_dom_name(s, d), m->ascii_only, name, sizeof name);
+	if (strcasestr(name, m->filter) != NULL)
+		return true;
+	/* Across a fleet the filter also picks hosts by their label. */
+	if (s->n_host < 2 || d->host >= s->n_host)
+		return false;
+	top_name_escape(s->hosts[d->host].name, m->ascii_only, name,
+	    sizeof name);
 	return strcasestr(name, m->filter) != NULL;
 }
 

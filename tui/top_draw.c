@@ -4,6 +4,8 @@
  *   title  time, hypervisor version, SIMULATED          (xentop line 1)
  *   counts domains by state                             (xentop line 2)
  *   memory and CPUs                                     (xentop line 3)
+ *   hosts  fleet only: hosts by state, one line per host (those not up
+ *          first when they do not all fit), each with its state
  *   meters host CPU and memory bars; per-pCPU with -p/P  (tall screens)
  *   message prompt, status of the last action, or sort/filter info
  *   header, rows (or the detail, help or column screen)
@@ -97,12 +99,12 @@ top_ui_status(struct top_ui *ui, bool error, double secs, const char *fmt,
 }
 
 bool
-top_ui_tagged(const struct top_ui *ui, const char *name)
+top_ui_tagged(const struct top_ui *ui, const char *ref)
 {
 	size_t i;
 
 	for (i = 0; i < ui->n_tags; i++)
-		if (strcmp(ui->tags[i], name) == 0)
+		if (strcmp(ui->tags[i], ref) == 0)
 			return true;
 	return false;
 }
@@ -119,6 +121,9 @@ top_ui_col_width(const struct top_ui *ui, int c)
 
 	if (c == COL_NAME && ui->name_w > w)
 		w = ui->name_w;
+	/* Host labels differ at their end (user@host:port): all of it. */
+	if (c == COL_HOST && ui->host_w > w)
+		w = ui->host_w;
 	return hw > w ? hw : w;
 }
 
@@ -264,6 +269,54 @@ draw_meters(struct top_ui *ui, int y)
 	return y;
 }
 
+/*
+ * Fleet: "Hosts: 50, 48 up, 1 down, 1 key mismatch", then one line per
+ * host while they fit in a third of the screen; when they do not, hosts
+ * that are not up come first and a last line counts the rest.
+ */
+static int
+draw_hosts(struct top_ui *ui, int y)
+{
+	const struct snap *s = top_model_cur(&ui->m);
+	char line[1024];
+	int room = (LINES - 8) / 3, lw = top_host_label_width(&ui->m), shown;
+	size_t h, pass, left;
+
+	top_fmt_hosts_line(&ui->m, line, sizeof line);
+	put(y++, 0, line, ui->attrs[TH_SUMMARY], -1);
+	if (room < 1)
+		return y;
+	if ((size_t)room >= s->n_host)
+		room = (int)s->n_host;
+	else
+		room--;		/* for the "more" line */
+	shown = 0;
+	/* Pass 0: hosts not up; pass 1: the up ones. */
+	for (pass = 0; pass < 2; pass++) {
+		for (h = 0; h < s->n_host && shown < room; h++) {
+			bool up = s->hosts[h].state == SNAP_HOST_UP;
+
+			if (up != (pass == 1))
+				continue;
+			top_fmt_host_line(&ui->m, h, lw, line, sizeof line);
+			put(y++, 1, line, ui->attrs[up ? TH_SUMMARY :
+			    TH_STATUS_ERR], -1);
+			shown++;
+		}
+	}
+	left = s->n_host - (size_t)shown;
+	if (left > 0) {
+		unsigned c[SNAP_HOST_RETRYING + 1];
+
+		top_model_host_states(&ui->m, c);
+		snprintf(line, sizeof line, "... %zu more host%s%s", left,
+		    left == 1 ? "" : "s", (size_t)shown >= s->n_host -
+		    c[SNAP_HOST_UP] ? " (all up)" : "");
+		put(y++, 1, line, ui->attrs[TH_SUMMARY], -1);
+	}
+	return y;
+}
+
 static int
 draw_summary(struct top_ui *ui, int y)
 {
@@ -292,6 +345,8 @@ draw_summary(struct top_ui *ui, int y)
 	if (admin) {
 		top_fmt_memline(&ui->m, line, sizeof line);
 		put(y++, 0, line, ui->attrs[TH_SUMMARY], -1);
+		if (ui->o->remote || top_model_cur(&ui->m)->n_host > 1)
+			y = draw_hosts(ui, y);
 		if (LINES >= 16)
 			y = draw_meters(ui, y);
 	}
@@ -433,8 +488,13 @@ row_attr(const struct top_ui *ui, uint32_t i, bool sel)
 
 	if (sel)
 		return ui->attrs[TH_ROW_SEL];
-	if (ui->n_tags > 0 && top_ui_tagged(ui, snap_dom_name(s, d)))
-		return ui->attrs[TH_ROW_TAGGED];
+	if (ui->n_tags > 0) {
+		char ref[300];
+
+		if (top_ui_tagged(ui, hv_dom_ref(ui->hv, s, d, ref,
+		    sizeof ref)))
+			return ui->attrs[TH_ROW_TAGGED];
+	}
 	if (d->flags & (SNAP_F_CRASHED | SNAP_F_DYING))
 		return ui->attrs[TH_ROW_BAD];
 	if (d->flags & SNAP_F_PAUSED)
@@ -821,6 +881,7 @@ top_draw(struct top_ui *ui)
 		    sizeof *ui->line_row);
 		ui->cap_lines = LINES;
 	}
+	ui->host_w = top_host_label_width(&ui->m);
 	erase();
 	if (LINES < 5 || COLS < 20) {
 		put(0, 0, "xdom top: terminal too small", A_BOLD, -1);

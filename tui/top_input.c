@@ -233,6 +233,7 @@ ui_mark_sel(struct top_ui *ui)
 	ui->sel_host = d->host;
 	ui->sel_id = d->id;
 	snprintf(ui->sel_name, sizeof ui->sel_name, "%s", snap_dom_name(s, d));
+	hv_dom_ref(ui->hv, s, d, ui->sel_ref, sizeof ui->sel_ref);
 }
 
 /* After a refresh or sort, find the marked domain again. */
@@ -327,7 +328,7 @@ ui_targets(struct top_session *ss)
 		for (k = 0; k < ui->n_tags && k < TOP_ACT_MAX_DOMS; k++)
 			ss->act_names[ss->n_act++] = xstrdup(ui->tags[k]);
 	} else if (ui->sel_valid && ui->m.n_order > 0)
-		ss->act_names[ss->n_act++] = xstrdup(ui->sel_name);
+		ss->act_names[ss->n_act++] = xstrdup(ui->sel_ref);
 	return ss->n_act;
 }
 
@@ -411,7 +412,13 @@ ui_run_action(struct top_session *ss)
 	int rc;
 
 	for (k = 0; k < ss->n_act; k++) {
-		if (!xdom_name_valid(ss->act_names[k])) {
+		/* A remote domain is HOST/NAME: the host is one of the
+		 * fleet's own labels; the name is checked here. */
+		const char *nm = ss->act_names[k], *sl = strrchr(nm, '/');
+
+		if (sl != NULL && hv_remote(ui->hv))
+			nm = sl + 1;
+		if (!xdom_name_valid(nm)) {
 			xdom_escape(esc, sizeof esc, ss->act_names[k]);
 			top_ui_status(ui, true, 8, "%s: not a name xdom acts "
 			    "on (letters, digits, . _ -)", esc);
@@ -570,7 +577,7 @@ ui_toggle_tag(struct top_ui *ui)
 	if (!ui->sel_valid || ui->m.n_order == 0)
 		return;
 	for (k = 0; k < ui->n_tags; k++) {
-		if (strcmp(ui->tags[k], ui->sel_name) == 0) {
+		if (strcmp(ui->tags[k], ui->sel_ref) == 0) {
 			free(ui->tags[k]);
 			ui->tags[k] = ui->tags[--ui->n_tags];
 			ui_move(ui, 1);
@@ -578,7 +585,7 @@ ui_toggle_tag(struct top_ui *ui)
 		}
 	}
 	if (ui->n_tags < TOP_MAX_TAGS)
-		ui->tags[ui->n_tags++] = xstrdup(ui->sel_name);
+		ui->tags[ui->n_tags++] = xstrdup(ui->sel_ref);
 	ui_move(ui, 1);
 }
 
@@ -1179,6 +1186,33 @@ ui_loop(struct top_session *ss)
 	}
 }
 
+/* A fleet's rows say their host first: HOST shown, right after ID (it
+ * is drawn only when there are several hosts). */
+static void
+ui_host_first(struct top_ui *ui)
+{
+	int k, at = -1, id = -1;
+
+	for (k = 0; k < COL__COUNT; k++) {
+		if (ui->order[k] == COL_HOST)
+			at = k;
+		if (ui->order[k] == COL_ID)
+			id = k;
+	}
+	ui->shown[COL_HOST] = true;
+	if (at < 0 || at == id + 1)
+		return;
+	if (at > id + 1) {
+		memmove(&ui->order[id + 2], &ui->order[id + 1],
+		    (size_t)(at - id - 1) * sizeof ui->order[0]);
+		ui->order[id + 1] = COL_HOST;
+	} else {
+		memmove(&ui->order[at], &ui->order[at + 1],
+		    (size_t)(id - at) * sizeof ui->order[0]);
+		ui->order[id] = COL_HOST;
+	}
+}
+
 static void
 ui_init_view(struct top_session *ss, struct top_opts *o)
 {
@@ -1197,6 +1231,8 @@ ui_init_view(struct top_session *ss, struct top_opts *o)
 	ui_settings_from(ui, &s);
 	if (o->columns != NULL)
 		top_cols_parse(o->columns, ui->order, ui->shown, NULL);
+	else if (o->remote)
+		ui_host_first(ui);
 	if (!o->delay_set)
 		o->delay = s.delay;
 	ui->m.sort_col = (enum top_col)s.sort_col;
@@ -1271,7 +1307,7 @@ top_ui_run(struct hv *hv, const struct hv_open_opts *hvo, struct top_opts *o,
 	ui_init_view(ss, o);
 	if (o->vcpus)
 		ui->what |= HV_SNAP_VCPUS;
-	ui->worker = top_worker_new(hvo, ss->wake[1]);
+	ui->worker = top_worker_new(hvo, hv, ss->wake[1]);
 	ui_loop(ss);
 	if (ui->settings_dirty && !o->no_settings)
 		ui_save_settings(ss, false);

@@ -143,6 +143,13 @@ struct top_counts {
 	unsigned total, running, blocked, paused, crashed, dying, shutdown;
 };
 
+/* Per-host figures of the current snapshot (fleet view summary lines). */
+struct top_host_row {
+	double cpu_pct;		/* of the host's CPUs; 0 without a pair */
+	unsigned doms, running;
+	uint64_t mem_used_kb;
+};
+
 struct top_model {
 	struct snap snaps[2];
 	int cur;		/* snaps[cur] is current, the other previous */
@@ -164,8 +171,11 @@ struct top_model {
 	char filter[TOP_FILTER_MAX];	/* substring of the escaped name */
 	bool ascii_only;	/* terminal without UTF-8 */
 	bool exact;		/* numbers in full, never scaled (batch) */
-	/* Host figures of host 0 (summed over hosts for memory): */
+	/* Host figures of host 0; with several hosts, CPU over all of
+	 * them (weighted by their CPUs) and memory summed: */
 	double host_cpu_pct;
+	struct top_host_row *host_rows;	/* n_host of the current snap */
+	size_t cap_host_rows;
 	double *pcpu_pct;	/* n_pcpu entries for host 0 */
 	uint32_t n_pcpu;
 	double interval_s;	/* between the two snapshots */
@@ -206,6 +216,10 @@ void top_model_counts(const struct top_model *m, struct top_counts *c);
 /* Memory over all hosts, KiB. */
 void top_model_mem(const struct top_model *m, uint64_t *total,
     uint64_t *used, uint64_t *free_kb);
+/* Hosts of the current snapshot by state: counts[enum snap_host_state];
+ * returns how many hosts there are. */
+size_t top_model_host_states(const struct top_model *m,
+    unsigned counts[SNAP_HOST_RETRYING + 1]);
 
 /* ---- options and batch output (top.c, top_batch.c) ---- */
 
@@ -231,6 +245,8 @@ struct top_opts {
 	bool no_settings;
 	enum top_mode mode;
 	bool simulated;
+	bool remote;		/* hosts over SSH (hv_remote): HOST column,
+				   host states and summary lines */
 	char *hosts;		/* --host specs, comma-joined; the caller
 				   of top_parse_args frees it */
 	const char *hosts_file;	/* --hosts FILE */
@@ -257,6 +273,14 @@ void top_fmt_title(const struct top_model *m, const struct top_opts *o,
     char *buf, size_t len);
 void top_fmt_counts(const struct top_model *m, char *buf, size_t len);
 void top_fmt_memline(const struct top_model *m, char *buf, size_t len);
+/* Fleet view: "Hosts: 3, 2 up, 1 key mismatch" and one line per host
+ * (label padded to label_w, state, domains, CPU, memory, status); names
+ * and statuses escaped. */
+void top_fmt_hosts_line(const struct top_model *m, char *buf, size_t len);
+void top_fmt_host_line(const struct top_model *m, size_t h, int label_w,
+    char *buf, size_t len);
+/* Width of the widest escaped host label (at most 40). */
+int top_host_label_width(const struct top_model *m);
 
 /* Sub-lines of -n, -x, -v for row i (xentop's wording); n-th line of
  * each kind, i.e. vif k / vbd k; vcpus is one line. */

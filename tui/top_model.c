@@ -94,6 +94,7 @@ top_model_dispose(struct top_model *m)
 	free(m->order);
 	free(m->keys);
 	free(m->pcpu_pct);
+	free(m->host_rows);
 	memset(m, 0, sizeof *m);
 }
 
@@ -151,7 +152,7 @@ top_model_pcpus(struct top_model *m)
 	uint32_t k;
 
 	m->n_pcpu = 0;
-	if (c->n_host == 0 || p->n_host == 0 || m->interval_s <= 0)
+	if (c->n_host != 1 || p->n_host != 1 || m->interval_s <= 0)
 		return;
 	ch = &c->hosts[0];
 	ph = &p->hosts[0];
@@ -205,6 +206,52 @@ top_model_count(struct top_model *m)
 	}
 }
 
+/*
+ * Per-host rows, and the CPU figure of the summary: host 0's, or over
+ * all hosts weighted by their CPUs. A host is paired with the previous
+ * snapshot's host of the same index and name (the fleet keeps one host
+ * entry per remote host, up or not, in a fixed order).
+ */
+static void
+top_model_hosts(struct top_model *m)
+{
+	const struct snap *c = top_model_cur(m), *p = top_model_prev(m);
+	double busy = 0, cpus = 0;
+	size_t h, i;
+
+	if (c->n_host > m->cap_host_rows) {
+		m->host_rows = xreallocarray(m->host_rows, c->n_host,
+		    sizeof *m->host_rows);
+		m->cap_host_rows = c->n_host;
+	}
+	for (h = 0; h < c->n_host; h++) {
+		struct top_host_row *r = &m->host_rows[h];
+		const struct snap_host *ch = &c->hosts[h];
+
+		memset(r, 0, sizeof *r);
+		r->mem_used_kb = ch->mem_total_kb >= ch->mem_free_kb ?
+		    ch->mem_total_kb - ch->mem_free_kb : 0;
+		if (m->updates > 0 && h < p->n_host &&
+		    strcmp(p->hosts[h].name, ch->name) == 0)
+			r->cpu_pct = rates_host_cpu(p, c, (uint16_t)h);
+		busy += r->cpu_pct * ch->ncpus;
+		cpus += ch->ncpus;
+	}
+	for (i = 0; i < c->n_dom; i++) {
+		uint16_t dh = c->dom[i].host;
+
+		if (dh >= c->n_host)
+			continue;
+		m->host_rows[dh].doms++;
+		if (c->dom[i].flags & SNAP_F_RUNNING)
+			m->host_rows[dh].running++;
+	}
+	if (c->n_host == 1)
+		m->host_cpu_pct = m->host_rows[0].cpu_pct;
+	else
+		m->host_cpu_pct = cpus > 0 ? busy / cpus : 0.0;
+}
+
 void
 top_model_update(struct top_model *m)
 {
@@ -247,8 +294,7 @@ top_model_update(struct top_model *m)
 		if (h->n < TOP_HIST)
 			h->n++;
 	}
-	m->host_cpu_pct = m->updates > 0 && c->n_host > 0 ?
-	    rates_host_cpu(p, c, 0) : 0.0;
+	top_model_hosts(m);
 	top_model_pcpus(m);
 	top_model_count(m);
 	m->wall = m->next_wall != 0 ? m->next_wall : (double)c->wall_s;
@@ -275,4 +321,21 @@ top_model_mem(const struct top_model *m, uint64_t *total, uint64_t *used,
 		*free_kb += s->hosts[h].mem_free_kb;
 	}
 	*used = *total >= *free_kb ? *total - *free_kb : 0;
+}
+
+size_t
+top_model_host_states(const struct top_model *m,
+    unsigned counts[SNAP_HOST_RETRYING + 1])
+{
+	const struct snap *s = top_model_cur(m);
+	size_t h;
+
+	memset(counts, 0, sizeof counts[0] * (SNAP_HOST_RETRYING + 1));
+	for (h = 0; h < s->n_host; h++) {
+		int st = s->hosts[h].state;
+
+		if (st >= 0 && st <= SNAP_HOST_RETRYING)
+			counts[st]++;
+	}
+	return s->n_host;
 }

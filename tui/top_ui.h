@@ -119,11 +119,13 @@ int top_settings_save(const struct top_settings *s, const char *path,
 #define TOP_ACT_MAX_DOMS 256
 
 /* One action on one or more domains, run on a worker thread with its
- * own backend handle so the screen never waits for it. */
+ * own backend handle so the screen never waits for it; with a remote
+ * view_hv (hv_remote()) the worker uses view_hv itself, whose actions go
+ * over the hosts' existing SSH connections. view_hv may be NULL. */
 struct top_worker;
 
 struct top_worker *top_worker_new(const struct hv_open_opts *hvo,
-    int wake_fd);
+    struct hv *view_hv, int wake_fd);
 /* Queue a job; XDOM_EBUSY while one runs. names are copied. */
 int top_worker_submit(struct top_worker *w, enum hv_action a,
     char *const *names, size_t n, const char *reason);
@@ -172,7 +174,10 @@ struct top_ui {
 	uint16_t sel_host;
 	uint32_t sel_id;
 	char sel_name[128];
-	char *tags[TOP_MAX_TAGS];	/* raw names of tagged domains */
+	char sel_ref[300];		/* what actions name it: the name, or
+					   HOST/NAME (hv_dom_ref) */
+	char *tags[TOP_MAX_TAGS];	/* refs (as sel_ref) of tagged
+					   domains */
 	size_t n_tags;
 
 	enum top_ui_mode mode;
@@ -196,6 +201,7 @@ struct top_ui {
 	/* Where the last frame put things, for the mouse */
 	int header_y, rows_y, rows_h;
 	int name_w;			/* NAME's width in the last frame */
+	int host_w;			/* widest host label, this frame */
 	int col_x0[COL__COUNT], col_x1[COL__COUNT];	/* -1: not drawn */
 	long *line_row;			/* screen line -> m.order index */
 	int cap_lines;
@@ -218,6 +224,7 @@ int top_ui_col_width(const struct top_ui *ui, int c);
 /* Set a status line message for secs seconds (0: until replaced). */
 void top_ui_status(struct top_ui *ui, bool error, double secs,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-bool top_ui_tagged(const struct top_ui *ui, const char *name);
+/* Whether the domain with this ref (hv_dom_ref) is tagged. */
+bool top_ui_tagged(const struct top_ui *ui, const char *ref);
 
 #endif
