@@ -350,6 +350,8 @@ if [ "$(printf '%s\n' "$out" | tr '\n' ' ')" = "answer 0x8001 id 41 answer 0x800
 	ok "pipelined requests: each answer carries its request's id (loop and worker)"
 else not_ok "answers and ids:"; sed 's/^/#   /' <<<"$out"; fi
 check_out "truncated frame: daemon unharmed" "sent and left" as "$UB" "$CLIENT" "$S" truncated
+check_out "a client that never reads its answers is dropped (one answer buffered at most)" "xdomd hung up" as "$UB" "$CLIENT" "$S" noread 3000
+audited "... and the drop" "user=\"$UB\" .*action=timeout .*did not read its reply"
 check_out "slow sender: timed out, closed" "error -10: .*not completed in time.*closed" as "$UB" "$CLIENT" "$S" slow
 check_out "200 connections at once" "opened 200" as "$UB" "$CLIENT" "$S" flood 200
 check_out "disconnect mid-console" "" as "$UA" "$CLIENT" "$S" console-drop web01
@@ -403,6 +405,39 @@ wait_up "$S" "$T/log2"
 one_line "a second daemon on the same socket: refused" 1 "already listening" \
 	"$XDOMD" --foreground --sim --socket "$S" --policy "$T/policy"
 kill "$D2" 2>/dev/null
+
+# ---- audit to syslog ------------------------------------------------------
+# xdomd in its own mount namespace whose /dev/log is our stand-in syslog.
+SL=$T/syslog
+"$CLIENT" "$SL.sock" syslog-sink "$SL.txt" 60 &
+SINK=$!
+T_CLEANUP+=("kill $SINK 2>/dev/null")
+for _ in $(seq 50); do [ -S "$SL.sock" ] && break; sleep 0.1; done
+printf 'audit_syslog = yes\n' >"$T/syslog.conf"
+mkdir "$T/realdev"
+unshare -m --propagation private bash -c '
+	T=$1; shift
+	mount --rbind /dev "$T/realdev" &&
+	mount -t tmpfs -o mode=755,size=64k tmpfs /dev || exit 1
+	for n in null zero random urandom; do
+		touch "/dev/$n" && mount --bind "$T/realdev/$n" "/dev/$n" || exit 1
+	done
+	ln -s "$T/syslog.sock" /dev/log
+	exec "$@"' _ "$T" "$XDOMD" --foreground --sim --config "$T/syslog.conf" \
+	--socket "$T/sl.sock" --policy "$T/policy" 2>"$T/sllog" &
+SLPID=$!
+T_CLEANUP+=("kill $SLPID 2>/dev/null")
+if wait_up "$T/sl.sock" "$T/sllog"; then
+	as "$UA" "$CLIENT" "$T/sl.sock" whoami >/dev/null 2>&1
+	as "$UB" "$CLIENT" "$T/sl.sock" reboot web01 "ticket 9" >/dev/null 2>&1
+	for _ in $(seq 30); do grep -q "action=reboot" "$SL.txt" 2>/dev/null && break; sleep 0.1; done
+	check_out "syslog: an allowed request, at authpriv.info" "^<86>.*xdomd.*uid=[0-9]+ user=\"$UA\" .*action=whoami .*result=ok" cat "$SL.txt"
+	check_out "syslog: a refusal with its reason, at authpriv.notice" "^<85>.*xdomd.*user=\"$UB\" .*domain=\"web01\" action=reboot reason=\"ticket 9\" result=denied" cat "$SL.txt"
+	check "syslog: one line per request" test "$(grep -c 'time=' "$SL.txt")" -eq 2
+else
+	not_ok "xdomd with a stand-in /dev/log did not start:"; sed 's/^/#   /' "$T/sllog" | head -5
+fi
+kill "$SLPID" "$SINK" 2>/dev/null
 
 # ---- socket_group ---------------------------------------------------------
 printf 'socket_group = %s\naudit_syslog = no\nclient_idle_timeout = 1\nmax_requests_per_user = 1\n' "$G" >"$T/group.conf"

@@ -12,6 +12,10 @@
  *   xdomd_client SOCKET stats                    one line per domain
  *   xdomd_client SOCKET garbage|oversize|truncated|slow|badtype|badver
  *   xdomd_client SOCKET nulname|longname|hugestr  malformed names on the wire
+ *   xdomd_client SOCKET noread N                 N requests, no reply read
+ *   xdomd_client PATH syslog-sink FILE [SECONDS] a syslog stand-in: each
+ *                                                datagram to PATH becomes
+ *                                                a line of FILE
  *   xdomd_client SOCKET ids [NAME]               pipelined requests with
  *                                                chosen ids; prints the
  *                                                type and id of each answer
@@ -28,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -190,6 +195,43 @@ raw_ids(int fd, const char *name)
 	return 0;
 }
 
+/* Receive syslog datagrams on path for at most seconds (default 60). */
+static int
+syslog_sink(const char *path, const char *file, const char *seconds)
+{
+	struct sockaddr_un sa;
+	char buf[8192];
+	time_t until = time(NULL) + (seconds != NULL ? atoi(seconds) : 60);
+	FILE *out;
+	ssize_t n;
+	int fd;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sun_family = AF_UNIX;
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+	fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof sa) != 0 ||
+	    chmod(path, 0666) != 0 || (out = fopen(file, "a")) == NULL) {
+		perror(path);
+		return 1;
+	}
+	while (time(NULL) < until) {
+		struct pollfd p = {fd, POLLIN, 0};
+
+		if (poll(&p, 1, 500) != 1)
+			continue;
+		n = recv(fd, buf, sizeof buf - 1, 0);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		fprintf(out, "%s\n", buf);
+		fflush(out);
+	}
+	fclose(out);
+	unlink(path);
+	return 0;
+}
+
 static int
 hostile(const char *path, const char *mode, char **rest)
 {
@@ -238,6 +280,40 @@ hostile(const char *path, const char *mode, char **rest)
 	} else if (strcmp(mode, "hugestr") == 0) {
 		/* A string length far beyond the payload it sits in. */
 		raw_named(fd, PROTO_T_REBOOT, "web02", 5, 0xffff);
+	} else if (strcmp(mode, "noread") == 0) {
+		/* Requests sent, answers never read: xdomd must not buffer
+		 * them without bound, and must give up on us. */
+		struct proto_req r;
+		struct pbuf b;
+		struct xdom_err err = {0};
+
+		n = rest[0] != NULL ? atoi(rest[0]) : 1000;
+		memset(&r, 0, sizeof r);
+		r.type = PROTO_T_LIST;
+		for (i = 0; i < n; i++) {
+			pbuf_init(&b, 256);
+			r.id = (uint32_t)i + 1;
+			(void)proto_req_encode(&b, &r, &err);
+			if (send(fd, pbuf_ptr(&b), pbuf_avail(&b),
+			    MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+				pbuf_dispose(&b);
+				break;
+			}
+			pbuf_dispose(&b);
+		}
+		printf("sent %d requests\n", i);
+		fflush(stdout);
+		/* Until xdomd hangs up (it cannot write; it must time out). */
+		for (n = 0; n < 30; n++) {
+			struct pollfd p = {fd, POLLRDHUP, 0};
+
+			if (poll(&p, 1, 1000) == 1 && (p.revents &
+			    (POLLRDHUP | POLLHUP | POLLERR)))
+				break;
+		}
+		printf("%s\n", n < 30 ? "xdomd hung up" : "still connected");
+		close(fd);
+		return 0;
 	} else if (strcmp(mode, "ids") == 0) {
 		n = raw_ids(fd, rest[0]);
 		close(fd);
@@ -293,9 +369,11 @@ main(int argc, char **argv)
 	cmd = argv[2];
 	name = argc > 3 ? argv[3] : NULL;
 	reason = argc > 4 ? argv[4] : NULL;
+	if (strcmp(cmd, "syslog-sink") == 0)
+		return syslog_sink(sock, name, reason);
 	snprintf(buf, sizeof buf, " %.64s ", cmd);
 	if (strstr(" garbage oversize truncated slow flood badtype badver "
-	    "nulname longname hugestr ids ", buf) != NULL)
+	    "nulname longname hugestr ids noread ", buf) != NULL)
 		return hostile(sock, cmd, argv + 3);
 	if (helper_connect(&c, sock, &err) != 0)
 		return fail(&err);
