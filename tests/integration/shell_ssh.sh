@@ -281,6 +281,26 @@ else
 	not_ok "status --json (rc $RC):"; show "$OUT$ERR"
 fi
 
+run_as "$UA" info cust-alice-web
+if [ "$RC" -eq 0 ] && grep -q "memory: " <<<"$OUT" && grep -q "vcpus: " <<<"$OUT" &&
+	grep -q "disk: " <<<"$OUT" && grep -qE "network: mac [0-9a-f:]{17} " <<<"$OUT"; then
+	ok "info shows memory, vcpus, disks, networks and MACs"
+else
+	not_ok "info (rc $RC):"; show "$OUT$ERR"
+fi
+run_as "$UA" uptime cust-alice-web
+[ "$RC" -eq 0 ] && grep -qE "cust-alice-web: up " <<<"$OUT" && ok "uptime" ||
+	{ not_ok "uptime (rc $RC)"; show "$OUT$ERR"; }
+run_as "$UA" help
+h1=$OUT
+run_as "$UA" help reimage
+if grep -q "reimage \[NAME\]" <<<"$h1" && grep -q "sysrq KEY" <<<"$h1" &&
+	grep -q "usage: reimage" <<<"$OUT"; then
+	ok "help lists the commands; help COMMAND explains one"
+else
+	not_ok "help:"; show "$h1$OUT$ERR"
+fi
+
 # SysRq through xdomd: b reboots the guest at once (a new domain id).
 id_of() {
 	ssh_as "$UA" status --json "$1" 2>/dev/null | sed -n 's/.*"id":\([0-9]*\).*/\1/p'
@@ -332,6 +352,16 @@ if [ "$RC" -eq 2 ] && grep -q "line too long" <<<"$ERR"; then :; else
 	bad=1; not_ok "100 KB command (rc $RC)"; show "$ERR"; fi
 [ "$(audit_lines)" -eq "$before" ] || { bad=1; not_ok "escape attempts reached xdomd"; }
 [ "$bad" -eq 0 ] && ok "escape attempts over ssh -c (metacharacters, !, sh, sftp, 100 KB, bad UTF-8, control bytes) are refused with one line and run nothing"
+
+# Help-desk: list shows every guest they may act on, across customers.
+run_as "$UH" list
+if [ "$RC" -eq 0 ] && grep -q cust-alice-web <<<"$OUT" && grep -q cust-bob-shop <<<"$OUT" &&
+	grep -q cust-carol-blog <<<"$OUT" && ! grep -qE 'web01|db01|Domain-0' <<<"$OUT" &&
+	grep -q "reason needed" <<<"$OUT"; then
+	ok "help-desk list shows every customer guest they may act on (and that a reason is needed)"
+else
+	not_ok "help-desk list (rc $RC):"; show "$OUT$ERR"
+fi
 
 # Help-desk: a reason is required, and it lands in the audit log.
 run_as "$UH" reset cust-alice-web
@@ -506,7 +536,12 @@ fi
 
 # Re-image with the progress bar, and a second one refused meanwhile.
 tm_type a "reimage"
-tm_wait a "Type the guest's name" || { not_ok "reimage asks for the name"; show "$(tm_screen a | tail -20)" 20; }
+if tm_wait a "Type the guest's name" &&
+	tm_has a 'Everything on these disks will be lost:[^x]*xvda +[^ ]*cust-alice-web'; then
+	ok "re-image shows the disks that will be lost and asks for the guest's name"
+else
+	not_ok "reimage asks for the name:"; show "$(tm_screen a | tail -20)" 20
+fi
 tm_type a "cust-alice-web"
 tm_wait a "Shut it down" && tm_type a "y"
 if tm_wait a '\[#*\.*\] +[0-9]+%  [0-9]+:[0-9][0-9]' 100; then
