@@ -147,9 +147,10 @@ T_CLEANUP+=('for s in $(seq 1 $NSRV); do tmux -L "xdomtest-$$-top-$s" kill-serve
 
 # start W H [ENV=VAL...] -- ARGS...: a fresh tmux server running xdom top.
 start() {
-	local w=$1 h=$2 envs=()
+	local w=$1 h=$2 envs=() assign=()
 	shift 2
-	while [ "$1" != "--" ]; do envs+=(-e "$1"); shift; done
+	# tmux sets TERM itself: the assignments also go on the command line
+	while [ "$1" != "--" ]; do envs+=(-e "$1"); assign+=("$1"); shift; done
 	shift
 	[ ${#TM[@]} -gt 0 ] && "${TM[@]}" kill-server 2>/dev/null
 	NSRV=$((NSRV + 1))
@@ -157,7 +158,7 @@ start() {
 	"${TM[@]}" new-session -d -x "$w" -y "$h" -e XDOM_SIM_DIR="$XDOM_SIM_DIR" \
 		-e XDG_CONFIG_HOME="$XDG_CONFIG_HOME" -e XDOM_SIM_DELAY_MS=300 \
 		"${envs[@]}" \
-		"$(printf '%q ' "${X[@]}" top "$@"); echo EXITED=\$?; stty -a | tr ' ' '\n' | grep -x -- '-\\?icanon' | sed 's/^/TTY=/'; sleep 60"
+		"$(printf '%q ' env "${assign[@]}" "${X[@]}" top "$@"); echo EXITED=\$?; stty -a | tr ' ' '\n' | grep -x -- '-\\?icanon' | sed 's/^/TTY=/'; sleep 60"
 	"${TM[@]}" set-option -g status off >/dev/null 2>&1
 	wait_screen 10 'Quit' >/dev/null
 }
@@ -342,6 +343,68 @@ if [ -n "$pid" ]; then
 else
 	not_ok "SIGTERM: could not find the dashboard's pid"
 fi
+
+# -p and P: per-physical-CPU meters; column editor: hide and reorder;
+# a mouse click on a row; the console action; a domain that goes away
+# while its detail view is open
+start 250 40 -- -d 0.5 --no-settings -p --sort=name
+screen_ok "-p: per-physical-CPU meters" '^ +0\[.*%\] +1\[.*%\]'
+keys P
+screen_not "P: meters off" '^ +0\[.*%\] +1\['
+keys P
+screen_ok "P: meters on again" '^ +0\[.*%\] +1\[.*%\]'
+keys C
+screen_ok "C: column editor" '^Columns: Space shows'
+keys '>'
+for i in $(seq 1 19); do keys Down; done
+keys Space
+esc
+screen_ok "column editor: ID moved after NAME" '^ +NAME +ID +STATE '
+screen_not "column editor: SSID hidden" ' SSID *$'
+hdr=$(cap | grep -nE '^ +NAME +ID' | head -1 | cut -d: -f1)
+row=$(cap | sed -n "$((hdr + 3))p" | awk '{ print $1 }')
+keys -l $'\e[<0;3;'"$((hdr + 3))"'M'$'\e[<0;3;'"$((hdr + 3))"'m'
+keys Enter
+screen_ok "mouse: a click on a row selects it (detail of $row)" "^${row}[^ ]*  id [0-9]+"
+esc
+keys /
+keys -l 'web01'
+keys Enter a c
+screen_ok "a c: console confirmation" '^Open the console of web01\? \(y/N\)'
+keys y
+sleep 0.5
+keys Enter
+screen_ok "console: the guest's login prompt" 'web01 login:'
+keys C-]
+screen_ok "Ctrl-]: back in the dashboard" 'console web01: left'
+screen_ok "... with its bottom bar" '^Delay  Networks'
+keys /; esc
+keys /
+keys -l 'monitor01'
+keys Enter Enter
+screen_ok "detail of monitor01" '^monitor01  id [0-9]+'
+"${X[@]}" destroy monitor01 >/dev/null 2>&1
+screen_ok "a domain gone while its detail is shown: back to the list, said so" 'monitor01 is gone'
+keys q
+wait_screen 5 EXITED >/dev/null
+
+# 8- and 16-colour terminals and one with no colours: a whole frame
+for term in xterm xterm-16color vt100; do
+	start 120 30 TERM=$term -- -d 1 --no-settings --theme=dark256
+	if wait_screen 5 'Delay  Networks' && cap | grep -q SIMULATED &&
+		[ "$(cap | LC_ALL=C.UTF-8 wc -L)" -le 120 ] && cap | grep -Eq '^ +ID +NAME'; then
+		ok "TERM=$term: a whole frame with the 256-colour theme"
+	else not_ok "TERM=$term: frame"; cap | sed 's/^/#   /' | head -30; fi
+	if [ "$term" = vt100 ]; then
+		if cap -e | grep -Eq $'\e\\[([0-9;]*;)?(3[0-7]|4[0-7]|38;5|48;5)[;m]'; then
+			not_ok "TERM=vt100: colours used"
+		else ok "TERM=vt100: no colours"; fi
+	elif cap -e | grep -Eq $'\e\\[([0-9;]*;)?(38;5|48;5)'; then
+		not_ok "TERM=$term: 256-colour sequences sent"; cap -e | head -3 | cat -v | sed 's/^/#   /'
+	else ok "TERM=$term: only colours it has"; fi
+	keys q
+	wait_screen 5 EXITED >/dev/null
+done
 
 # NO_COLOR: attributes, no colours
 start 120 30 NO_COLOR=1 -- -d 1 --no-settings
