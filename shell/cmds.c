@@ -367,8 +367,10 @@ cmds_act(struct shell *sh, struct shell_call *c, enum hv_action a,
 		xdom_err_clear(&err);
 		rc = hv_action_reason(sh->hv, c->dom, a, c->reason, &err);
 	} while (shell_want_reason(sh, c, rc));
-	if (rc == XDOM_EREASON)
-		return rc;	/* shell_want_reason said why */
+	/* Without a reason, shell_want_reason said why; with one, the
+	 * backend's own message does. */
+	if (rc == XDOM_EREASON && c->reason == NULL)
+		return rc;
 	if (rc != 0)
 		return cmds_hv_fail(sh, rc, &err);
 	sh->guests_valid = false;
@@ -420,7 +422,7 @@ cmds_console(struct shell *sh, struct shell_call *c)
 		xdom_err_clear(&err);
 		rc = hv_console_reason(sh->hv, c->dom, c->reason, &fd, &err);
 	} while (shell_want_reason(sh, c, rc));
-	if (rc == XDOM_EREASON)
+	if (rc == XDOM_EREASON && c->reason == NULL)
 		return rc;
 	if (rc != 0)
 		return cmds_hv_fail(sh, rc, &err);
@@ -534,7 +536,7 @@ cmds_reimage(struct shell *sh, struct shell_call *c)
 	if (p.drawn && sh->interactive)
 		fputc('\n', sh->out);
 	sh->guests_valid = false;
-	if (rc == XDOM_EREASON)
+	if (rc == XDOM_EREASON && c->reason == NULL)
 		return rc;
 	if (rc == XDOM_EBUSY)
 		return shell_fail(sh, rc, "%s (a re-image or another action "
@@ -566,7 +568,7 @@ cmds_sysrq(struct shell *sh, struct shell_call *c)
 		xdom_err_clear(&err);
 		rc = hv_sysrq(sh->hv, c->dom, k[0], c->reason, &err);
 	} while (shell_want_reason(sh, c, rc));
-	if (rc == XDOM_EREASON)
+	if (rc == XDOM_EREASON && c->reason == NULL)
 		return rc;
 	if (rc != 0)
 		return cmds_hv_fail(sh, rc, &err);

@@ -29,6 +29,7 @@ static struct {
 	char last_name[128];
 	char last_reason[256];
 	bool want_reason;	/* refuse without a reason (EREASON) */
+	bool always_reason;	/* refuse whatever the reason (EREASON) */
 	int n_reimage;
 	bool reimage_shutdown_first;
 	int reimage_rc;
@@ -89,7 +90,7 @@ fk_action(struct hv *hv, const char *name, enum hv_action a,
     const char *reason, struct xdom_err *err)
 {
 	(void)hv;
-	if (fk.want_reason && reason == NULL)
+	if ((fk.want_reason && reason == NULL) || fk.always_reason)
 		return xdom_err_set(err, XDOM_EREASON, "%s: a reason is "
 		    "required", name);
 	if (strncmp(name, "cust-alice-", 11) != 0)
@@ -375,6 +376,24 @@ test_reason_flow(void **state)
 	assert_int_equal(run("reset cust-alice-web --reason 'ticket 42'"), 0);
 	assert_string_equal(fk.last_reason, "ticket 42");
 	assert_int_equal(run("reset cust-alice-web --reason"), XDOM_EINVAL);
+	assert_int_equal(fk.n_actions, 2);
+	/* Refused even with a reason: asked once, then the backend's
+	 * message is the one line printed. */
+	fk.always_reason = true;
+	answer(2, "ticket 1", "ticket 2");
+	fclose(sh.errf);
+	free(err_buf);
+	err_buf = NULL;
+	sh.errf = open_memstream(&err_buf, &err_len);
+	assert_int_equal(run("reset cust-alice-web"), XDOM_EREASON);
+	assert_int_equal(asked, 1);
+	assert_non_null(strstr(err_buf, "cust-alice-web: a reason is "
+	    "required"));
+	assert_int_equal(run("reset cust-alice-web --reason 'ticket 3'"),
+	    XDOM_EREASON);
+	assert_int_equal(asked, 1);
+	assert_non_null(strstr(err_buf, "xdom: cust-alice-web: a reason is "
+	    "required\nxdom: cust-alice-web: a reason is required\n"));
 	assert_int_equal(fk.n_actions, 2);
 }
 
