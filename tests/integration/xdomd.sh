@@ -354,7 +354,22 @@ check_out "a client that never reads its answers is dropped (one answer buffered
 audited "... and the drop" "user=\"$UB\" .*action=timeout .*did not read its reply"
 check_out "slow sender: timed out, closed" "error -10: .*not completed in time.*closed" as "$UB" "$CLIENT" "$S" slow
 check_out "200 connections at once" "opened 200" as "$UB" "$CLIENT" "$S" flood 200
-check_out "disconnect mid-console" "" as "$UA" "$CLIENT" "$S" console-drop web01
+# The fd count once earlier clients are gone (the same for 0.5 s).
+same=0 base=-1
+for _ in $(seq 50); do
+	n=$(ls "/proc/$DPID/fd" | wc -l)
+	if [ "$n" -eq "$base" ]; then same=$((same + 1)); else same=0 base=$n; fi
+	[ "$same" -ge 5 ] && break
+	sleep 0.1
+done
+check "a client vanishes holding a console" as "$UA" "$CLIENT" "$S" console-drop web01
+for _ in $(seq 30); do
+	n=$(ls "/proc/$DPID/fd" | wc -l)
+	[ "$n" -le "$base" ] && break
+	sleep 0.1
+done
+check "... xdomd keeps nothing of it ($n fds, $base before)" test "$n" -le "$base"
+check_out "... and the console works for the next client" "saw login:" as "$UA" "$CLIENT" "$S" console web01
 as "$UA" "$CLIENT" "$S" reimage-drop db01 shutdown >/dev/null 2>&1
 sleep 1
 audited "a re-image whose client left is stopped and says so" "user=\"$UA\" .*domain=\"db01\" action=reimage .*client went away"
