@@ -7,7 +7,9 @@
  * - Connections cost a fixed ~1 KiB of input buffer plus the reply being
  *   written (at most PROTO_MAX_MSG, freed when large), so a thousand idle
  *   or hostile clients cost little, and none can block another: every
- *   socket is non-blocking, every partial message has a deadline.
+ *   socket is non-blocking, every partial message has a deadline. Slots
+ *   are taken lowest first and scans stop at the highest one in use, so
+ *   a large max_connections costs nothing until it is used.
  * - Reads (whoami, list, status, stats) are answered in the loop: they
  *   are quick, and that keeps them cheap (no fork per status request).
  * - Actions, consoles and re-images may take seconds or minutes (xl
@@ -84,6 +86,7 @@ struct server {
 	struct xdomd *d;
 	struct conn **c;	/* max_connections slots, NULL when free */
 	size_t n_slots, n_conn;
+	size_t hw;		/* slots at or above this are all free */
 	struct pollfd *pfd;
 	struct conn **pconn;	/* pconn[i] owns pfd[i] (NULL: not a conn) */
 	bool *pworker;		/* pfd[i] is pconn[i]'s worker socket */
@@ -240,6 +243,8 @@ srv_conn_free(struct server *s, size_t slot)
 	free(c);
 	s->c[slot] = NULL;
 	s->n_conn--;
+	while (s->hw > 0 && s->c[s->hw - 1] == NULL)
+		s->hw--;
 }
 
 static const char *
@@ -296,7 +301,7 @@ srv_user_workers(struct server *s, uid_t uid, size_t *total)
 	size_t i, n = 0;
 
 	*total = 0;
-	for (i = 0; i < s->n_slots; i++) {
+	for (i = 0; i < s->hw; i++) {
 		if (s->c[i] == NULL || s->c[i]->worker <= 0)
 			continue;
 		(*total)++;
@@ -311,7 +316,7 @@ srv_domain_locked(struct server *s, const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < s->n_slots; i++)
+	for (i = 0; i < s->hw; i++)
 		if (s->c[i] != NULL && s->c[i]->worker > 0 &&
 		    strcmp(s->c[i]->req.name, name) == 0)
 			return true;
@@ -464,7 +469,14 @@ srv_dispatch(struct server *s, struct conn *c)
 		srv_reply_error(c, rc, xdom_err_msg(&err), false);
 }
 
-/* Read what the client sent; dispatch a complete request. */
+static void srv_write(struct conn *c);
+
+/*
+ * Read what the client sent; dispatch a complete request. The payload is
+ * read as soon as the header is in and the answer from the loop written
+ * at once (it nearly always fits the socket): one poll round per
+ * request, not three.
+ */
 static void
 srv_read(struct server *s, struct conn *c)
 {
@@ -473,35 +485,43 @@ srv_read(struct server *s, struct conn *c)
 	ssize_t n;
 	int rc;
 
-	need = c->in_len < PROTO_HDR_LEN ? PROTO_HDR_LEN - c->in_len :
-	    PROTO_HDR_LEN + c->want - c->in_len;
-	n = recv(c->fd, c->in + c->in_len, need, 0);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	if (n <= 0) {
-		if (c->in_len > 0)
-			srv_audit(s, c, "truncated", NULL, NULL, XDOM_EPROTO,
-			    "connection closed in the middle of a request");
-		srv_conn_close(c);
-		return;
-	}
-	if (c->in_len == 0)
-		c->msg_start = srv_now_ms();
-	c->in_len += (size_t)n;
-	if (c->in_len == PROTO_HDR_LEN) {
-		rc = proto_header_parse(c->in, PROTO_REQ_MAX, &c->type,
-		    &c->want, &c->rid, &err);
-		if (rc == 0 && proto_req_desc(c->type) == NULL)
-			rc = xdom_err_set(&err, XDOM_EPROTO, "message type "
-			    "%#x is not a request", c->type);
-		if (rc != 0) {
-			c->type = 0;
-			srv_violation(s, c, rc, err.msg);
+	for (;;) {
+		need = c->in_len < PROTO_HDR_LEN ? PROTO_HDR_LEN - c->in_len :
+		    PROTO_HDR_LEN + c->want - c->in_len;
+		n = recv(c->fd, c->in + c->in_len, need, 0);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		if (n <= 0) {
+			if (c->in_len > 0)
+				srv_audit(s, c, "truncated", NULL, NULL,
+				    XDOM_EPROTO, "connection closed in the "
+				    "middle of a request");
+			srv_conn_close(c);
 			return;
 		}
+		if (c->in_len == 0)
+			c->msg_start = srv_now_ms();
+		c->in_len += (size_t)n;
+		if (c->in_len == PROTO_HDR_LEN) {
+			rc = proto_header_parse(c->in, PROTO_REQ_MAX, &c->type,
+			    &c->want, &c->rid, &err);
+			if (rc == 0 && proto_req_desc(c->type) == NULL)
+				rc = xdom_err_set(&err, XDOM_EPROTO, "message "
+				    "type %#x is not a request", c->type);
+			if (rc != 0) {
+				c->type = 0;
+				srv_violation(s, c, rc, err.msg);
+				return;
+			}
+		}
+		if (c->in_len >= PROTO_HDR_LEN &&
+		    c->in_len == PROTO_HDR_LEN + c->want)
+			break;
 	}
-	if (c->in_len == PROTO_HDR_LEN + c->want && c->in_len >= PROTO_HDR_LEN)
-		srv_dispatch(s, c);
+	srv_dispatch(s, c);
+	if (!c->dead && c->worker == 0 && c->pass_fd < 0 &&
+	    pbuf_avail(&c->out) > 0)
+		srv_write(c);
 }
 
 /* The client left while its worker runs: tell the worker to stop (it
@@ -690,7 +710,7 @@ srv_sweep(struct server *s)
 {
 	size_t i;
 
-	for (i = 0; i < s->n_slots; i++) {
+	for (i = 0; i < s->hw; i++) {
 		struct conn *c = s->c[i];
 
 		if (c != NULL && (c->dead || (c->close_after &&
@@ -725,7 +745,7 @@ srv_accept(struct server *s)
 			close(fd);
 			continue;
 		}
-		for (i = 0, same = 0; i < s->n_slots; i++)
+		for (i = 0, same = 0; i < s->hw; i++)
 			if (s->c[i] != NULL && s->c[i]->id.uid == c->id.uid)
 				same++;
 		for (slot = 0; slot < s->n_slots && s->c[slot] != NULL; slot++)
@@ -756,6 +776,8 @@ srv_accept(struct server *s)
 		}
 		s->c[slot] = c;
 		s->n_conn++;
+		if (slot >= s->hw)
+			s->hw = slot + 1;
 	}
 }
 
@@ -767,7 +789,7 @@ srv_timeouts(struct server *s, int64_t now, int *next_ms)
 	int64_t due, left;
 	size_t i;
 
-	for (i = 0; i < s->n_slots; i++) {
+	for (i = 0; i < s->hw; i++) {
 		struct conn *c = s->c[i];
 
 		if (c == NULL)
@@ -900,7 +922,7 @@ server_run(struct xdomd *d, struct xdom_err *err)
 		s.pconn[np++] = NULL;
 		s.pfd[np] = (struct pollfd){d->listen_fd, POLLIN, 0};
 		s.pconn[np++] = NULL;
-		for (i = 0; i < s.n_slots; i++) {
+		for (i = 0; i < s.hw; i++) {
 			struct conn *c = s.c[i];
 			short ev = 0;
 
@@ -960,7 +982,7 @@ server_run(struct xdomd *d, struct xdom_err *err)
 	}
 	rc = 0;
 out:
-	for (i = 0; i < s.n_slots; i++)
+	for (i = 0; i < s.hw; i++)
 		srv_conn_free(&s, i);
 	srv_reap();
 	free(s.c);

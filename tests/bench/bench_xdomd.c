@@ -129,12 +129,21 @@ bench_level(int nclients)
 static int
 bench_idle(int n)
 {
-	static const uint8_t whoami[] = {0, 0, 0, 8, 0, 1, 0, 1, 0, 0, 0, 0,
-	    0, 0, 0, 0};
+	struct xdom_err err = {0};
+	struct proto_req r;
+	struct pbuf whoami;
 	struct sockaddr_un sa;
 	int *fds = calloc((size_t)n, sizeof *fds), i, held = 0, alive = 0;
-	uint8_t hdr[8];
+	uint8_t hdr[PROTO_HDR_LEN];
+	uint16_t type;
+	uint32_t len, id;
 
+	memset(&r, 0, sizeof r);
+	r.type = PROTO_T_WHOAMI;
+	r.id = 1;
+	pbuf_init(&whoami, 256);
+	if (proto_req_encode(&whoami, &r, &err) != 0)
+		return 1;
 	memset(&sa, 0, sizeof sa);
 	sa.sun_family = AF_UNIX;
 	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", bench_sock);
@@ -148,16 +157,17 @@ bench_idle(int n)
 	sleep(1);
 	for (i = 0; i < held; i++) {
 		struct timeval tv = {5, 0};
-		uint32_t len;
 
 		setsockopt(fds[i], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-		if (send(fds[i], whoami, sizeof whoami, MSG_NOSIGNAL) !=
-		    (ssize_t)sizeof whoami)
+		if (send(fds[i], pbuf_ptr(&whoami), pbuf_avail(&whoami),
+		    MSG_NOSIGNAL) != (ssize_t)pbuf_avail(&whoami))
 			continue;
-		if (recv(fds[i], hdr, 8, MSG_WAITALL) != 8 || hdr[6] != 0x80)
+		if (recv(fds[i], hdr, sizeof hdr, MSG_WAITALL) !=
+		    (ssize_t)sizeof hdr ||
+		    proto_header_parse(hdr, PROTO_MAX_MSG, &type, &len, &id,
+		    &err) != 0 || proto_answer_check(PROTO_T_WHOAMI, 1, type,
+		    id, &err) != 0 || type == PROTO_T_ERROR)
 			continue;
-		len = (uint32_t)hdr[0] << 24 | (uint32_t)hdr[1] << 16 |
-		    (uint32_t)hdr[2] << 8 | hdr[3];
 		if (len < 4096) {
 			uint8_t buf[4096];
 
@@ -168,6 +178,7 @@ bench_idle(int n)
 	for (i = 0; i < held; i++)
 		close(fds[i]);
 	free(fds);
+	pbuf_dispose(&whoami);
 	printf("idle connections: %d opened, %d held and answering at once "
 	    "(target %d)\n", held, alive, n);
 	return alive < n;
