@@ -369,7 +369,9 @@ top_batch_run(struct hv *hv, const struct top_opts *o, struct xdom_err *err)
 	m.sort_desc = o->sort_dir != 0 ? o->sort_dir < 0 :
 	    (o->sort_col >= 0 && top_cols[o->sort_col].sort_desc);
 	m.dom0_first = o->dom0_first;
-	m.totals = o->totals;
+	/* xentop's text columns are totals: sort by what is printed. */
+	m.totals = o->totals || (o->format == TOP_FMT_TEXT &&
+	    o->columns == NULL);
 	m.ascii_only = false;
 	if (o->filter != NULL)
 		snprintf(m.filter, sizeof m.filter, "%s", o->filter);

@@ -87,6 +87,22 @@ out=$("${X[@]}" top -b -i 1 -d 0.2 --sort=mem:desc --filter=web --format=csv 2>&
 check "--filter and --sort in batch" test "$(grep -c '^1,' <<<"$out")" -ge 2
 check "--filter keeps only matches" test "$(grep '^1,' <<<"$out" | grep -vc web)" -eq 0
 
+out=$("${X[@]}" top -b -i 1 -d 0.2 -z --sort=name:desc 2>&1)
+first=$(grep -A1 -E '^ +NAME +STATE' <<<"$out" | sed -n 2p | awk '{ print $1 }')
+check "-z: Domain-0 first whatever the sort (got $first)" test "$first" = Domain-0
+second=$(grep -A2 -E '^ +NAME +STATE' <<<"$out" | sed -n 3p | awk '{ print $1 }')
+check "--sort=name:desc: then the names backwards (got $second)" test "$second" = web02
+out=$("${X[@]}" top -b -i 1 -d 0.2 2>&1)
+check "without -f: names cut to 10 (ci-runner0)" grep -qE '^ci-runner0 ' <<<"$out"
+out=$("${X[@]}" top -b -i 1 -d 0.2 -f 2>&1)
+check "-f: full names (ci-runner01, cust-alice-web)" grep -qE '(^| )ci-runner01 .* cust-alice-web ' <<<"$(tr '\n' ' ' <<<"$out")"
+out=$("${X[@]}" top -b -i 1 -d 0.2 -r 2>&1)
+check "-r: the header before each domain" test "$(grep -cE '^ +NAME +STATE' <<<"$out")" -eq "$(grep -cE ' [-a-z]{6} +[0-9]+ ' <<<"$out")"
+# Text batch sorts by what it prints: NETTX(k) totals, biggest first.
+out=$("${X[@]}" top -b -i 1 -d 0.2 --sort=nettx 2>&1)
+tx=$(awk 'p && NF >= 19 { print $(NF - 8) } /^ +NAME +STATE/ { p = 1 }' <<<"$out" | tr '\n' ' ')
+check "--sort=nettx in text: NETTX(k) column descending ($tx)" \
+	sh -c 'printf "%s\n" $1 | sort -rn -c' _ "$tx"
 for bad in "-d 0" "-d x" "-i 0" "--format=xml -b" "--sort=nope -b" "--bogus" "-b stray"; do
 	# shellcheck disable=SC2086
 	"${X[@]}" top $bad >"$T/out" 2>"$T/err" </dev/null
@@ -417,11 +433,18 @@ wait_screen 5 EXITED >/dev/null
 start 120 30 -- -d 1 --no-settings --theme=dark256
 wait_screen 5 'Delay' >/dev/null
 screen_not "--theme=dark256 is found" 'not found'
-keys q
+keys Right
+screen_ok "Right: columns after ID and NAME scroll" '^ +ID +NAME +CPU\(sec\) '
+keys Left
+screen_ok "Left: back" '^ +ID +NAME +STATE '
+keys Q
+screen_ok "Q quits with status 0" '^EXITED=0'
 wait_screen 5 EXITED >/dev/null
 start 120 30 -- -d 1 --no-settings --theme=nosuch
 screen_ok "--theme=nosuch: a message, default theme" 'theme nosuch not found'
-keys q
-wait_screen 5 EXITED >/dev/null
+esc
+screen_ok "Esc quits with status 0" '^EXITED=0'
+start 120 30 -- -d 0.3 -i 3 --no-settings
+screen_ok "-i 3 on the screen: leaves by itself after 3 refreshes" '^EXITED=0' 8
 
 done_testing
