@@ -37,6 +37,12 @@ static const char *const policy_action_names[POLICY__COUNT] = {
 	[POLICY_STATUS] = "status",
 	[POLICY_STATS] = "stats",
 	[POLICY_HOST] = "host",
+	[POLICY_VCPUS] = "vcpus",
+	[POLICY_MEMORY] = "memory",
+	[POLICY_MAXMEM] = "maxmem",
+	[POLICY_BLOCK] = "block",
+	[POLICY_SAVE] = "save",
+	[POLICY_RESTORE] = "restore",
 };
 
 #define POLICY_LOOK (1u << POLICY_LIST | 1u << POLICY_STATUS | \
@@ -134,7 +140,8 @@ policy_action_item(void *arg, const char *item, struct xdom_err *err)
 		xdom_escape(esc, sizeof esc, item);
 		return xdom_err_set(err, XDOM_EINVAL, "unknown action '%s' "
 		    "(boot, shutdown, reboot, reset, destroy, pause, unpause, "
-		    "console, reimage, list, status, stats, host, all)", esc);
+		    "console, reimage, list, status, stats, host, vcpus, memory, "
+		    "maxmem, block, save, restore, all)", esc);
 	}
 	*mask |= 1u << a;
 	return 0;

@@ -15,7 +15,8 @@
  * DOMAINS a comma-separated list of fnmatch(3) patterns over domain names
  * (letters, digits, '.', '_', '-' and the glob characters * ? [ ] !);
  * ACTIONS a comma-separated list of action names (enum policy_action) or
- * `all`. Rules only grant: whatever no rule grants is denied. When an
+ * `all` (every action, the resource ones included: vcpus, memory, maxmem,
+ * block, save, restore). Rules only grant: whatever no rule grants is denied. When an
  * action is granted only by rules that say `reason required`, a request
  * without a reason is refused with XDOM_EREASON.
  *
@@ -50,6 +51,12 @@ enum policy_action {
 	POLICY_STATUS,		/* see its state, info and figures (+list) */
 	POLICY_STATS,		/* its figures in the stats snapshot (+list) */
 	POLICY_HOST,		/* host-wide figures (free memory, pCPUs) */
+	POLICY_VCPUS,		/* set online vcpus (vcpu-set) */
+	POLICY_MEMORY,		/* set the memory target (mem-set) */
+	POLICY_MAXMEM,		/* set the maximum memory (mem-max) */
+	POLICY_BLOCK,		/* attach and detach block devices */
+	POLICY_SAVE,		/* save the guest's state (it stops) */
+	POLICY_RESTORE,		/* start it again from its saved state */
 	POLICY__COUNT
 };
 #define POLICY_ALL ((1u << POLICY__COUNT) - 1)

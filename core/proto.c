@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/memsize.h"
 #include "core/snap.h"
+#include "core/vdev.h"
 #include "core/xmalloc.h"
 #include "hypervisor/hv.h"
 
@@ -31,6 +33,17 @@ static const struct proto_req_desc proto_reqs[] = {
 	[PROTO_T_CONSOLE] = {PROTO_T_CONSOLE, "console", true, PROTO_REQ_MAX},
 	[PROTO_T_REIMAGE] = {PROTO_T_REIMAGE, "reimage", true, PROTO_REQ_MAX},
 	[PROTO_T_SYSRQ] = {PROTO_T_SYSRQ, "sysrq", true, PROTO_REQ_MAX},
+	[PROTO_T_VCPUS] = {PROTO_T_VCPUS, "vcpus", true, PROTO_REQ_MAX, true},
+	[PROTO_T_MEM] = {PROTO_T_MEM, "memory", true, PROTO_REQ_MAX, true},
+	[PROTO_T_MAXMEM] = {PROTO_T_MAXMEM, "maxmem", true, PROTO_REQ_MAX,
+	    true},
+	[PROTO_T_ATTACH] = {PROTO_T_ATTACH, "attach", true, PROTO_REQ_MAX,
+	    true},
+	[PROTO_T_DETACH] = {PROTO_T_DETACH, "detach", true, PROTO_REQ_MAX,
+	    true},
+	[PROTO_T_SAVE] = {PROTO_T_SAVE, "save", true, PROTO_REQ_MAX, true},
+	[PROTO_T_RESTORE] = {PROTO_T_RESTORE, "restore", true, PROTO_REQ_MAX,
+	    true},
 };
 _Static_assert(sizeof proto_reqs / sizeof proto_reqs[0] == PROTO_T__REQ_END,
     "one proto_reqs row per request type");
@@ -423,14 +436,71 @@ proto_req_encode(struct pbuf *b, const struct proto_req *r,
 	    strnlen(r->reason, sizeof r->reason) >= sizeof r->reason)
 		return xdom_err_set(err, XDOM_EINVAL, "%s: name or reason "
 		    "too long", rd->name);
+	if (strnlen(r->vdev, sizeof r->vdev) >= sizeof r->vdev ||
+	    strnlen(r->image, sizeof r->image) >= sizeof r->image)
+		return xdom_err_set(err, XDOM_EINVAL, "%s: device or image "
+		    "name too long", rd->name);
 	proto_frame_id_set(b, r->id);
 	if ((rc = proto_frame_begin(b, r->type)) != 0 ||
 	    (rc = pbuf_put_str(b, r->name)) != 0 ||
 	    (rc = pbuf_put_str(b, r->reason)) != 0 ||
 	    (rc = pbuf_put_u32(b, r->arg)) != 0 ||
+	    (rd->res && ((rc = pbuf_put_u64(b, r->value)) != 0 ||
+	    (rc = pbuf_put_str(b, r->vdev)) != 0 ||
+	    (rc = pbuf_put_str(b, r->image)) != 0)) ||
 	    (rc = proto_frame_end(b)) != 0)
 		return xdom_err_set(err, rc, "%s: cannot encode request",
 		    rd->name);
+	return 0;
+}
+
+/* Which resource fields each resource request carries. */
+enum {
+	PROTO_F_COUNT = 1u << 0,	/* arg: a vcpu count */
+	PROTO_F_FLAGS = 1u << 1,	/* arg: PROTO_ATTACH_RW */
+	PROTO_F_KIB = 1u << 2,		/* value */
+	PROTO_F_VDEV = 1u << 3,
+	PROTO_F_IMAGE = 1u << 4,
+};
+
+static const uint8_t proto_res_fields[PROTO_T__REQ_END] = {
+	[PROTO_T_VCPUS] = PROTO_F_COUNT,
+	[PROTO_T_MEM] = PROTO_F_KIB,
+	[PROTO_T_MAXMEM] = PROTO_F_KIB,
+	[PROTO_T_ATTACH] = PROTO_F_FLAGS | PROTO_F_VDEV | PROTO_F_IMAGE,
+	[PROTO_T_DETACH] = PROTO_F_VDEV,
+};
+
+/* The fields of a decoded resource request, checked for its type. A
+ * value out of range is the user's mistake (XDOM_EINVAL); a field the
+ * type does not carry is a protocol violation. */
+static int
+proto_res_check(const struct proto_req_desc *rd, const struct proto_req *r,
+    struct xdom_err *err)
+{
+	unsigned f = proto_res_fields[rd->type];
+	uint32_t dev;
+
+	if ((!(f & (PROTO_F_COUNT | PROTO_F_FLAGS)) && r->arg != 0) ||
+	    ((f & PROTO_F_FLAGS) && (r->arg & ~PROTO_ATTACH_RW) != 0) ||
+	    (!(f & PROTO_F_KIB) && r->value != 0) ||
+	    (!(f & PROTO_F_VDEV) && r->vdev[0] != '\0') ||
+	    (!(f & PROTO_F_IMAGE) && r->image[0] != '\0'))
+		return xdom_err_set(err, XDOM_EPROTO, "%s request with fields "
+		    "it does not take", rd->name);
+	if ((f & PROTO_F_COUNT) && (r->arg < 1 || r->arg > PROTO_VCPUS_MAX))
+		return xdom_err_set(err, XDOM_EINVAL, "vcpus: %u is not a "
+		    "number of vcpus (1 to %d)", (unsigned)r->arg,
+		    PROTO_VCPUS_MAX);
+	if ((f & PROTO_F_KIB) && (r->value < 1 || r->value > MEMSIZE_MAX_KB))
+		return xdom_err_set(err, XDOM_EINVAL, "%s: not a memory size",
+		    rd->name);
+	if ((f & PROTO_F_VDEV) && vdev_parse(r->vdev, &dev, err) != 0)
+		return XDOM_EINVAL;
+	if ((f & PROTO_F_IMAGE) && !xdom_name_valid(r->image))
+		return xdom_err_set(err, XDOM_EINVAL, "not a valid image name "
+		    "(letters, digits, '.', '_' and '-', at most %d)",
+		    XDOM_NAME_MAX);
 	return 0;
 }
 
@@ -452,7 +522,11 @@ proto_req_decode(uint16_t type, const void *payload, size_t len,
 	r->type = type;
 	if (pbuf_get_str(&b, r->name, sizeof r->name) != 0 ||
 	    pbuf_get_str(&b, r->reason, sizeof r->reason) != 0 ||
-	    pbuf_get_u32(&b, &r->arg) != 0 || pbuf_get_end(&b) != 0)
+	    pbuf_get_u32(&b, &r->arg) != 0 ||
+	    (rd->res && (pbuf_get_u64(&b, &r->value) != 0 ||
+	    pbuf_get_str(&b, r->vdev, sizeof r->vdev) != 0 ||
+	    pbuf_get_str(&b, r->image, sizeof r->image) != 0)) ||
+	    pbuf_get_end(&b) != 0)
 		return xdom_err_set(err, XDOM_EPROTO, "malformed %s request",
 		    rd->name);
 	if (!rd->needs_name && r->name[0] != '\0')
@@ -471,6 +545,8 @@ proto_req_decode(uint16_t type, const void *payload, size_t len,
 	if (type == PROTO_T_SYSRQ && (r->arg == 0 || r->arg >= 0x80 ||
 	    strchr(HV_SYSRQ_KEYS, (int)r->arg) == NULL))
 		return xdom_err_set(err, XDOM_EPROTO, "not a SysRq key");
+	if (rd->res)
+		return proto_res_check(rd, r, err);
 	if (type != PROTO_T_REIMAGE && type != PROTO_T_STATS &&
 	    type != PROTO_T_SYSRQ && r->arg != 0)
 		return xdom_err_set(err, XDOM_EPROTO, "%s request with an "

@@ -67,6 +67,13 @@ enum proto_type {
 	PROTO_T_CONSOLE,	/* reply carries the console fd */
 	PROTO_T_REIMAGE,	/* progress messages, then the reply */
 	PROTO_T_SYSRQ,		/* arg: the key, one of HV_SYSRQ_KEYS */
+	PROTO_T_VCPUS,		/* online vcpus = arg */
+	PROTO_T_MEM,		/* memory target = value (KiB) */
+	PROTO_T_MAXMEM,		/* maximum memory = value (KiB) */
+	PROTO_T_ATTACH,		/* image as vdev; arg: PROTO_ATTACH_RW */
+	PROTO_T_DETACH,		/* vdev */
+	PROTO_T_SAVE,		/* into the daemon's save_dir; guest stops */
+	PROTO_T_RESTORE,	/* from the daemon's save_dir */
 	PROTO_T__REQ_END,
 
 	PROTO_T_REPLY = 0x8000,
@@ -74,8 +81,11 @@ enum proto_type {
 	PROTO_T_PROGRESS = 0xff02,	/* u16 permille, string stage */
 };
 
-/* Request flags (proto_req.arg for PROTO_T_REIMAGE). */
+/* Request flags (proto_req.arg for PROTO_T_REIMAGE, PROTO_T_ATTACH). */
 #define PROTO_REIMAGE_SHUTDOWN_FIRST 1u
+#define PROTO_ATTACH_RW 1u		/* read-write, else read-only */
+#define PROTO_VCPUS_MAX 4096		/* largest vcpus request */
+#define PROTO_VDEV_MAX 15		/* "xvdzz" and room to spare */
 
 /* What the codec knows of each request type. */
 struct proto_req_desc {
@@ -83,6 +93,8 @@ struct proto_req_desc {
 	const char *name;	/* "whoami", "reboot", ... (audit, errors) */
 	bool needs_name;	/* carries a domain name; otherwise it is "" */
 	uint32_t max_len;	/* hard limit for this request's payload */
+	bool res;		/* carries the resource fields (value, vdev,
+				   image) after the common ones */
 };
 
 /* The description of a request type, or NULL when it is not one. */
@@ -181,13 +193,30 @@ void proto_header_stamp(uint8_t hdr[PROTO_HDR_LEN], uint32_t id);
 int proto_header_parse(const uint8_t hdr[PROTO_HDR_LEN], size_t max,
     uint16_t *type, uint32_t *len, uint32_t *id, struct xdom_err *err);
 
-/* A request, decoded. Every request has the same layout. */
+/*
+ * A request, decoded. Every request starts with name, reason and arg;
+ * the resource requests (desc->res) go on with u64 value, string vdev
+ * and string image. The decoder checks each type's fields:
+ *
+ *   vcpus    arg 1..PROTO_VCPUS_MAX
+ *   memory, maxmem   value 1..MEMSIZE_MAX_KB (KiB)
+ *   attach   vdev (vdev.h), image (a name as xdom_name_valid() wants;
+ *            xdomd finds it in its block_dir), arg PROTO_ATTACH_RW or 0
+ *   detach   vdev
+ *   save, restore    nothing more: xdomd picks the file in its save_dir
+ *
+ * and that every other field is zero or empty.
+ */
 struct proto_req {
 	uint16_t type;
 	uint32_t id;	/* from the header: the decoder leaves it 0 */
 	char name[XDOM_NAME_MAX + 1];		/* "" when the type has none */
 	char reason[PROTO_REASON_MAX + 1];	/* "" when none was given */
-	uint32_t arg;	/* stats: enum hv_snap_what; reimage: flags; sysrq: the key */
+	uint32_t arg;	/* stats: enum hv_snap_what; reimage, attach:
+			   flags; sysrq: the key; vcpus: the count */
+	uint64_t value;				/* memory, maxmem: KiB */
+	char vdev[PROTO_VDEV_MAX + 1];		/* attach, detach */
+	char image[XDOM_NAME_MAX + 1];		/* attach */
 };
 
 /* Append a whole framed request, with r->id in its header. XDOM_EINVAL

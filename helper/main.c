@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "core/conf.h"
+#include "core/resdir.h"
 #include "core/log.h"
 
 int main(int argc, char **argv);
@@ -121,6 +122,13 @@ main_configure(struct xdomd *d, const struct main_opts *o,
 	if (d->socket_group != NULL && d->socket_group[0] == '\0')
 		d->socket_group = NULL;
 	d->reimage_backup = conf_get(c, "reimage_backup");
+	d->save_dir = resdir_save_dir(c);
+	d->block_dir = resdir_block_dir(c);
+	if (d->save_dir[0] != '/' || (d->block_dir != NULL &&
+	    d->block_dir[0] != '/'))
+		return xdom_err_set(err, XDOM_EINVAL, "%s: give an absolute "
+		    "directory", d->save_dir[0] != '/' ? "save_dir" :
+		    "block_dir");
 	if ((rc = main_bool(c, "audit_syslog", true, &d->audit_syslog,
 	    err)) != 0 ||
 	    (rc = main_bool(c, "xen_shell_compat", false, &d->compat, err)))

@@ -17,12 +17,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/argvtpl.h"
 #include "core/conf.h"
+#include "core/log.h"
+#include "core/resdir.h"
 #include "core/snap.h"
 #include "core/xmalloc.h"
 
@@ -585,6 +588,149 @@ req_sysrq(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
 	return req_reply_empty(ctx, -1, err);
 }
 
+/* --- resources, block devices, save and restore ------------------------- */
+
+/* The hv resource each resource request sets. */
+static const struct {
+	uint16_t type;
+	enum hv_resource res;
+} req_res_map[] = {
+	{ PROTO_T_VCPUS, HV_RES_VCPUS },
+	{ PROTO_T_MEM, HV_RES_MEM },
+	{ PROTO_T_MAXMEM, HV_RES_MAXMEM },
+};
+
+static int
+req_resource(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
+{
+	const struct proto_req *r = ctx->req;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < sizeof req_res_map / sizeof req_res_map[0]; i++) {
+		if (req_res_map[i].type != r->type)
+			continue;
+		rc = hv_set_resource(hv, r->name, req_res_map[i].res,
+		    r->type == PROTO_T_VCPUS ? r->arg : r->value, err);
+		if (rc != 0)
+			return rc;
+		return req_reply_empty(ctx, -1, err);
+	}
+	return xdom_err_set(err, XDOM_EPROTO, "not a resource request");
+}
+
+/*
+ * Attach an image the admin put in block_dir/NAME/: the client names it,
+ * never a path. A symbolic link there is refused, so what is attached is
+ * what the directory holds.
+ */
+static int
+req_attach(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
+{
+	const struct proto_req *r = ctx->req;
+	struct hv_block b;
+	char path[4096];
+	struct stat sb;
+	int rc;
+
+	if (ctx->d->block_dir == NULL)
+		return xdom_err_set(err, XDOM_EPERM, "%s: attaching devices "
+		    "is not set up on this host (no block_dir in xdom.conf)",
+		    r->name);
+	if ((rc = resdir_image_path(ctx->d->block_dir, r->name, r->image,
+	    path, sizeof path, err)) != 0)
+		return rc;
+	if (lstat(path, &sb) != 0)
+		return xdom_err_set(err, errno == ENOENT ? XDOM_EINVAL :
+		    XDOM_EIO, "%s: no image '%s' for this guest", r->name,
+		    r->image);
+	if (!S_ISREG(sb.st_mode) && !S_ISBLK(sb.st_mode))
+		return xdom_err_set(err, XDOM_EINVAL, "%s: image '%s' is not "
+		    "a file or a block device", r->name, r->image);
+	memset(&b, 0, sizeof b);
+	b.target = path;
+	b.vdev = r->vdev;
+	b.writable = (r->arg & PROTO_ATTACH_RW) != 0;
+	if ((rc = hv_block_attach(hv, r->name, &b, err)) != 0)
+		return rc;
+	return req_reply_empty(ctx, -1, err);
+}
+
+static int
+req_detach(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
+{
+	const struct proto_req *r = ctx->req;
+	int rc;
+
+	if (strcmp(r->vdev, "xvda") == 0)
+		return xdom_err_set(err, XDOM_EINVAL, "%s: xvda is the root "
+		    "disk; it is not detached", r->name);
+	if ((rc = hv_block_detach(hv, r->name, r->vdev, err)) != 0)
+		return rc;
+	return req_reply_empty(ctx, -1, err);
+}
+
+/* save_dir, created (0700) when its parent exists and it does not. */
+static int
+req_save_dir(struct xdomd *d, struct xdom_err *err)
+{
+	struct stat sb;
+
+	if (mkdir(d->save_dir, 0700) != 0 && errno != EEXIST)
+		return xdom_err_errno(err, XDOM_EIO, errno, "save_dir %s",
+		    d->save_dir);
+	if (stat(d->save_dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		return xdom_err_set(err, XDOM_EIO, "save_dir %s is not a "
+		    "directory", d->save_dir);
+	return 0;
+}
+
+static int
+req_save(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
+{
+	const struct proto_req *r = ctx->req;
+	char path[4096];
+	struct stat sb;
+	int rc;
+
+	if ((rc = resdir_save_path(ctx->d->save_dir, r->name, path,
+	    sizeof path, err)) != 0 || (rc = req_save_dir(ctx->d, err)) != 0)
+		return rc;
+	if (lstat(path, &sb) == 0)
+		return xdom_err_set(err, XDOM_ESTATE, "%s has a saved state "
+		    "already: restore it first", r->name);
+	if ((rc = hv_save(hv, r->name, path, err)) != 0)
+		return rc;
+	return req_reply_empty(ctx, -1, err);
+}
+
+/*
+ * Restore from save_dir/NAME.save, then remove the file: the guest's
+ * disks move on once it runs, so the old state must not be restored a
+ * second time.
+ */
+static int
+req_restore(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
+{
+	const struct proto_req *r = ctx->req;
+	char path[4096];
+	struct stat sb;
+	int rc;
+
+	if ((rc = resdir_save_path(ctx->d->save_dir, r->name, path,
+	    sizeof path, err)) != 0)
+		return rc;
+	if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+		return xdom_err_set(err, XDOM_ENOENT, "%s has no saved state "
+		    "to restore", r->name);
+	if ((rc = hv_restore(hv, path, err)) != 0)
+		return rc;
+	if (unlink(path) != 0)
+		log_warn("restore %s: cannot remove %s: %s",
+		    r->name, path, strerror(errno));
+	return req_reply_empty(ctx, -1, err);
+}
+
 /* The request table: how each request is served and what it needs. */
 static const struct req_handler req_table[PROTO_T__REQ_END] = {
 	[PROTO_T_WHOAMI] = {PROTO_T_WHOAMI, 0, -1, req_whoami, NULL},
@@ -611,6 +757,20 @@ static const struct req_handler req_table[PROTO_T__REQ_END] = {
 	    NULL, req_reimage},
 	[PROTO_T_SYSRQ] = {PROTO_T_SYSRQ, REQ_WORKER, POLICY_CONSOLE, NULL,
 	    req_sysrq},
+	[PROTO_T_VCPUS] = {PROTO_T_VCPUS, REQ_WORKER, POLICY_VCPUS, NULL,
+	    req_resource},
+	[PROTO_T_MEM] = {PROTO_T_MEM, REQ_WORKER, POLICY_MEMORY, NULL,
+	    req_resource},
+	[PROTO_T_MAXMEM] = {PROTO_T_MAXMEM, REQ_WORKER, POLICY_MAXMEM, NULL,
+	    req_resource},
+	[PROTO_T_ATTACH] = {PROTO_T_ATTACH, REQ_WORKER, POLICY_BLOCK, NULL,
+	    req_attach},
+	[PROTO_T_DETACH] = {PROTO_T_DETACH, REQ_WORKER, POLICY_BLOCK, NULL,
+	    req_detach},
+	[PROTO_T_SAVE] = {PROTO_T_SAVE, REQ_WORKER, POLICY_SAVE, NULL,
+	    req_save},
+	[PROTO_T_RESTORE] = {PROTO_T_RESTORE, REQ_WORKER, POLICY_RESTORE,
+	    NULL, req_restore},
 };
 _Static_assert((int)POLICY_BOOT == (int)HV_ACT_BOOT &&
     (int)POLICY_UNPAUSE == (int)HV_ACT_UNPAUSE,

@@ -64,6 +64,8 @@ struct xdomd {
 	const char *audit_path;
 	const char *socket_group;	/* NULL: mode 0666, else 0660 */
 	const char *reimage_backup;	/* command template or NULL */
+	const char *save_dir;		/* saved guests (core/resdir.h) */
+	const char *block_dir;		/* attachable images, or NULL */
 	bool audit_syslog;
 	bool compat;			/* xen_shell owners honoured */
 	struct xdomd_limits lim;

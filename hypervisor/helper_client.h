@@ -21,6 +21,7 @@
 #define XDOM_HYPERVISOR_HELPER_CLIENT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/err.h"
 #include "core/policy.h"
@@ -86,6 +87,26 @@ int helper_console(struct helper_client *c, const char *name,
 int helper_reimage(struct helper_client *c, const char *name,
     bool shutdown_first, const char *reason, hv_progress_fn progress,
     void *arg, struct xdom_err *err);
+
+/*
+ * Resources, block devices, save and restore (policy actions vcpus,
+ * memory, maxmem, block, save, restore). value: the vcpu count, or KiB.
+ * An image is a name in the admin's block_dir for this guest, never a
+ * path; save and restore use the admin's save_dir, and a restored save
+ * file is removed.
+ */
+int helper_set_resource(struct helper_client *c, const char *name,
+    enum hv_resource r, uint64_t value, const char *reason,
+    struct xdom_err *err);
+int helper_block_attach(struct helper_client *c, const char *name,
+    const char *image, const char *vdev, bool writable, const char *reason,
+    struct xdom_err *err);
+int helper_block_detach(struct helper_client *c, const char *name,
+    const char *vdev, const char *reason, struct xdom_err *err);
+int helper_save(struct helper_client *c, const char *name,
+    const char *reason, struct xdom_err *err);
+int helper_restore(struct helper_client *c, const char *name,
+    const char *reason, struct xdom_err *err);
 
 /* The client of an hv opened with the helper backend; NULL otherwise. */
 struct helper_client *hv_helper_client(struct hv *hv);

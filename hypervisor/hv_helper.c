@@ -11,6 +11,7 @@
 #include "hypervisor/helper_client.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -502,6 +503,103 @@ helper_reimage(struct helper_client *c, const char *name, bool shutdown_first,
 	return proto_empty_decode(pbuf_ptr(&c->in), pbuf_avail(&c->in), err);
 }
 
+/* Send a request whose answer is an empty reply. */
+static int
+helper_simple(struct helper_client *c, const struct proto_req *r,
+    struct xdom_err *err)
+{
+	uint16_t type;
+	int rc;
+
+	if ((rc = helper_check_name(r->name, err)) != 0)
+		return rc;
+	if ((rc = helper_call(c, r, &type, NULL, err)) != 0)
+		return rc;
+	return proto_empty_decode(pbuf_ptr(&c->in), pbuf_avail(&c->in), err);
+}
+
+int
+helper_set_resource(struct helper_client *c, const char *name,
+    enum hv_resource res, uint64_t value, const char *reason,
+    struct xdom_err *err)
+{
+	static const uint16_t types[HV_RES__COUNT] = {
+		[HV_RES_VCPUS] = PROTO_T_VCPUS,
+		[HV_RES_MEM] = PROTO_T_MEM,
+		[HV_RES_MAXMEM] = PROTO_T_MAXMEM,
+	};
+	struct proto_req r;
+
+	if ((unsigned)res >= HV_RES__COUNT)
+		return xdom_err_set(err, XDOM_EINVAL, "unknown resource");
+	if (res == HV_RES_VCPUS && (value < 1 || value > PROTO_VCPUS_MAX))
+		return xdom_err_set(err, XDOM_EINVAL, "%" PRIu64 " is not a "
+		    "number of vcpus (1 to %d)", value, PROTO_VCPUS_MAX);
+	helper_req(&r, types[res], name, reason,
+	    res == HV_RES_VCPUS ? (uint32_t)value : 0);
+	if (res != HV_RES_VCPUS)
+		r.value = value;
+	return helper_simple(c, &r, err);
+}
+
+int
+helper_block_attach(struct helper_client *c, const char *name,
+    const char *image, const char *vdev, bool writable, const char *reason,
+    struct xdom_err *err)
+{
+	struct proto_req r;
+	char esc[96];
+
+	if (image == NULL || !xdom_name_valid(image)) {
+		xdom_escape(esc, sizeof esc, image != NULL ? image : "");
+		return xdom_err_set(err, XDOM_EINVAL, "'%s': give the name of "
+		    "an image the admin provides for this guest, not a path",
+		    esc);
+	}
+	if (vdev == NULL || strlen(vdev) > PROTO_VDEV_MAX)
+		return xdom_err_set(err, XDOM_EINVAL, "not a virtual device "
+		    "name; use xvdb, xvdc, ...");
+	helper_req(&r, PROTO_T_ATTACH, name, reason,
+	    writable ? PROTO_ATTACH_RW : 0);
+	snprintf(r.vdev, sizeof r.vdev, "%s", vdev);
+	snprintf(r.image, sizeof r.image, "%s", image);
+	return helper_simple(c, &r, err);
+}
+
+int
+helper_block_detach(struct helper_client *c, const char *name,
+    const char *vdev, const char *reason, struct xdom_err *err)
+{
+	struct proto_req r;
+
+	if (vdev == NULL || strlen(vdev) > PROTO_VDEV_MAX)
+		return xdom_err_set(err, XDOM_EINVAL, "not a virtual device "
+		    "name; use xvdb, xvdc, ...");
+	helper_req(&r, PROTO_T_DETACH, name, reason, 0);
+	snprintf(r.vdev, sizeof r.vdev, "%s", vdev);
+	return helper_simple(c, &r, err);
+}
+
+int
+helper_save(struct helper_client *c, const char *name, const char *reason,
+    struct xdom_err *err)
+{
+	struct proto_req r;
+
+	helper_req(&r, PROTO_T_SAVE, name, reason, 0);
+	return helper_simple(c, &r, err);
+}
+
+int
+helper_restore(struct helper_client *c, const char *name,
+    const char *reason, struct xdom_err *err)
+{
+	struct proto_req r;
+
+	helper_req(&r, PROTO_T_RESTORE, name, reason, 0);
+	return helper_simple(c, &r, err);
+}
+
 /* --- the hv backend ------------------------------------------------------ */
 
 struct helper_hv {
@@ -632,6 +730,58 @@ hvh_reimage(struct hv *hv, const char *name, const struct hv_reimage_opts *o,
 	    progress, arg, err);
 }
 
+static int
+hvh_set_resource(struct hv *hv, const char *name, enum hv_resource r,
+    uint64_t value, struct xdom_err *err)
+{
+	struct helper_hv *h = hv->priv;
+
+	return helper_set_resource(h->c, name, r, value, NULL, err);
+}
+
+/* Through xdomd the target is an image's name in the admin's block_dir
+ * for this guest (helper_block_attach says so when it is a path). */
+static int
+hvh_block_attach(struct hv *hv, const char *name, const struct hv_block *b,
+    struct xdom_err *err)
+{
+	struct helper_hv *h = hv->priv;
+
+	return helper_block_attach(h->c, name, b->target, b->vdev,
+	    b->writable, NULL, err);
+}
+
+static int
+hvh_block_detach(struct hv *hv, const char *name, const char *vdev,
+    struct xdom_err *err)
+{
+	struct helper_hv *h = hv->priv;
+
+	return helper_block_detach(h->c, name, vdev, NULL, err);
+}
+
+/* xdomd picks the file (its save_dir): file must be NULL or "". */
+static int
+hvh_save(struct hv *hv, const char *name, const char *file,
+    struct xdom_err *err)
+{
+	struct helper_hv *h = hv->priv;
+
+	if (file != NULL && file[0] != '\0')
+		return xdom_err_set(err, XDOM_EINVAL, "through xdomd a guest "
+		    "is saved where the admin's save_dir says; give no file");
+	return helper_save(h->c, name, NULL, err);
+}
+
+/* file is the guest's name: its state is in xdomd's save_dir. */
+static int
+hvh_restore(struct hv *hv, const char *file, struct xdom_err *err)
+{
+	struct helper_hv *h = hv->priv;
+
+	return helper_restore(h->c, file, NULL, err);
+}
+
 const struct hv_backend hv_helper_backend = {
 	.name = "helper",
 	.simulated = false,
@@ -643,6 +793,11 @@ const struct hv_backend hv_helper_backend = {
 	.action = hvh_action,
 	.console = hvh_console,
 	.reimage = hvh_reimage,
+	.set_resource = hvh_set_resource,
+	.block_attach = hvh_block_attach,
+	.block_detach = hvh_block_detach,
+	.save = hvh_save,
+	.restore = hvh_restore,
 	.is_simulated = hvh_is_simulated,
 	.sysrq = hvh_sysrq,
 };

@@ -36,6 +36,7 @@ static int
 cmds_help(struct shell *sh, struct shell_call *c)
 {
 	const struct shell_cmd *cmd;
+	uint32_t rights;
 	size_t i, j;
 
 	if (c->argc == 1) {
@@ -66,9 +67,12 @@ cmds_help(struct shell *sh, struct shell_call *c)
 	}
 	fputs("Commands (type 'help COMMAND' for more; a guest's name alone "
 	    "selects it):\n", sh->out);
+	rights = shell_rights(sh);
 	for (i = 0; i < shell_n_commands; i++)
-		fprintf(sh->out, "  %-28s %s\n", shell_commands[i].usage,
-		    shell_commands[i].summary);
+		if (shell_offered(&shell_commands[i], rights))
+			fprintf(sh->out, "  %-28s %s\n",
+			    shell_commands[i].usage,
+			    shell_commands[i].summary);
 	return 0;
 }
 
@@ -686,6 +690,28 @@ const struct shell_cmd shell_commands[] = {
 	{ "reimage", { NULL }, "reimage [NAME]",
 	    "erase the guest and install a fresh system",
 	    { NULL }, 0, 0, SHELL_DOM_REQUIRED, "reimage", cmds_reimage },
+	{ "vcpus", { NULL }, "vcpus N [NAME]",
+	    "set how many vcpus are online (up to the guest's maximum)",
+	    { NULL }, 1, 1, SHELL_DOM_REQUIRED, "vcpus", shell_cmd_vcpus },
+	{ "memory", { "mem" }, "memory SIZE [NAME]",
+	    "set the guest's memory (MiB, or a k, m, g suffix)",
+	    { NULL }, 1, 1, SHELL_DOM_REQUIRED, "memory", shell_cmd_memory },
+	{ "maxmem", { NULL }, "maxmem SIZE [NAME]",
+	    "set the most memory the guest may be given",
+	    { NULL }, 1, 1, SHELL_DOM_REQUIRED, "maxmem", shell_cmd_maxmem },
+	{ "attach", { NULL }, "attach IMG VDEV [ro] [NAME]",
+	    "attach your disk image IMG as VDEV (xvdb...); rw unless ro",
+	    { "ro", "rw" }, 2, 2, SHELL_DOM_REQUIRED, "block",
+	    shell_cmd_attach },
+	{ "detach", { NULL }, "detach VDEV [NAME]",
+	    "detach a block device you attached",
+	    { NULL }, 1, 1, SHELL_DOM_REQUIRED, "block", shell_cmd_detach },
+	{ "save", { NULL }, "save [NAME]",
+	    "save the guest's state and stop it",
+	    { NULL }, 0, 0, SHELL_DOM_REQUIRED, "save", shell_cmd_save },
+	{ "restore", { NULL }, "restore [NAME]",
+	    "start a saved guest again where it was",
+	    { NULL }, 0, 0, SHELL_DOM_REQUIRED, "restore", shell_cmd_restore },
 	{ "sysrq", { NULL }, "sysrq KEY [NAME]",
 	    "magic SysRq key to the guest's kernel (s sync, b reboot, ...)",
 	    { NULL }, 1, 1, SHELL_DOM_REQUIRED, "console", cmds_sysrq },

@@ -19,6 +19,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <time.h>
 
@@ -154,6 +155,24 @@ bool shell_want_reason(struct shell *sh, struct shell_call *c, int rc);
  */
 bool shell_confirm_name(const char *typed, const char *name);
 bool shell_confirm_yes(const char *answer);
+
+/* The resource commands (cmds_res.c): vcpus, memory, maxmem, attach,
+ * detach, save, restore. */
+int shell_cmd_vcpus(struct shell *sh, struct shell_call *c);
+int shell_cmd_memory(struct shell *sh, struct shell_call *c);
+int shell_cmd_maxmem(struct shell *sh, struct shell_call *c);
+int shell_cmd_attach(struct shell *sh, struct shell_call *c);
+int shell_cmd_detach(struct shell *sh, struct shell_call *c);
+int shell_cmd_save(struct shell *sh, struct shell_call *c);
+int shell_cmd_restore(struct shell *sh, struct shell_call *c);
+
+/* What the user may do on any of their guests (bits of enum
+ * policy_action): asked of xdomd, all of them on other backends, none
+ * when xdomd cannot say. */
+uint32_t shell_rights(struct shell *sh);
+/* Whether help offers cmd to a user with those rights: the resource
+ * commands only where a rule grants their action on some guest. */
+bool shell_offered(const struct shell_cmd *cmd, uint32_t rights);
 
 /* Escape untrusted text for printing into a static-size buffer. */
 const char *shell_esc(char *buf, size_t len, const char *s);

@@ -3,6 +3,12 @@
  * save|restore`: parse the values here (sizes in MiB by default, as xl),
  * and leave every check against the guest to the backend, whose message
  * is printed as the one error line.
+ *
+ * Files: save without FILE writes the config's save_dir/NAME.save, and
+ * restore of a bare guest name reads it back (core/resdir.h), the same
+ * file xdomd uses. Through the helper backend the client never names a
+ * file: block-attach's TARGET is an image name in xdomd's block_dir,
+ * save takes no FILE and restore takes the guest's name.
  */
 #include "tui/cli_res.h"
 
@@ -10,9 +16,11 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/escape.h"
+#include "core/resdir.h"
 #include "core/memsize.h"
 #include "core/vdev.h"
 #include "core/xmalloc.h"
@@ -49,6 +57,34 @@ cli_res_abspath(const char *path)
 	out = xasprintf("%s/%s", strcmp(cwd, "/") == 0 ? "" : cwd, path);
 	free(cwd);
 	return out;
+}
+
+/* Whether hv is xdomd (which picks every path itself). */
+static bool
+cli_res_via_helper(struct hv *hv)
+{
+	return strcmp(hv_backend_name(hv), "helper") == 0;
+}
+
+/* The config's save_dir/NAME.save (malloc'd); NULL after an error.
+ * create: make save_dir (0700) when it is missing and its parent is
+ * not. */
+static char *
+cli_res_save_default(struct cli *c, const char *name, bool create)
+{
+	struct xdom_err err = { 0 };
+	const char *dir = resdir_save_dir(c->conf);
+	char path[4096];
+
+	if (resdir_save_path(dir, name, path, sizeof path, &err) != 0) {
+		cli_error("%s", xdom_err_msg(&err));
+		return NULL;
+	}
+	if (create && mkdir(dir, 0700) != 0 && errno != EEXIST) {
+		cli_error("save_dir %s: %s", dir, strerror(errno));
+		return NULL;
+	}
+	return xstrdup(path);
 }
 
 int
@@ -120,12 +156,14 @@ cli_run_block_attach(struct cli *c, const struct cli_cmd *cmd, int argc,
 		cli_error("%s: %s", cmd->name, xdom_err_msg(&err));
 		return CLI_EXIT_USAGE;
 	}
-	if ((target = cli_res_abspath(argv[2])) == NULL)
+	if ((hv = cli_hv(c, &status)) == NULL)
+		return status;
+	if (cli_res_via_helper(hv))
+		target = xstrdup(argv[2]);	/* an image's name */
+	else if ((target = cli_res_abspath(argv[2])) == NULL)
 		return CLI_EXIT_USAGE;
 	b.target = target;
 	b.vdev = argv[3];
-	if ((hv = cli_hv(c, &status)) == NULL)
-		goto out;
 	if (hv_block_attach(hv, name, &b, &err) != 0) {
 		status = cli_dom_error(name, &err);
 		goto out;
@@ -168,23 +206,32 @@ cli_run_save(struct cli *c, const struct cli_cmd *cmd, int argc,
 {
 	struct xdom_err err = { 0 };
 	const char *name = argv[1];
-	char *file;
+	char *file, esc[256];
 	struct hv *hv;
 	int status = CLI_EXIT_OK;
 
 	(void)cmd;
-	(void)argc;
 	if (cli_res_name(name) != 0)
 		return CLI_EXIT_FAIL;
-	if ((file = cli_res_abspath(argv[2])) == NULL)
-		return CLI_EXIT_USAGE;
 	if ((hv = cli_hv(c, &status)) == NULL)
-		goto out;
+		return status;
+	if (argc < 3 && cli_res_via_helper(hv))
+		file = NULL;		/* xdomd's save_dir */
+	else if (argc < 3)
+		file = cli_res_save_default(c, name, true);
+	else
+		file = cli_res_abspath(argv[2]);
+	if (file == NULL && (argc == 3 || !cli_res_via_helper(hv)))
+		return CLI_EXIT_USAGE;
 	if (hv_save(hv, name, file, &err) != 0) {
 		status = cli_dom_error(name, &err);
 		goto out;
 	}
-	printf("%s: saved\n", name);
+	xdom_escape(esc, sizeof esc, file != NULL ? file : "");
+	if (file != NULL)
+		printf("%s: saved to %s\n", name, esc);
+	else
+		printf("%s: saved\n", name);
 out:
 	free(file);
 	return status;
@@ -196,21 +243,29 @@ cli_run_restore(struct cli *c, const struct cli_cmd *cmd, int argc,
 {
 	struct xdom_err err = { 0 };
 	char *file, esc[256];
+	struct stat sb;
 	struct hv *hv;
 	int status = CLI_EXIT_OK;
 
 	(void)cmd;
 	(void)argc;
-	if ((file = cli_res_abspath(argv[1])) == NULL)
-		return CLI_EXIT_USAGE;
 	if ((hv = cli_hv(c, &status)) == NULL)
-		goto out;
+		return status;
+	if (cli_res_via_helper(hv))
+		file = xstrdup(argv[1]);	/* the guest's name */
+	else if (strchr(argv[1], '/') == NULL && stat(argv[1], &sb) != 0 &&
+	    xdom_name_valid(argv[1]))
+		file = cli_res_save_default(c, argv[1], false);
+	else
+		file = cli_res_abspath(argv[1]);
+	if (file == NULL)
+		return CLI_EXIT_USAGE;
 	if (hv_restore(hv, file, &err) != 0) {
 		cli_error("restore: %s", xdom_err_msg(&err));
 		status = CLI_EXIT_FAIL;
 		goto out;
 	}
-	xdom_escape(esc, sizeof esc, argv[1]);
+	xdom_escape(esc, sizeof esc, file);
 	printf("restored from %s\n", esc);
 out:
 	free(file);

@@ -33,9 +33,9 @@ int cli_run_restore(struct cli *c, const struct cli_cmd *cmd, int argc,
 	    cli_run_block_attach }, \
 	{ "block-detach", "NAME VDEV", "detach a block device", 2, 2, -1, \
 	    NULL, cli_run_block_detach }, \
-	{ "save", "NAME FILE", "save a guest's state to FILE; it stops", 2, \
-	    2, -1, NULL, cli_run_save }, \
-	{ "restore", "FILE", "start a saved guest again from FILE", 1, 1, -1, \
-	    NULL, cli_run_restore }
+	{ "save", "NAME [FILE]", "save a guest's state (to FILE, else the " \
+	    "config's save_dir); it stops", 1, 2, -1, NULL, cli_run_save }, \
+	{ "restore", "FILE|NAME", "start a saved guest again from FILE, " \
+	    "or NAME's file in save_dir", 1, 1, -1, NULL, cli_run_restore }
 
 #endif

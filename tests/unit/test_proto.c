@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "core/memsize.h"
 #include "core/proto.h"
 #include "core/snap.h"
 #include "core/xmalloc.h"
@@ -187,6 +188,16 @@ test_req_roundtrip(void **state)
 		if (t == PROTO_T_SYSRQ)
 			r.arg = 's';
 		r.id = 1000u + t;
+		if (t == PROTO_T_VCPUS)
+			r.arg = 4;
+		if (t == PROTO_T_MEM || t == PROTO_T_MAXMEM)
+			r.value = UINT64_C(3) << 30;	/* 3 TiB, in KiB */
+		if (t == PROTO_T_ATTACH) {
+			r.arg = PROTO_ATTACH_RW;
+			strcpy(r.image, "data-1.img");
+		}
+		if (t == PROTO_T_ATTACH || t == PROTO_T_DETACH)
+			strcpy(r.vdev, "xvdab");
 		pbuf_init(&b, PROTO_MAX_MSG);
 		assert_int_equal(proto_req_encode(&b, &r, &err), 0);
 		pl = frame_payload(&b, t, &len);
@@ -199,6 +210,9 @@ test_req_roundtrip(void **state)
 		assert_string_equal(d.name, r.name);
 		assert_string_equal(d.reason, r.reason);
 		assert_int_equal(d.arg, r.arg);
+		assert_true(d.value == r.value);
+		assert_string_equal(d.vdev, r.vdev);
+		assert_string_equal(d.image, r.image);
 		/* Every truncation of the payload is refused. */
 		while (len-- > 0)
 			assert_int_not_equal(proto_req_decode(t, pl, len, &d,
@@ -310,6 +324,105 @@ test_req_malformed(void **state)
 	r.type = 99;
 	assert_int_equal(proto_req_encode(&b, &r, &err), XDOM_EINVAL);
 	pbuf_dispose(&b);
+}
+
+/* Encode r and decode it again; the decoder's rc. */
+static int
+res_rt(const struct proto_req *r, struct proto_req *d)
+{
+	struct xdom_err err = {0};
+	const uint8_t *pl;
+	struct pbuf b;
+	uint32_t len;
+	int rc;
+
+	pbuf_init(&b, PROTO_MAX_MSG);
+	assert_int_equal(proto_req_encode(&b, r, &err), 0);
+	pl = frame_payload(&b, r->type, &len);
+	rc = proto_req_decode(r->type, pl, len, d, &err);
+	pbuf_dispose(&b);
+	return rc;
+}
+
+static void
+test_req_resources(void **state)
+{
+	struct proto_req r, d;
+	uint8_t buf[256];
+	size_t n;
+
+	(void)state;
+	memset(&r, 0, sizeof r);
+	strcpy(r.name, "web01");
+	r.type = PROTO_T_VCPUS;
+	r.arg = 2;
+	assert_int_equal(res_rt(&r, &d), 0);
+	assert_int_equal(d.arg, 2);
+	r.arg = 0;			/* no vcpus at all */
+	assert_int_equal(res_rt(&r, &d), XDOM_EINVAL);
+	r.arg = PROTO_VCPUS_MAX + 1;
+	assert_int_equal(res_rt(&r, &d), XDOM_EINVAL);
+	r.arg = 2;
+	r.value = 5;			/* a field vcpus does not take */
+	assert_int_equal(res_rt(&r, &d), XDOM_EPROTO);
+	memset(&r, 0, sizeof r);
+	strcpy(r.name, "web01");
+	r.type = PROTO_T_MEM;
+	r.value = 524288;
+	assert_int_equal(res_rt(&r, &d), 0);
+	assert_true(d.value == 524288);
+	r.value = 0;
+	assert_int_equal(res_rt(&r, &d), XDOM_EINVAL);
+	r.type = PROTO_T_MAXMEM;
+	r.value = MEMSIZE_MAX_KB + 1;
+	assert_int_equal(res_rt(&r, &d), XDOM_EINVAL);
+	r.value = 1024;
+	strcpy(r.vdev, "xvdb");		/* maxmem takes no device */
+	assert_int_equal(res_rt(&r, &d), XDOM_EPROTO);
+	memset(&r, 0, sizeof r);
+	strcpy(r.name, "web01");
+	r.type = PROTO_T_ATTACH;
+	strcpy(r.vdev, "xvdc");
+	strcpy(r.image, "data.img");
+	assert_int_equal(res_rt(&r, &d), 0);
+	assert_int_equal(d.arg, 0);
+	assert_string_equal(d.image, "data.img");
+	r.arg = 2;			/* unknown attach flag */
+	assert_int_equal(res_rt(&r, &d), XDOM_EPROTO);
+	r.arg = PROTO_ATTACH_RW;
+	strcpy(r.vdev, "sda");
+	assert_int_equal(res_rt(&r, &d), XDOM_EINVAL);
+	strcpy(r.vdev, "xvdc");
+	strcpy(r.image, "..");		/* paths are never image names */
+	assert_int_equal(res_rt(&r, &d), XDOM_EINVAL);
+	strcpy(r.image, "a/b");
+	assert_int_equal(res_rt(&r, &d), XDOM_EINVAL);
+	r.image[0] = '\0';
+	assert_int_equal(res_rt(&r, &d), XDOM_EINVAL);
+	r.type = PROTO_T_DETACH;
+	r.arg = 0;
+	assert_int_equal(res_rt(&r, &d), 0);
+	assert_string_equal(d.vdev, "xvdc");
+	r.vdev[0] = '\0';
+	assert_int_equal(res_rt(&r, &d), XDOM_EINVAL);
+	memset(&r, 0, sizeof r);
+	strcpy(r.name, "web01");
+	r.type = PROTO_T_SAVE;
+	assert_int_equal(res_rt(&r, &d), 0);
+	strcpy(r.image, "x");		/* the client never names a file */
+	assert_int_equal(res_rt(&r, &d), XDOM_EPROTO);
+	r.type = PROTO_T_RESTORE;
+	assert_int_equal(res_rt(&r, &d), XDOM_EPROTO);
+	/* The old layout (no resource fields) is refused for them. */
+	n = raw_req(buf, "web01", 5, "", 0, NULL, 0);
+	assert_int_equal(proto_req_decode(PROTO_T_SAVE, buf, n, &d, NULL),
+	    XDOM_EPROTO);
+	/* ... and resource fields after an ordinary request too. */
+	n = raw_req(buf, "web01", 5, "", 0, (const uint8_t *)
+	    "\0\0\0\0\0\0\0\0\0\0\0\0", 12);
+	assert_int_equal(proto_req_decode(PROTO_T_REBOOT, buf, n, &d, NULL),
+	    XDOM_EPROTO);
+	assert_int_equal(proto_req_decode(PROTO_T_SAVE, buf, n, &d, NULL), 0);
 }
 
 static void
@@ -657,6 +770,7 @@ main(void)
 		cmocka_unit_test(test_header),
 		cmocka_unit_test(test_req_roundtrip),
 		cmocka_unit_test(test_req_malformed),
+		cmocka_unit_test(test_req_resources),
 		cmocka_unit_test(test_reply_check),
 		cmocka_unit_test(test_answer_ids),
 		cmocka_unit_test(test_error_progress),

@@ -641,11 +641,11 @@ test_completion(void **state)
 	(void)state;
 	fk_guests(NULL, &g, &err);
 	assert_string_equal(joined(shell_complete(t, n, &g, "", "re")),
-	    "reboot reimage reset");
+	    "reboot reimage reset restore");
 	assert_string_equal(joined(shell_complete(t, n, &g, "", "cust-alice-w")),
 	    "cust-alice-web");
 	assert_string_equal(joined(shell_complete(t, n, &g, "", "s")),
-	    "select serial shutdown start status stop sysrq");
+	    "save select serial shutdown start status stop sysrq");
 	assert_string_equal(joined(shell_complete(t, n, &g, "reboot ", "")),
 	    "cust-alice-db cust-alice-web");
 	assert_string_equal(joined(shell_complete(t, n, &g, "reboot x ", "")),
