@@ -295,7 +295,17 @@ as "$UA" "$CLIENT" "$S" reimage db01 shutdown >"$T/ri.out" 2>&1 &
 RPID=$!
 sleep 0.3
 as "$UA" "$CLIENT" "$S" reimage db01 shutdown >"$T/ri2.out" 2>&1
+"$CLIENT" "$S" reboot db01 >"$T/lock1.out" 2>&1; lock1=$?
+"$CLIENT" "$S" reboot web01 >"$T/lock2.out" 2>&1; lock2=$?
+kill -0 "$RPID" 2>/dev/null; still=$?
 wait "$RPID"; rc=$?
+if [ "$still" -ne 0 ]; then
+	skip "the domain lock holds against other users" "the re-image finished before the check (slow machine)"
+elif [ "$lock1" -eq 1 ] && grep -q "db01: busy" "$T/lock1.out" && [ "$lock2" -eq 0 ]; then
+	ok "meanwhile root's reboot of db01 is refused as busy; web01 is not locked"
+else
+	not_ok "domain lock: reboot db01 exit $lock1, reboot web01 exit $lock2:"; sed 's/^/#   /' "$T/lock1.out" "$T/lock2.out"
+fi
 if grep -q "not written yet" "$T/ri.out"; then
 	skip "re-image progress" "the sim backend has no re-image yet"
 	skip "one re-image per guest at a time" "the sim backend has no re-image yet"

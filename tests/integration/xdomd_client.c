@@ -287,6 +287,11 @@ hostile(const char *path, const char *mode, char **rest)
 		struct pbuf b;
 		struct xdom_err err = {0};
 
+		struct timeval tv = {1, 0};
+
+		/* Sends block (1 s at most) once xdomd stops reading us,
+		 * which it does when its answer cannot be written. */
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
 		n = rest[0] != NULL ? atoi(rest[0]) : 1000;
 		memset(&r, 0, sizeof r);
 		r.type = PROTO_T_LIST;
@@ -295,7 +300,7 @@ hostile(const char *path, const char *mode, char **rest)
 			r.id = (uint32_t)i + 1;
 			(void)proto_req_encode(&b, &r, &err);
 			if (send(fd, pbuf_ptr(&b), pbuf_avail(&b),
-			    MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+			    MSG_NOSIGNAL) < 0) {
 				pbuf_dispose(&b);
 				break;
 			}
