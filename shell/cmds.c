@@ -639,14 +639,20 @@ static int
 cmds_top(struct shell *sh, struct shell_call *c)
 {
 	char *argv[] = { (char *)"top", NULL };
+	int rc;
 
 	(void)c;
 	/* A terminal, not a prompt: `ssh -t alice@host top` works too. */
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return shell_fail(sh, XDOM_EINVAL, "top needs a terminal: use "
 		    "'ssh -t'");
-	return top_main(1, argv, &sh->hvo, TOP_MODE_RESTRICTED) == 0 ? 0 :
-	    XDOM_EIO;
+	top_idle_set(sh->idle_s);
+	rc = top_main(1, argv, &sh->hvo, TOP_MODE_RESTRICTED);
+	if (top_idle_expired()) {
+		fprintf(sh->out, "Idle for %ld s: logging out.\n", sh->idle_s);
+		sh->done = true;
+	}
+	return rc == 0 ? 0 : XDOM_EIO;
 }
 
 static int

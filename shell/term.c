@@ -383,6 +383,7 @@ shell_console_relay(struct shell *sh, int fd, const char *name,
 	o.note_fd = fileno(sh->out);
 	if (!isatty(o.in_fd))
 		o.linger_ms = 1000;	/* piped input: show the answer */
+	o.idle_ms = sh->idle_s * 1000;	/* the shell's idle rule holds here */
 	fflush(sh->out);
 	rc = console_relay(fd, &o, err);
 	/* A hang-up while on the console ends the session too. */
@@ -390,6 +391,11 @@ shell_console_relay(struct shell *sh, int fd, const char *name,
 		shell_hangup = 1;
 	if (rc == 0 && res.end == CONSOLE_END_EOF)
 		shell_hangup = 1;
+	if (rc == 0 && res.end == CONSOLE_END_IDLE) {
+		fprintf(sh->out, "Idle for %ld s: logging out.\n", sh->idle_s);
+		fflush(sh->out);
+		sh->done = true;
+	}
 	return rc;
 }
 

@@ -271,7 +271,7 @@ console_loop(int fd, const struct console_opts *o, const sigset_t *wait_mask,
 {
 	struct console_buf to_con = { .len = 0 }, to_out = { .len = 0 };
 	bool in_open = true, leaving = false;
-	int64_t quiet_since = 0, eof_at = 0;
+	int64_t quiet_since = 0, eof_at = 0, typed_at = console_now_ms();
 	struct pollfd p[3];
 	struct timespec ts, *tsp;
 	ssize_t n;
@@ -305,6 +305,14 @@ console_loop(int fd, const struct console_opts *o, const sigset_t *wait_mask,
 			if (left <= 0)
 				return leaving ? CONSOLE_END_ESCAPE :
 				    CONSOLE_END_EOF;
+			ts.tv_sec = (time_t)(left / 1000);
+			ts.tv_nsec = (long)(left % 1000) * 1000000;
+			tsp = &ts;
+		} else if (o->idle_ms > 0) {
+			int64_t left = typed_at + o->idle_ms - console_now_ms();
+
+			if (left <= 0)
+				return CONSOLE_END_IDLE;
 			ts.tv_sec = (time_t)(left / 1000);
 			ts.tv_nsec = (long)(left % 1000) * 1000000;
 			tsp = &ts;
@@ -347,6 +355,7 @@ console_loop(int fd, const struct console_opts *o, const sigset_t *wait_mask,
 		if (p[1].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) {
 			n = read(o->in_fd, to_con.b, sizeof to_con.b);
 			if (n > 0) {
+				typed_at = console_now_ms();
 				unsigned char *esc = o->escape == 0 ? NULL :
 				    memchr(to_con.b, o->escape, (size_t)n);
 
@@ -460,6 +469,11 @@ out:
 		case CONSOLE_END_SIGNAL:
 			snprintf(line, sizeof line, "%sLeft %s's console "
 			    "(%s).\n", lead, name, strsignal(res.signo));
+			break;
+		case CONSOLE_END_IDLE:
+			snprintf(line, sizeof line, "%sLeft %s's console: "
+			    "nothing typed for %ld s.\n", lead, name,
+			    o->idle_ms / 1000);
 			break;
 		default:
 			snprintf(line, sizeof line, "%sLeft %s's console.\n",

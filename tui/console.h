@@ -6,7 +6,7 @@
  * the session: raw mode on entry, every byte passed both ways with
  * poll(), and the terminal restored on every way out - the escape byte
  * (Ctrl-] by default), the console closing because the guest stopped,
- * SIGINT/SIGTERM/SIGHUP, end of input, or an error. When the input is not
+ * SIGINT/SIGTERM/SIGHUP, end of input, an idle timeout, or an error. When the input is not
  * a terminal nothing is changed on it and input is relayed until end of
  * file or the escape byte.
  *
@@ -32,6 +32,7 @@ enum console_end {
 	CONSOLE_END_EOF,	/* the input ended (not a terminal) */
 	CONSOLE_END_SIGNAL,	/* SIGINT, SIGTERM or SIGHUP */
 	CONSOLE_END_ERROR,	/* a read or write failed; see err */
+	CONSOLE_END_IDLE,	/* nothing typed for o->idle_ms */
 };
 
 struct console_result {
@@ -51,6 +52,10 @@ struct console_opts {
 	 * see their answer; at most 10 times this in all. 0: leave at
 	 * once. */
 	int linger_ms;
+	/* Leave (CONSOLE_END_IDLE) when no byte came from the input for
+	 * this long, as a login shell's idle timeout does; the guest's
+	 * output does not count. 0: never. */
+	long idle_ms;
 	struct console_result *result;	/* out: why it ended; may be NULL */
 };
 

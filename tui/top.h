@@ -24,4 +24,13 @@ enum top_mode {
 int top_main(int argc, char **argv, const struct hv_open_opts *hvo,
     enum top_mode mode);
 
+/*
+ * An idle timeout for the interactive dashboard (xdom-shell passes on its
+ * own): after this many seconds without a key, top ends as if q had been
+ * pressed and top_idle_expired() is true until the next top_main().
+ * 0, the default: no timeout.
+ */
+void top_idle_set(long seconds);
+bool top_idle_expired(void);
+
 #endif

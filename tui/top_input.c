@@ -36,6 +36,20 @@
 
 static int top_sig_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t top_sig_quit, top_sig_winch, top_sig_tstp;
+static long top_idle_s;		/* top_idle_set(); 0: none */
+static bool top_idle_hit;
+
+void
+top_idle_set(long seconds)
+{
+	top_idle_s = seconds > 0 ? seconds : 0;
+}
+
+bool
+top_idle_expired(void)
+{
+	return top_idle_hit;
+}
 static struct termios top_saved_tio;
 static volatile sig_atomic_t top_have_tio;
 
@@ -1094,6 +1108,8 @@ ui_loop(struct top_session *ss)
 {
 	struct top_ui *ui = &ss->ui;
 	bool key_wait = false;
+	uint64_t typed_at = top_now_ns();
+	const uint64_t idle_ns = (uint64_t)top_idle_s * 1000000000ull;
 
 	while (!ss->quit) {
 		struct pollfd pfd[3];
@@ -1110,9 +1126,15 @@ ui_loop(struct top_session *ss)
 		}
 		if (top_sig_tstp) {
 			top_sig_tstp = 0;
-			ui_suspend(ss);
+			/* xdom-shell's top: job control does nothing. */
+			if (ui->o->mode != TOP_MODE_RESTRICTED)
+				ui_suspend(ss);
 		}
 		now = top_now_ns();
+		if (idle_ns > 0 && now - typed_at >= idle_ns) {
+			top_idle_hit = true;
+			break;
+		}
 		if (now >= ss->next_refresh) {
 			uint64_t step = (uint64_t)(ui->o->delay * 1e9);
 
@@ -1151,6 +1173,11 @@ ui_loop(struct top_session *ss)
 			if (kw < timeout)
 				timeout = kw;
 		}
+		if (idle_ns > 0 && typed_at + idle_ns <= now)
+			timeout = 0;
+		else if (idle_ns > 0 && (long)((typed_at + idle_ns - now) /
+		    1000000) + 1 < timeout)
+			timeout = (long)((typed_at + idle_ns - now) / 1000000) + 1;
 		pfd[0].fd = STDIN_FILENO;
 		pfd[0].events = POLLIN;
 		pfd[1].fd = top_sig_pipe[0];
@@ -1168,8 +1195,10 @@ ui_loop(struct top_session *ss)
 		}
 		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			break;
-		if (pfd[0].revents & POLLIN)
+		if (pfd[0].revents & POLLIN) {
+			typed_at = top_now_ns();
 			termkey_advisereadable(ss->tk);
+		}
 		else if (key_wait && termkey_getkey_force(ss->tk, &k) ==
 		    TERMKEY_RES_KEY) {
 			/* a lone Esc, after the wait for a sequence */
@@ -1274,6 +1303,7 @@ top_ui_run(struct hv *hv, const struct hv_open_opts *hvo, struct top_opts *o,
 	int rc;
 
 	ss->wake[0] = ss->wake[1] = -1;
+	top_idle_hit = false;
 	top_model_init(&ui->m);
 	ui->o = o;
 	ui->hv = hv;

@@ -527,6 +527,15 @@ else
 	not_ok "restricted top:"; show "$(tm_visible a)" 50
 fi
 echo "# top as the customer saw it:"; tm_visible a | head -6 | cut -c1-120 | sed 's/^/#   /'
+# SIGTSTP (what Ctrl-Z sends in cooked mode) must not stop the shell in top.
+pkill -TSTP -u "$UA" -x xdom-shell
+sleep 0.5
+if ps -o stat= -u "$UA" -C xdom-shell | grep -q T; then
+	not_ok "SIGTSTP stopped xdom-shell inside top"
+	pkill -CONT -u "$UA" -x xdom-shell
+else
+	ok "SIGTSTP inside top does not stop the shell"
+fi
 $TM send-keys -t a q
 if tm_prompts a $((n + 1)); then
 	ok "q leaves top back to the prompt"
@@ -670,8 +679,8 @@ else
 fi
 $TM kill-session -t t 2>/dev/null
 
-# Idle timeout at the prompt and in the middle of a question (B's config
-# says 3 s): the session ends, nothing is done.
+# Idle timeout at the prompt, in the middle of a question, on the console
+# and in top (B's config says 3 s): the session ends, nothing is done.
 tm_start b "$UB"
 if tm_wait b 'xdom> ' && tm_wait b 'Idle for 3 s: logging out' 100 &&
 	wait_until 50 no_procs "$UB"; then
@@ -689,6 +698,27 @@ if tm_wait b "Type the guest's name" && tm_wait b 'Idle for 3 s: logging out' 10
 	ok "idle timeout during a re-image question logs out; nothing re-imaged"
 else
 	not_ok "idle timeout during a question:"; show "$(tm_screen b | tail -20)" 20
+fi
+$TM kill-session -t b 2>/dev/null
+tm_start b "$UB"
+tm_wait b 'xdom> '
+tm_type b "console cust-bob-shop"
+if tm_wait b "Connected to cust-bob-shop's console" && tm_wait b 'Idle for 3 s: logging out' 100 &&
+	wait_until 50 no_procs "$UB"; then
+	ok "idle timeout on the console (guest output does not count) logs out"
+else
+	not_ok "idle timeout on the console:"; show "$(tm_screen b | tail -20)" 20
+fi
+$TM kill-session -t b 2>/dev/null
+tm_start b "$UB"
+tm_wait b 'xdom> '
+tm_type b "top"
+tb_up() { $TM capture-pane -p -t b | grep -q '^xdom top'; }
+if wait_until 100 tb_up && tm_wait b 'Idle for 3 s: logging out' 100 &&
+	wait_until 50 no_procs "$UB"; then
+	ok "idle timeout in top logs out"
+else
+	not_ok "idle timeout in top:"; show "$(tm_screen b | tail -20)" 20
 fi
 $TM kill-session -t b 2>/dev/null
 

@@ -1,7 +1,8 @@
 /*
  * test_console.c - the console relay: bytes both ways, the escape byte,
  * the guest going away, end of input, signals, and the terminal settings
- * put back on every one of those paths (checked on a real pty).
+ * put back on every one of those paths (checked on a real pty), and the
+ * idle timeout.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -172,6 +173,44 @@ test_guest_closes(void **state)
 	assert_string_equal(buf, "Booting...\r\n");
 	drain(p.note[0], buf, sizeof buf, 100);
 	assert_non_null(strstr(buf, "web01's console closed"));
+	plain_close(&p);
+}
+
+/* Idle: what the user types restarts the clock, the guest's output
+ * does not; the relay then ends on its own and says why. */
+static void
+test_idle_ends(void **state)
+{
+	struct xdom_err err = { 0 };
+	struct later typed = { .ms = 300, .data = "x", .len = 1 };
+	struct later out = { .ms = 800, .data = "tick\r\n", .len = 6 };
+	struct timespec t0, t1;
+	struct plain p;
+	char buf[256];
+	long ms;
+
+	(void)state;
+	plain_open(&p);
+	p.o.idle_ms = 600;
+	typed.fd = p.in[1];
+	out.fd = p.guest[1];
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	later_start(&typed);
+	later_start(&out);
+	assert_int_equal(console_relay(p.guest[0], &p.o, &err), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	later_join(&typed);
+	later_join(&out);
+	assert_int_equal(p.res.end, CONSOLE_END_IDLE);
+	ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	assert_true(ms >= 850);		/* 300 ms + 600 ms idle */
+	assert_true(ms < 1300);		/* the output at 800 ms did not count */
+	drain(p.guest[1], buf, sizeof buf, 100);
+	assert_string_equal(buf, "x");
+	drain(p.note[0], buf, sizeof buf, 100);
+	assert_non_null(strstr(buf, "Left web01's console: nothing typed "
+	    "for 0 s."));
 	plain_close(&p);
 }
 
@@ -405,6 +444,7 @@ main(void)
 		cmocka_unit_test(test_escape_leaves),
 		cmocka_unit_test(test_guest_closes),
 		cmocka_unit_test(test_eof_lingers),
+		cmocka_unit_test(test_idle_ends),
 		cmocka_unit_test(test_no_escape_byte),
 		cmocka_unit_test(test_signal_ends),
 		cmocka_unit_test(test_escape_parse),
