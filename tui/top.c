@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,7 +306,18 @@ top_batch_what(const struct top_opts *o)
 	return what;
 }
 
-/* Sleep until the monotonic deadline (ns). */
+/* Batch mode ends quietly, with status 0, on SIGINT or SIGTERM (as
+ * xentop's does) and when its reader goes away (SIGPIPE, EPIPE). */
+static volatile sig_atomic_t top_batch_stop;
+
+static void
+top_batch_on_signal(int s)
+{
+	(void)s;
+	top_batch_stop = 1;
+}
+
+/* Sleep until the monotonic deadline (ns) or a stop signal. */
 static void
 top_sleep_until(uint64_t deadline)
 {
@@ -313,8 +325,8 @@ top_sleep_until(uint64_t deadline)
 
 	ts.tv_sec = (time_t)(deadline / 1000000000ull);
 	ts.tv_nsec = (long)(deadline % 1000000000ull);
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
-	    EINTR)
+	while (!top_batch_stop && clock_nanosleep(CLOCK_MONOTONIC,
+	    TIMER_ABSTIME, &ts, NULL) == EINTR)
 		;
 }
 
@@ -360,6 +372,7 @@ top_batch_run(struct hv *hv, const struct top_opts *o, struct xdom_err *err)
 	struct top_model m;
 	unsigned what = top_batch_what(o);
 	uint64_t next, step = (uint64_t)(o->delay * 1e9);
+	struct sigaction sa, old_int, old_term, old_pipe;
 	long it;
 	int rc;
 
@@ -375,6 +388,14 @@ top_batch_run(struct hv *hv, const struct top_opts *o, struct xdom_err *err)
 	m.ascii_only = false;
 	if (o->filter != NULL)
 		snprintf(m.filter, sizeof m.filter, "%s", o->filter);
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = top_batch_on_signal;
+	top_batch_stop = 0;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, &old_pipe);
 	rc = top_batch_first(&m, hv, what, o->remote, err);
 	if (rc != 0)
 		goto out;
@@ -386,16 +407,26 @@ top_batch_run(struct hv *hv, const struct top_opts *o, struct xdom_err *err)
 	for (it = 1; o->iterations < 0 || it <= o->iterations; it++) {
 		next += step;
 		top_sleep_until(next);
+		if (top_batch_stop)
+			break;
 		rc = top_model_collect(&m, hv, what, err);
 		if (rc != 0)
 			goto out;
 		top_model_update(&m);
 		top_model_sort(&m);
 		rc = top_batch_write(stdout, &m, o, it, err);
-		if (rc != 0)
+		if (rc != 0) {
+			if (errno == EPIPE) {	/* the reader is done */
+				xdom_err_clear(err);
+				rc = 0;
+			}
 			goto out;
+		}
 	}
 out:
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	top_model_dispose(&m);
 	return rc;
 }

@@ -776,7 +776,12 @@ top_batch_write(FILE *f, const struct top_model *m, const struct top_opts *o,
 		batch_text(f, m, o);
 		break;
 	}
-	if (fflush(f) != 0 || ferror(f))
-		return xdom_err_errno(err, XDOM_EIO, errno, "writing output");
+	if (fflush(f) != 0 || ferror(f)) {
+		int e = errno, rc;
+
+		rc = xdom_err_errno(err, XDOM_EIO, e, "writing output");
+		errno = e;	/* the caller tells EPIPE apart */
+		return rc;
+	}
 	return 0;
 }

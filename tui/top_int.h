@@ -262,7 +262,8 @@ int top_parse_args(int argc, char **argv, struct top_opts *o,
 int top_cols_parse(const char *list, int order[COL__COUNT],
     bool shown[COL__COUNT], struct xdom_err *err);
 
-/* Write one iteration of batch output to f. iteration counts from 1. */
+/* Write one iteration of batch output to f. iteration counts from 1.
+ * A failed write gives XDOM_EIO with errno kept (EPIPE: reader gone). */
 int top_batch_write(FILE *f, const struct top_model *m,
     const struct top_opts *o, long iteration, struct xdom_err *err);
 /* CSV needs its header once, before the first iteration. */

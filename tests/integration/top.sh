@@ -103,6 +103,23 @@ out=$("${X[@]}" top -b -i 1 -d 0.2 --sort=nettx 2>&1)
 tx=$(awk 'p && NF >= 19 { print $(NF - 8) } /^ +NAME +STATE/ { p = 1 }' <<<"$out" | tr '\n' ' ')
 check "--sort=nettx in text: NETTX(k) column descending ($tx)" \
 	sh -c 'printf "%s\n" $1 | sort -rn -c' _ "$tx"
+# Batch ends quietly: a reader that goes away, SIGTERM, SIGINT.
+"${X[@]}" top -b -d 0.2 --format=json 2>"$T/err" | head -1 >/dev/null
+rc=${PIPESTATUS[0]}
+check "batch into a reader that leaves: status 0, nothing on stderr (rc $rc)" \
+	sh -c 'test "$1" -eq 0 && ! test -s "$2"' _ "$rc" "$T/err"
+for sig in TERM INT; do
+	"${X[@]}" top -b -d 5 >"$T/out" 2>"$T/err" &
+	pid=$!
+	sleep 0.5
+	kill -$sig $pid
+	t0=$(date +%s%N)
+	wait $pid
+	rc=$?
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	check "batch and SIG$sig: status 0 at once (rc $rc, ${ms} ms)" \
+		sh -c 'test "$1" -eq 0 && test "$2" -lt 2000' _ "$rc" "$ms"
+done
 for bad in "-d 0" "-d x" "-i 0" "--format=xml -b" "--sort=nope -b" "--bogus" "-b stray"; do
 	# shellcheck disable=SC2086
 	"${X[@]}" top $bad >"$T/out" 2>"$T/err" </dev/null

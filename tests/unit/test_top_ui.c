@@ -418,6 +418,30 @@ test_settings_roundtrip(void **state)
 	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
+static void
+test_settings_path(void **state)
+{
+	char *p;
+
+	(void)state;
+	setenv("HOME", "/home/someone", 1);
+	unsetenv("XDG_CONFIG_HOME");
+	p = top_settings_path();
+	assert_string_equal(p, "/home/someone/.config/xdom/top.conf");
+	free(p);
+	setenv("XDG_CONFIG_HOME", "/tmp/cfg", 1);
+	p = top_settings_path();
+	assert_string_equal(p, "/tmp/cfg/xdom/top.conf");
+	free(p);
+	setenv("XDG_CONFIG_HOME", "relative", 1);	/* ignored, as XDG says */
+	p = top_settings_path();
+	assert_string_equal(p, "/home/someone/.config/xdom/top.conf");
+	free(p);
+	unsetenv("HOME");
+	unsetenv("XDG_CONFIG_HOME");
+	assert_null(top_settings_path());
+}
+
 /* ---- frames ---- */
 
 static void
@@ -634,6 +658,7 @@ main(void)
 		cmocka_unit_test(test_themes_on_terminals),
 		cmocka_unit_test(test_theme_bad),
 		cmocka_unit_test(test_settings_roundtrip),
+		cmocka_unit_test(test_settings_path),
 		cmocka_unit_test(test_frame_sizes),
 		cmocka_unit_test(test_frame_escapes),
 		cmocka_unit_test(test_detail_vanished),
