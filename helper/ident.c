@@ -1,7 +1,8 @@
 /*
  * ident.c - who is calling. The uid and gid come from the kernel
  * (SO_PEERCRED), never from a message; names and groups come from the
- * system's user database (getpwuid_r, getgrouplist, getgrgid_r).
+ * system's user database (getpwuid_r, getgrouplist, getgrgid_r): the
+ * process's own gid and groups are reported but grant nothing.
  */
 #include "helper/xdomd.h"
 
@@ -65,16 +66,18 @@ ident_from_ids(uid_t uid, gid_t gid, pid_t pid, struct ident *id)
 	if (getpwuid_r(uid, &pw, buf, IDENT_BUF, &res) == 0 && res != NULL &&
 	    strlen(pw.pw_name) <= PROTO_USER_MAX) {
 		strcpy(id->user, pw.pw_name);
-		/* Supplementary groups as the user database says now (not as
-		 * the client process holds them: a user removed from
-		 * helpdesk loses its rights at the next connection). */
-		if (getgrouplist(pw.pw_name, gid, gl, &ng) < 0)
+		/* Groups as the user database says now, from the user's own
+		 * primary group, not as the client process holds them: a
+		 * user removed from helpdesk loses its rights at the next
+		 * connection, and a gid gained through a set-gid program
+		 * (crontab, ssh-agent...) or newgrp is not a membership. */
+		if (getgrouplist(pw.pw_name, pw.pw_gid, gl, &ng) < 0)
 			ng = XDOMD_MAX_GROUPS;
 		for (i = 0; i < ng; i++)
 			ident_add_group(id, gl[i], buf, IDENT_BUF);
-	} else {
-		ident_add_group(id, gid, buf, IDENT_BUF);
 	}
+	/* A uid the user database does not know is no user and in no
+	 * group: no rule can match it. */
 	for (i = 0; i < (int)id->n_groups; i++)
 		id->group_ptrs[i] = id->groups[i];
 	free(buf);

@@ -225,6 +225,15 @@ check "help-desk reset with a reason" as "$UH" "$CLIENT" "$S" reset cust-alice-w
 audited "the reason lands in the audit file" "user=\"$UH\" .*domain=\"cust-alice-web\" action=reset reason=\"ticket 4711\" result=ok"
 one_line "help-desk may not re-image" 1 "not allowed: reimage" as "$UH" "$CLIENT" "$S" reimage cust-alice-db shutdown
 one_line "help-desk may not destroy" 1 "not allowed: destroy" as "$UH" "$CLIENT" "$S" destroy cust-alice-db "ticket 1"
+# A process holding the help-desk gid (as after a set-gid program or
+# newgrp) is not a member: rights come from the user database.
+GG=$(getent group "$G" | cut -d: -f3)
+out=$(setpriv --reuid="$UB" --regid="$GG" --clear-groups "$CLIENT" "$S" whoami 2>&1)
+if grep -q "user=$UB " <<<"$out" && ! grep -q "groups=.*$G" <<<"$out"; then
+	ok "a process with gid $G but not in the group: not a member"
+else not_ok "gid without membership:"; sed 's/^/#   /' <<<"$out"; fi
+one_line "... and it gets no help-desk right" 1 "cust-alice-web: not allowed: reset" \
+	setpriv --reuid="$UB" --regid="$GG" --clear-groups "$CLIENT" "$S" reset cust-alice-web "ticket 1"
 check "a hostile reason cannot forge audit lines" as "$UH" "$CLIENT" "$S" reboot cust-bob-shop "$(printf 't1" result=ok\nforged=1')"
 if grep -q '^forged' "$T/audit"; then not_ok "audit line forged by a reason"
 else audited "the hostile reason, escaped" 'reason="t1\\x22 result=ok\\x0aforged=1"'; fi
