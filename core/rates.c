@@ -31,6 +31,31 @@ rates_interval(const struct snap *prev, const struct snap *cur)
 	return (double)(cur->mono_ns - prev->mono_ns) / 1e9;
 }
 
+double
+rates_host_interval(const struct snap *prev, const struct snap *cur,
+    uint16_t host, bool *same)
+{
+	const struct snap_host *ch, *ph;
+
+	if (same != NULL)
+		*same = false;
+	if (prev == NULL)
+		return 0.0;
+	ch = host < cur->n_host ? &cur->hosts[host] : NULL;
+	ph = host < prev->n_host ? &prev->hosts[host] : NULL;
+	if ((ch == NULL || ch->sample_ns == 0) &&
+	    (ph == NULL || ph->sample_ns == 0))
+		return rates_interval(prev, cur);
+	if (ch == NULL || ph == NULL || ch->sample_ns == 0 ||
+	    ph->sample_ns == 0 || strcmp(ch->name, ph->name) != 0)
+		return 0.0;
+	if (ch->sample_ns == ph->sample_ns && same != NULL)
+		*same = true;
+	if (ch->sample_ns <= ph->sample_ns)
+		return 0.0;
+	return (double)(ch->sample_ns - ph->sample_ns) / 1e9;
+}
+
 static int
 rates_key_cmp(const struct snap_dom *a, const struct snap_dom *b)
 {
@@ -79,13 +104,20 @@ void
 rates_compute(const struct snap *prev, const struct snap *cur,
     struct rate_dom *out)
 {
-	double secs = rates_interval(prev, cur);
+	double secs = 0;
 	size_t i, j = 0, np = prev != NULL ? prev->n_dom : 0;
+	uint32_t host = UINT32_MAX;
+	bool same = false;
 
 	for (i = 0; i < cur->n_dom; i++) {
 		const struct snap_dom *cd = &cur->dom[i];
 		const struct snap_dom *pd = NULL;
 
+		/* Sorted by host: one interval per host. */
+		if (cd->host != host) {
+			host = cd->host;
+			secs = rates_host_interval(prev, cur, cd->host, &same);
+		}
 		while (j < np && rates_key_cmp(&prev->dom[j], cd) < 0)
 			j++;
 		/* Same id but another name: a different domain that reused
@@ -96,6 +128,7 @@ rates_compute(const struct snap *prev, const struct snap *cur,
 			pd = &prev->dom[j];
 		memset(&out[i], 0, sizeof out[i]);
 		rates_fill(prev, pd, cur, cd, secs, &out[i]);
+		out[i].same = same;
 		out[i].prev = pd != NULL ? (uint32_t)(pd - prev->dom) :
 		    RATES_NO_PREV;
 	}
@@ -105,7 +138,7 @@ void
 rates_vcpus(const struct snap *prev, const struct snap_dom *pd,
     const struct snap *cur, const struct snap_dom *cd, double *pct_out)
 {
-	double secs = rates_interval(prev, cur);
+	double secs = rates_host_interval(prev, cur, cd->host, NULL);
 	const struct snap_vcpu *cv = snap_dom_vcpus(cur, cd);
 	const struct snap_vcpu *pv = pd != NULL ? snap_dom_vcpus(prev, pd) :
 	    NULL;
@@ -124,7 +157,7 @@ void
 rates_nets(const struct snap *prev, const struct snap_dom *pd,
     const struct snap *cur, const struct snap_dom *cd, struct rate_net *out)
 {
-	double secs = rates_interval(prev, cur);
+	double secs = rates_host_interval(prev, cur, cd->host, NULL);
 	const struct snap_net *cn = snap_dom_nets(cur, cd);
 	static const struct snap_net zero;
 	uint32_t i, k;
@@ -149,7 +182,7 @@ void
 rates_vbds(const struct snap *prev, const struct snap_dom *pd,
     const struct snap *cur, const struct snap_dom *cd, struct rate_vbd *out)
 {
-	double secs = rates_interval(prev, cur);
+	double secs = rates_host_interval(prev, cur, cd->host, NULL);
 	const struct snap_vbd *cv = snap_dom_vbds(cur, cd);
 	static const struct snap_vbd zero;
 	uint32_t i, k;
@@ -174,7 +207,8 @@ rates_vbds(const struct snap *prev, const struct snap_dom *pd,
 double
 rates_host_cpu(const struct snap *prev, const struct snap *cur, uint16_t host)
 {
-	double secs = rates_interval(prev, cur);
+	double secs = prev != NULL ? rates_host_interval(prev, cur, host,
+	    NULL) : 0.0;
 	const struct snap_host *ch, *ph;
 	uint64_t busy = 0;
 	size_t i, j;

@@ -8,6 +8,8 @@
  * sample, and its rates are computed against zero counters over the
  * interval, so they are real figures, never garbage or a blank; such
  * rows are marked fresh. A domain that vanished simply has no row.
+ * Intervals are per host (rates_host_interval): remote hosts of a fleet
+ * sample at their own times.
  */
 #ifndef XDOM_CORE_RATES_H
 #define XDOM_CORE_RATES_H
@@ -27,8 +29,23 @@ struct rate_dom {
 	double vbd_rd_ps, vbd_wr_ps;	/* block requests per second */
 	double vbd_rsect_ps, vbd_wsect_ps;	/* sectors per second */
 	bool fresh;		/* no previous sample for this domain */
+	bool same;		/* its host sent no new sample since prev
+				   (same snap_host.sample_ns): rates are 0
+				   here; a view keeps the last ones */
 	uint32_t prev;		/* index in prev->dom, or RATES_NO_PREV */
 };
+
+/*
+ * The interval, in seconds, over which host h's counters moved between
+ * prev and cur. Hosts with sample times (snap_host.sample_ns, remote
+ * hosts) use them when the host is the same (index and name) in both:
+ * the interval is then on the host's own clock, whatever the network
+ * delayed. A host that has a sample time in one snapshot only (it just
+ * came up) has none: 0. Hosts without sample times use the snapshots'
+ * mono_ns. *same (may be NULL) says the host's sample did not change.
+ */
+double rates_host_interval(const struct snap *prev, const struct snap *cur,
+    uint16_t host, bool *same);
 
 /*
  * Compute out[i] for each cur->dom[i]; out has cur->n_dom entries.

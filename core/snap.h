@@ -57,6 +57,11 @@ struct snap_host {
 	char status[96];	/* one line for the user: "retrying in 4 s" */
 	uint32_t pcpu_off;	/* into snap.pcpu_ns, n_pcpu entries */
 	uint32_t n_pcpu;	/* 0 when the backend has no per-pCPU data */
+	uint64_t sample_ns;	/* when this host's counters were read, on
+				   the host's own monotonic clock; 0 when
+				   the snapshot's mono_ns says it (local
+				   backends). Remote hosts report at their
+				   own pace: rates use this per host. */
 };
 
 struct snap_vcpu {

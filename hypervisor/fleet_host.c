@@ -279,12 +279,17 @@ fleet_serve_req(struct fleet_host *h, ssh_session s)
 
 /*
  * Name the decoded hosts after the spec and stamp the local arrival time
- * (the remote's clock means nothing here). A snapshot whose domains point
- * past its hosts is refused.
+ * (the remote's clock means nothing to the view's clock), keeping the
+ * remote's sample time per host for rates. A snapshot whose domains
+ * point past its hosts is refused.
  */
 static int
 fleet_adopt(struct fleet_host *h, struct snap *s, uint64_t now)
 {
+	/* The remote's clock dates its counters: rates between two of its
+	 * lines use it (snap_host.sample_ns), so network delays and the
+	 * view's refresh times do not bend them. */
+	uint64_t sample = s->mono_ns != 0 ? s->mono_ns : now;
 	size_t i;
 
 	if (s->n_host == 0)
@@ -307,6 +312,7 @@ fleet_adopt(struct fleet_host *h, struct snap *s, uint64_t now)
 		}
 		sh->state = SNAP_HOST_UP;
 		sh->status[0] = '\0';
+		sh->sample_ns = sample;
 	}
 	s->mono_ns = now;
 	s->wall_s = (int64_t)time(NULL);
@@ -738,9 +744,12 @@ fleet_host_collect(struct fleet_host *h, struct snap *out, uint64_t now_ns)
 
 		snprintf(sh->status, sizeof sh->status, "%.70s; retrying in "
 		    "%u s", h->reason, (unsigned)left);
-	} else if (h->st.trying && h->state != SNAP_HOST_CONNECTING)
+	} else if (h->state != SNAP_HOST_CONNECTING &&
+	    (h->st.trying || h->retry_at != 0))
+		/* trying again, or about to (the wait just ended) */
 		snprintf(sh->status, sizeof sh->status, "%.60s; retrying now "
-		    "(attempt %u)", h->reason, h->attempt % 100000u);
+		    "(attempt %u)", h->reason, (h->st.trying ? h->attempt :
+		    h->attempt + 1) % 100000u);
 	else
 		fleet_copy(sh->status, sizeof sh->status, h->reason);
 	pthread_mutex_unlock(&h->mu);

@@ -330,21 +330,30 @@ top_sleep_until(uint64_t deadline)
 		;
 }
 
-/* Whether some host of the current snapshot is still connecting. */
+/* Whether some host of the current snapshot is still connecting, or up
+ * without rates yet (one sample from it so far). */
 static bool
-top_connecting(const struct top_model *m)
+top_fleet_settling(const struct top_model *m)
 {
-	unsigned c[SNAP_HOST_RETRYING + 1];
+	const struct snap *s = top_model_cur(m);
+	size_t h;
 
-	top_model_host_states(m, c);
-	return c[SNAP_HOST_CONNECTING] > 0;
+	for (h = 0; h < s->n_host; h++) {
+		if (s->hosts[h].state == SNAP_HOST_CONNECTING)
+			return true;
+		if (s->hosts[h].state == SNAP_HOST_UP &&
+		    !m->host_rows[h].rated)
+			return true;
+	}
+	return false;
 }
 
 /*
  * A script's first sample of a fleet should have data, not a row of
- * "connecting": wait for every host's first answer (up or refused),
- * bounded by TOP_FLEET_WAIT_S. The dashboard never waits: it draws the
- * states as they are.
+ * "connecting" or rates of 0: wait for every host's first answer (up or
+ * refused) and, for those up, two samples to rate, bounded by
+ * TOP_FLEET_WAIT_S. The dashboard never waits: it draws the states as
+ * they are.
  */
 #define TOP_FLEET_WAIT_S 8
 
@@ -360,7 +369,7 @@ top_batch_first(struct top_model *m, struct hv *hv, unsigned what,
 		if (rc != 0 || !remote)
 			return rc;
 		top_model_update(m);
-		if (!top_connecting(m) || top_now_ns() >= end)
+		if (!top_fleet_settling(m) || top_now_ns() >= end)
 			return 0;
 		top_sleep_until(top_now_ns() + 50000000ull);
 	}

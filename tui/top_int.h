@@ -148,6 +148,7 @@ struct top_host_row {
 	double cpu_pct;		/* of the host's CPUs; 0 without a pair */
 	unsigned doms, running;
 	uint64_t mem_used_kb;
+	bool rated;		/* its rates come from two of its samples */
 };
 
 struct top_model {
@@ -155,7 +156,7 @@ struct top_model {
 	int cur;		/* snaps[cur] is current, the other previous */
 	unsigned updates;	/* how many top_model_update() calls */
 	/* Per row of the current snapshot: */
-	struct rate_dom *rates;
+	struct rate_dom *rates, *rates_old;	/* old: last refresh's */
 	struct snap_dom_totals *tot;
 	struct top_hist *hist, *hist_old;
 	size_t cap_rows;

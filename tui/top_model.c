@@ -88,6 +88,7 @@ top_model_dispose(struct top_model *m)
 	snap_dispose(&m->snaps[0]);
 	snap_dispose(&m->snaps[1]);
 	free(m->rates);
+	free(m->rates_old);
 	free(m->tot);
 	free(m->hist);
 	free(m->hist_old);
@@ -136,6 +137,8 @@ top_model_grow(struct top_model *m, size_t n)
 	while (cap < n)
 		cap *= 2;
 	m->rates = xreallocarray(m->rates, cap, sizeof *m->rates);
+	m->rates_old = xreallocarray(m->rates_old, cap,
+	    sizeof *m->rates_old);
 	m->tot = xreallocarray(m->tot, cap, sizeof *m->tot);
 	m->hist = xreallocarray(m->hist, cap, sizeof *m->hist);
 	m->hist_old = xreallocarray(m->hist_old, cap, sizeof *m->hist_old);
@@ -228,12 +231,25 @@ top_model_hosts(struct top_model *m)
 		struct top_host_row *r = &m->host_rows[h];
 		const struct snap_host *ch = &c->hosts[h];
 
+		bool paired = m->updates > 0 && h < p->n_host &&
+		    strcmp(p->hosts[h].name, ch->name) == 0;
+		bool same = paired && ch->sample_ns != 0 &&
+		    p->hosts[h].sample_ns == ch->sample_ns;
+		/* last refresh's figures for this same host */
+		double keep = same ? r->cpu_pct : 0.0;
+		bool rated = same && r->rated;
+
 		memset(r, 0, sizeof *r);
 		r->mem_used_kb = ch->mem_total_kb >= ch->mem_free_kb ?
 		    ch->mem_total_kb - ch->mem_free_kb : 0;
-		if (m->updates > 0 && h < p->n_host &&
-		    strcmp(p->hosts[h].name, ch->name) == 0)
+		if (same) {
+			r->cpu_pct = keep;	/* no new sample from it */
+			r->rated = rated;
+		} else if (paired) {
 			r->cpu_pct = rates_host_cpu(p, c, (uint16_t)h);
+			r->rated = rates_host_interval(p, c, (uint16_t)h,
+			    NULL) > 0;
+		}
 		busy += r->cpu_pct * ch->ncpus;
 		cpus += ch->ncpus;
 	}
@@ -264,6 +280,13 @@ top_model_update(struct top_model *m)
 	c = top_model_cur(m);
 	p = top_model_prev(m);
 	top_model_grow(m, c->n_dom > 0 ? c->n_dom : 1);
+	/* Last refresh's rates become the old ones (see same below). */
+	{
+		struct rate_dom *rt = m->rates_old;
+
+		m->rates_old = m->rates;
+		m->rates = rt;
+	}
 	rates_compute(m->updates > 0 ? p : NULL, c, m->rates);
 	m->interval_s = m->updates > 0 && c->mono_ns > p->mono_ns ?
 	    (double)(c->mono_ns - p->mono_ns) / 1e9 : 0.0;
@@ -279,6 +302,16 @@ top_model_update(struct top_model *m)
 		double cpu10;
 
 		snap_dom_totals(c, &c->dom[i], &m->tot[i]);
+		/* A remote host that sent nothing new since the last refresh
+		 * (it reports at its own pace): its rows keep their rates
+		 * rather than dropping to 0 for one frame. */
+		if (r->same && r->prev != RATES_NO_PREV && m->updates > 1) {
+			uint32_t pi = r->prev;
+
+			m->rates[i] = m->rates_old[pi];
+			m->rates[i].prev = pi;
+			m->rates[i].same = true;
+		}
 		if (r->prev != RATES_NO_PREV && m->updates > 0)
 			*h = m->hist_old[r->prev];
 		else

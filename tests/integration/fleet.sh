@@ -86,6 +86,8 @@ for h in "$A:5" "$B:4" "$C:4"; do
 	n=$(tail -1 "$T/json" | jq --arg h "${h%:*}" '.hosts[] | select(.name == $h) | .domains')
 	check "... host ${h%:*}'s summary counts them ($n)" test "$n" -eq "${h##*:}"
 done
+check "... real rates on every host (some domain above 0 % CPU on each, every line)" \
+	test "$(jq -s '[.[] | [.domains[] | select(.cpu_pct > 0) | .host] | unique | length] | min' "$T/json")" -eq 3
 check "... cache01 only on a" test "$(tail -1 "$T/json" | jq -r '.domains[] | select(.name == "cache01") | .host')" = "$A"
 
 out=$(timeout 60 "${X[@]}" top -b -i 1 -d 0.5 "${HOSTS[@]}" 2>&1)
@@ -162,6 +164,11 @@ if wait_for 30 b_up; then ok "b started again: it comes back up with its rows ($
 else not_ok "b started again: state still $(state "$B" "$T/run")"; fi
 kill "$RUN" 2>/dev/null
 wait "$RUN" 2>/dev/null
+# A host that comes (back) up has no previous sample: its rows start at
+# 0, never at counters-since-boot over one interval.
+worst=$(jq -s '[.[] | .domains[] | .cpu_pct - 100 * .vcpus] | max' "$T/run")
+check "no CPU% spike as hosts went and came back (worst: $worst over 100 % x vcpus)" \
+	awk -v w="$worst" 'BEGIN { exit !(w <= 5) }'
 
 # ---- host keys ----------------------------------------------------------------
 fleet_host_rekey c || not_ok "restart sshd c with a new key"

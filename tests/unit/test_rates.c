@@ -2,6 +2,7 @@
  * test_rates.c - rates from two snapshots, and the snapshot container.
  */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -271,6 +272,70 @@ test_snap_basics(void **state)
 	snap_dispose(&s);
 }
 
+/* Remote hosts carry their own sample times: rates use them per host. */
+static void
+test_host_sample_times(void **state)
+{
+	struct snap a, b;
+	struct rate_dom r[4];
+	struct snap_dom *d;
+	bool same;
+
+	(void)state;
+	snap_init(&a);
+	snap_init(&b);
+	a.mono_ns = 10 * SEC;
+	b.mono_ns = 11 * SEC;		/* the view's refresh: 1 s */
+	snap_add_host(&a, "r1");
+	snap_add_host(&a, "r2");
+	snap_add_host(&a, "r3");
+	snap_add_host(&b, "r1");
+	snap_add_host(&b, "r2");
+	snap_add_host(&b, "r3");
+	a.hosts[0].sample_ns = 500 * SEC;	/* r1: 2 s between samples */
+	b.hosts[0].sample_ns = 502 * SEC;
+	a.hosts[1].sample_ns = 700 * SEC;	/* r2: no new sample */
+	b.hosts[1].sample_ns = 700 * SEC;
+	b.hosts[2].sample_ns = 900 * SEC;	/* r3: just came up */
+	d = snap_add_dom(&a, 0, 1, "x");
+	d->cpu_ns = 1 * SEC;
+	d = snap_add_dom(&b, 0, 1, "x");
+	d->cpu_ns = 2 * SEC;			/* 1 s of CPU in 2 s */
+	d = snap_add_dom(&a, 1, 1, "y");
+	d->cpu_ns = 5 * SEC;
+	d = snap_add_dom(&b, 1, 1, "y");
+	d->cpu_ns = 5 * SEC;
+	d = snap_add_dom(&b, 2, 1, "z");
+	d->cpu_ns = 400 * SEC;			/* no pair: no spike */
+	snap_finish(&a);
+	snap_finish(&b);
+	assert_true(rates_host_interval(&a, &b, 0, &same) > 1.99 &&
+	    rates_host_interval(&a, &b, 0, &same) < 2.01);
+	assert_false(same);
+	assert_true(rates_host_interval(&a, &b, 1, &same) == 0.0);
+	assert_true(same);
+	assert_true(rates_host_interval(&a, &b, 2, &same) == 0.0);
+	assert_false(same);
+	assert_true(rates_host_interval(NULL, &b, 0, &same) == 0.0);
+	rates_compute(&a, &b, r);
+	assert_true(r[0].cpu_pct > 49.9 && r[0].cpu_pct < 50.1);
+	assert_false(r[0].same);
+	assert_true(r[1].same);
+	assert_true(r[1].cpu_pct == 0.0);
+	assert_true(r[2].fresh);
+	assert_true(r[2].cpu_pct == 0.0);
+	assert_false(r[2].same);
+	/* Another host at the same index: nothing to pair. */
+	snprintf(b.hosts[0].name, sizeof b.hosts[0].name, "other");
+	assert_true(rates_host_interval(&a, &b, 0, NULL) == 0.0);
+	/* Without sample times (local backends): the snapshots' interval. */
+	a.hosts[0].sample_ns = b.hosts[0].sample_ns = 0;
+	assert_true(rates_host_interval(&a, &b, 0, NULL) > 0.99 &&
+	    rates_host_interval(&a, &b, 0, NULL) < 1.01);
+	snap_dispose(&a);
+	snap_dispose(&b);
+}
+
 int
 main(void)
 {
@@ -283,6 +348,7 @@ main(void)
 		cmocka_unit_test(test_counter_backwards),
 		cmocka_unit_test(test_sub_rates_and_host),
 		cmocka_unit_test(test_snap_basics),
+		cmocka_unit_test(test_host_sample_times),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
