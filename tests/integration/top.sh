@@ -135,11 +135,11 @@ check_out "top -V" '^xdom top [0-9]' "${X[@]}" top -V
 
 # ---- the manual covers every flag, key and column -------------------------
 MAN=$(dirname "$0")/../../man/xdom.1
-if ! command -v man >/dev/null || ! LC_ALL=C man -l "$MAN" >/dev/null 2>&1; then
+if ! command -v man >/dev/null || ! LC_ALL=C man --nj --nh -l "$MAN" >/dev/null 2>&1; then
 	skip "man page coverage" "man cannot render man/xdom.1 here"
 else
 	# The TOP section as a reader sees it.
-	mantop=$(LC_ALL=C MANWIDTH=200 man -l "$MAN" 2>/dev/null | col -b | expand |
+	mantop=$(LC_ALL=C MANWIDTH=200 man --nj --nh -l "$MAN" 2>/dev/null | col -b | expand |
 		sed -n '/^TOP/,/^ENVIRONMENT/p')
 	missing=()
 	while IFS= read -r opt; do
