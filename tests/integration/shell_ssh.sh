@@ -161,6 +161,7 @@ PermitUserEnvironment no
 DisableForwarding yes
 PrintMotd no
 PrintLastLog no
+Subsystem sftp internal-sftp
 Match User $UA,$UH,$US
 	SetEnv XDOM_CONFIG=$W/xdom.conf
 Match User $UB
@@ -420,6 +421,23 @@ run_as "$UB" status --json cust-bob-shop
 	ok "under a ForceCommand, status --json" ||
 	{ not_ok "ForceCommand status --json (rc $RC)"; show "$OUT$ERR"; }
 
+# sshd serves internal-sftp itself, without the login shell: the README's
+# ForceCommand is what keeps a customer from it.
+if command -v sftp >/dev/null 2>&1; then
+	echo "ls /" >"$W/sftp.batch"
+	timeout 30 sftp -F /dev/null -P "$PORT" -o StrictHostKeyChecking=no \
+		-o UserKnownHostsFile=/dev/null -o BatchMode=yes -o IdentitiesOnly=yes \
+		-i "$W/key_$UB" -b "$W/sftp.batch" "$UB@127.0.0.1" >"$W/out" 2>&1 </dev/null
+	RC=$?
+	if [ "$RC" -ne 0 ] && ! grep -qE '^(bin|etc|usr)$|sftp> ls' "$W/out"; then
+		ok "under a ForceCommand, sftp gets nothing (rc $RC)"
+	else
+		not_ok "sftp under a ForceCommand (rc $RC):"; show "$(cat "$W/out")"
+	fi
+else
+	skip "sftp under a ForceCommand" "no sftp client"
+fi
+
 # Idle timeout without a terminal: stdin stays open and silent.
 t0=$SECONDS
 timeout 30 ssh "${SSH_OPTS[@]}" -T -i "$W/key_$UB" "$UB@127.0.0.1" \
@@ -583,6 +601,26 @@ if tm_wait a "cust-alice-web: booting" && wait_until 150 tm_more a 'login:' "$n"
 else
 	not_ok "boot console after re-image:"; show "$(tm_screen a | tail -20)" 20
 	$TM send-keys -t a C-]
+fi
+
+# Ctrl-C during a re-image stops it; the guest keeps its old image and
+# boots again.
+n=$(tm_count a 're-image interrupted')
+bars=$(tm_count a '\[#*\.*\] +[0-9]+%')
+tm_type a "reimage cust-alice-db"
+tm_wait a "Type the guest's name \(cust-alice-db\)" && tm_type a "cust-alice-db"
+tm_wait a "cust-alice-db is running. Shut it down" && tm_type a "y"
+sleep 0.3
+if wait_until 100 tm_more a '\[#*\.*\] +[0-9]+%' "$bars" && $TM send-keys -t a C-c &&
+	wait_until 150 tm_more a 're-image interrupted' "$n" &&
+	! tm_has a 'cust-alice-db: re-imaged in'; then
+	if tm_do a "boot cust-alice-db" "cust-alice-db: booting"; then
+		ok "Ctrl-C stops a re-image; the guest boots again"
+	else
+		not_ok "boot after an interrupted re-image:"; show "$(tm_screen a | tail -20)" 20
+	fi
+else
+	not_ok "Ctrl-C during a re-image:"; show "$(tm_screen a | tail -20)" 20
 fi
 
 # Escape attempts at the prompt change nothing.
