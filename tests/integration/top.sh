@@ -278,7 +278,7 @@ screen_ok "filter kept after Enter" 'Filter: web0 \(2\)'
 keys '/'; esc
 screen_ok "Esc clears the filter" 'db01'
 # detail view of the first row after a Down: the cursor moved
-keys Home Down
+keys Home Down Down Up
 sel=$(cap | grep -A2 -E '^ +ID +NAME' | tail -1 | awk '{print $2}')
 keys Enter
 screen_ok "Enter: detail view with per-vcpu table" '^VCPU ONLINE +TIME\(s\) CPU\(%\)'
@@ -287,8 +287,11 @@ screen_ok "detail: history graphs" '^CPU [0-9.]+%'
 screen_ok "detail: shows the domain under the cursor ($sel)" "^${sel}[^ ]*  id [0-9]+"
 esc
 screen_ok "Esc: back to the list" ' NAME  STATE'
+# Ctrl-L: bytes written behind the dashboard's back stay until it redraws
+printf '\033[38;3HGARBAGE-XYZ' >"$("${TM[@]}" display-message -p '#{pane_tty}')"
+screen_ok "garbage written to the terminal shows" 'GARBAGE-XYZ'
 keys C-l
-screen_ok "Ctrl-L redraws" 'Delay  Networks'
+screen_not "Ctrl-L redraws the whole screen: garbage gone" 'GARBAGE-XYZ'
 keys '?'
 screen_ok "?: help" '^xdom top keys'
 esc
