@@ -189,13 +189,16 @@ p_name(const struct top_model *m, uint32_t i, char *b, size_t l)
 	top_name_escape(snap_dom_name(top_model_cur(m), col_dom(m, i)),
 	    m->ascii_only, b, l);
 }
+/* Ignoring case, as xentop sorts names; bytes break ties. */
 static int
 c_name(const struct top_model *m, uint32_t a, uint32_t b)
 {
 	const struct snap *s = top_model_cur(m);
+	const char *na = snap_dom_name(s, &s->dom[a]);
+	const char *nb = snap_dom_name(s, &s->dom[b]);
+	int r = strcasecmp(na, nb);
 
-	return strcmp(snap_dom_name(s, &s->dom[a]), snap_dom_name(s,
-	    &s->dom[b]));
+	return r != 0 ? r : strcmp(na, nb);
 }
 
 static void

@@ -331,17 +331,19 @@ test_sort_every_column(void **state)
 		top_model_sort(&m);
 		assert_int_equal(m.n_order, 4);
 	}
-	/* names: plain byte order */
+	/* names: ignoring case, as xentop */
 	m.sort_col = COL_NAME;
 	m.sort_desc = false;
 	top_model_sort(&m);
-	assert_int_equal(row_id(&m, 0), 4);	/* "Idle" */
-	assert_int_equal(row_id(&m, 1), 3);	/* "batch1" */
-	/* -z: Domain-0 first whatever the order: none here, so id 1 is
-	 * not pulled up */
+	assert_int_equal(row_id(&m, 0), 3);	/* "batch1" */
+	assert_int_equal(row_id(&m, 1), 2);	/* "db01" */
+	assert_int_equal(row_id(&m, 2), 4);	/* "Idle" */
+	assert_int_equal(row_id(&m, 3), 1);	/* "web01" */
+	/* -z: Domain-0 first whatever the order: none here, so nothing is
+	 * pulled up */
 	m.dom0_first = true;
 	top_model_sort(&m);
-	assert_int_equal(row_id(&m, 0), 4);
+	assert_int_equal(row_id(&m, 0), 3);
 	top_model_dispose(&m);
 }
 
