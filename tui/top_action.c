@@ -1,6 +1,7 @@
 /*
  * top_action.c - pause, unpause, shutdown, reboot, destroy from the
- * dashboard, on a worker thread.
+ * dashboard, and the resource jobs of top_res.c (vcpus, memory, block
+ * devices, save, restore), on a worker thread.
  *
  * The worker opens its own backend handle (with the dashboard's open
  * options) the first time it runs a job, so an action that takes a while
@@ -14,11 +15,13 @@
  */
 #include "tui/top_ui.h"
 
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "core/escape.h"
+#include "core/memsize.h"
 #include "core/xmalloc.h"
 
 struct top_worker {
@@ -37,6 +40,8 @@ struct top_worker {
 	char *names[TOP_ACT_MAX_DOMS];
 	size_t n;
 	char *reason;
+	bool is_res;		/* a resource job (res), not an action */
+	struct top_res_job res;
 
 	/* The result */
 	bool done;
@@ -57,6 +62,103 @@ worker_clear_job(struct top_worker *w)
 	w->reason = NULL;
 }
 
+/* What a resource job changed, for the status line. */
+static void
+worker_res_done(const struct top_res_job *j, char *buf, size_t len)
+{
+	char v[24];
+
+	switch (j->kind) {
+	case TOP_RES_VCPUS:
+		snprintf(buf, len, "%" PRIu64 " vcpu%s online", j->value,
+		    j->value == 1 ? "" : "s");
+		break;
+	case TOP_RES_MEM:
+	case TOP_RES_MAXMEM:
+		snprintf(buf, len, "%s now %s", j->kind == TOP_RES_MEM ?
+		    "memory" : "maximum memory",
+		    memsize_format(j->value, v, sizeof v));
+		break;
+	case TOP_RES_ATTACH:
+		snprintf(buf, len, "%s attached (%s)", j->vdev,
+		    j->writable ? "rw" : "ro");
+		break;
+	case TOP_RES_DETACH:
+		snprintf(buf, len, "%s detached", j->vdev);
+		break;
+	case TOP_RES_SAVE:
+		snprintf(buf, len, "saved; it stopped");
+		break;
+	default:
+		snprintf(buf, len, "restored; it runs again");
+		break;
+	}
+}
+
+/* Run a resource job (the lock dropped). Its reason-less calls cannot
+ * be retried with a reason, so a rule that wants one is a refusal. */
+static void
+worker_run_res(struct top_worker *w, char *line, size_t len, int *rc)
+{
+	const struct top_res_job *j = &w->res;
+	struct xdom_err err = { 0, "" };
+	struct hv_block b;
+	char esc[160], what[96];
+
+	/* restore names no guest: its file (or name, through xdomd) does */
+	xdom_escape(esc, sizeof esc, j->kind == TOP_RES_RESTORE ? j->target :
+	    j->name);
+	*rc = 0;
+	if (w->hv == NULL)
+		*rc = hv_open(&w->hv, w->hvo, &err);
+	if (*rc == 0) {
+		switch (j->kind) {
+		case TOP_RES_VCPUS:
+			*rc = hv_set_resource(w->hv, j->name, HV_RES_VCPUS,
+			    j->value, &err);
+			break;
+		case TOP_RES_MEM:
+			*rc = hv_set_resource(w->hv, j->name, HV_RES_MEM,
+			    j->value, &err);
+			break;
+		case TOP_RES_MAXMEM:
+			*rc = hv_set_resource(w->hv, j->name, HV_RES_MAXMEM,
+			    j->value, &err);
+			break;
+		case TOP_RES_ATTACH:
+			memset(&b, 0, sizeof b);
+			b.target = j->target;
+			b.vdev = j->vdev;
+			b.writable = j->writable;
+			*rc = hv_block_attach(w->hv, j->name, &b, &err);
+			break;
+		case TOP_RES_DETACH:
+			*rc = hv_block_detach(w->hv, j->name, j->vdev, &err);
+			break;
+		case TOP_RES_SAVE:
+			*rc = hv_save(w->hv, j->name, j->target[0] != '\0' ?
+			    j->target : NULL, &err);
+			break;
+		default:
+			*rc = hv_restore(w->hv, j->target, &err);
+			break;
+		}
+	}
+	if (*rc == XDOM_EREASON) {
+		*rc = XDOM_EPERM;
+		snprintf(line, len, "%s %s: a reason is required: use "
+		    "xdom-shell's command with --reason", top_res_verb(j->kind),
+		    esc);
+	} else if (*rc != 0) {
+		snprintf(line, len, "%s %s: %s", top_res_verb(j->kind), esc,
+		    xdom_err_msg(&err));
+	} else {
+		worker_res_done(j, what, sizeof what);
+		snprintf(line, len, "%s %s: %s", top_res_verb(j->kind), esc,
+		    what);
+	}
+}
+
 /* Run the queued job with the lock dropped. */
 static void
 worker_run(struct top_worker *w)
@@ -67,6 +169,10 @@ worker_run(struct top_worker *w)
 	size_t i, ok = 0, fail = 0;
 	int rc = 0, worst = 0;
 
+	if (w->is_res) {
+		worker_run_res(w, line, sizeof line, &worst);
+		goto done;
+	}
 	if (w->hv == NULL)
 		rc = hv_open(&w->hv, w->hvo, &err);
 	for (i = 0; rc == 0 && i < w->n; i++) {
@@ -105,11 +211,13 @@ worker_run(struct top_worker *w)
 		snprintf(line + l, sizeof line - l, " (%zu done, %zu failed)",
 		    ok, fail);
 	}
+done:
 	pthread_mutex_lock(&w->mu);
 	snprintf(w->line, sizeof w->line, "%s", line);
 	w->rc = worst;
-	snprintf(w->first, sizeof w->first, "%s", w->n > 0 ? w->names[0] :
-	    "");
+	snprintf(w->first, sizeof w->first, "%s", w->is_res ? w->res.name :
+	    w->n > 0 ? w->names[0] : "");
+	w->is_res = false;
 	w->done = true;
 	worker_clear_job(w);
 	w->busy = false;
@@ -185,6 +293,30 @@ top_worker_submit(struct top_worker *w, enum hv_action a,
 		w->names[i] = xstrdup(names[i]);
 	w->n = n;
 	w->reason = reason != NULL ? xstrdup(reason) : NULL;
+	w->busy = w->queued = true;
+	w->done = false;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	return 0;
+}
+
+int
+top_worker_submit_res(struct top_worker *w, const struct top_res_job *j)
+{
+	pthread_mutex_lock(&w->mu);
+	if (w->busy) {
+		pthread_mutex_unlock(&w->mu);
+		return XDOM_EBUSY;
+	}
+	if (!w->started) {
+		if (pthread_create(&w->th, NULL, worker_main, w) != 0) {
+			pthread_mutex_unlock(&w->mu);
+			return XDOM_EIO;
+		}
+		w->started = true;
+	}
+	w->res = *j;
+	w->is_res = true;
 	w->busy = w->queued = true;
 	w->done = false;
 	pthread_cond_signal(&w->cv);

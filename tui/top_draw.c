@@ -357,7 +357,8 @@ draw_summary(struct top_ui *ui, int y)
 
 static const char *const prompt_action_text =
     "Action: p pause  u unpause  s shutdown  r reboot  d destroy  "
-    "c console  (Esc cancels)";
+    "c console  v vcpus  m memory  x maxmem  b attach  e detach  "
+    "w save  l restore  (Esc cancels)";
 
 static void
 draw_message(struct top_ui *ui, int y)
@@ -380,6 +381,13 @@ draw_message(struct top_ui *ui, int y)
 		break;
 	case PR_CONFIRM:
 		snprintf(line, sizeof line, "%s", ui->input);
+		break;
+	case PR_RES_VALUE:
+		snprintf(line, sizeof line, "%.500s%.500s", ui->res.label,
+		    ui->input);
+		break;
+	case PR_RES_CONFIRM:
+		snprintf(line, sizeof line, "%.1000s", ui->res.label);
 		break;
 	default:
 		line[0] = '\0';
@@ -813,7 +821,9 @@ static const char *const help_lines[] = {
 	"  Enter        details of the selected domain, with history",
 	"  Space        tag a domain: actions apply to every tagged one",
 	"  A            action: pause, unpause, shutdown, reboot, destroy,",
-	"               console (Ctrl-] leaves the console)",
+	"               console (Ctrl-] leaves the console); on one",
+	"               domain: v vcpus, m memory, x maximum memory,",
+	"               b attach / e detach a block device, w save, l restore",
 	"  C            columns: show, hide, reorder",
 	"  P            per-physical-CPU meters (when the host gives them)",
 	"  Y            next colour theme        W  save settings now",

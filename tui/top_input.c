@@ -860,6 +860,10 @@ ui_prompt_done(struct top_session *ss, bool accept)
 		ui_run_action(ss);
 	} else if (p == PR_REASON)
 		top_ui_status(ui, true, 5, "cancelled: a reason is required");
+	else if (p == PR_RES_VALUE) {
+		ui->prompt = p;
+		top_res_value_done(ui, accept);
+	}
 }
 
 static void
@@ -896,7 +900,12 @@ ui_key_prompt(struct top_session *ss, int key, const char *utf8)
 			ui->prompt = PR_CONFIRM;
 			return;
 		}
-		top_ui_status(ui, false, 2, "cancelled");
+		if (!top_res_key(ui, key, ss->act_names[0], ss->n_act))
+			top_ui_status(ui, false, 2, "cancelled");
+		return;
+	}
+	if (ui->prompt == PR_RES_CONFIRM) {
+		top_res_confirm(ui, key == 'y' || key == 'Y');
 		return;
 	}
 	if (ui->prompt == PR_CONFIRM) {
@@ -930,7 +939,8 @@ ui_key_prompt(struct top_session *ss, int key, const char *utf8)
 		if (utf8[0] == '\0' || (unsigned char)utf8[0] < 0x20)
 			return;
 		if (ui->input_len + strlen(utf8) < (ui->prompt == PR_FILTER ?
-		    TOP_FILTER_MAX : 128)) {
+		    TOP_FILTER_MAX : ui->prompt == PR_RES_VALUE ?
+		    sizeof ui->res.job.target - 10 : 128)) {
 			memcpy(ui->input + ui->input_len, utf8, strlen(utf8));
 			ui->input_len += strlen(utf8);
 			ui->input[ui->input_len] = '\0';

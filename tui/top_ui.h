@@ -130,6 +130,37 @@ struct top_worker *top_worker_new(const struct hv_open_opts *hvo,
 int top_worker_submit(struct top_worker *w, enum hv_action a,
     char *const *names, size_t n, const char *reason);
 bool top_worker_busy(struct top_worker *w);
+
+/* ---- resource actions (top_res.c) ---- */
+
+enum top_res_kind {
+	TOP_RES_VCPUS = 0,	/* online vcpus */
+	TOP_RES_MEM,		/* memory target */
+	TOP_RES_MAXMEM,		/* maximum memory */
+	TOP_RES_ATTACH,		/* block-attach target as vdev */
+	TOP_RES_DETACH,		/* block-detach vdev */
+	TOP_RES_SAVE,		/* save to target ("" through xdomd) */
+	TOP_RES_RESTORE,	/* restore from target */
+	TOP_RES__COUNT
+};
+
+/* One validated resource change on one guest. */
+struct top_res_job {
+	enum top_res_kind kind;
+	char name[128];		/* the guest */
+	uint64_t value;		/* vcpus: count; memory: KiB */
+	char target[600];	/* attach: path (image name through xdomd);
+				   save, restore: file (restore through
+				   xdomd: the guest's name) */
+	char vdev[16];
+	bool writable;
+};
+
+/* Queue a resource job (copied); XDOM_EBUSY while a job runs. Its result
+ * comes back through top_worker_result() like an action's. */
+int top_worker_submit_res(struct top_worker *w, const struct top_res_job *j);
+/* "vcpus", "memory", ... for status lines. */
+const char *top_res_verb(enum top_res_kind k);
 /* A finished job's result line; rc its worst code. false when none. */
 bool top_worker_result(struct top_worker *w, char *line, size_t len,
     int *rc, enum hv_action *a, char *first_name, size_t name_len);
@@ -151,6 +182,15 @@ enum top_prompt {
 	PR_ACTION,	/* a: which action */
 	PR_CONFIRM,	/* y/N for the chosen action */
 	PR_REASON,	/* the helper wants an audit reason */
+	PR_RES_VALUE,	/* a resource action's value (top_res.c) */
+	PR_RES_CONFIRM,	/* y/N before it takes something away */
+};
+
+/* The resource action being asked for (top_res.c). */
+struct top_res_ask {
+	struct top_res_job job;	/* kind and name set; the rest once valid */
+	char label[1400];	/* the question shown before the input */
+	char last_file[600];	/* the last file saved to, for restore */
 };
 
 #define TOP_MAX_TAGS 1024
@@ -207,6 +247,7 @@ struct top_ui {
 	int cap_lines;
 
 	struct top_worker *worker;
+	struct top_res_ask res;
 	bool settings_dirty;
 	unsigned refreshes;
 };
@@ -226,5 +267,18 @@ void top_ui_status(struct top_ui *ui, bool error, double secs,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 /* Whether the domain with this ref (hv_dom_ref) is tagged. */
 bool top_ui_tagged(const struct top_ui *ui, const char *ref);
+
+/*
+ * Resource actions from the action menu (top_res.c). top_res_key: key
+ * pressed in PR_ACTION with n targets, the first named name (its ref);
+ * true when it is one of v m x b e w l, after setting up the
+ * PR_RES_VALUE prompt (or saying why not). top_res_value_done: the value
+ * was entered (accept) or cancelled; it is checked against the guest as
+ * the current snapshot shows it, then run, confirmed first, or refused
+ * with a one-line reason. top_res_confirm: the y/N answer.
+ */
+bool top_res_key(struct top_ui *ui, int key, const char *name, size_t n);
+void top_res_value_done(struct top_ui *ui, bool accept);
+void top_res_confirm(struct top_ui *ui, bool yes);
 
 #endif
