@@ -14,12 +14,14 @@
 #include "tui/top_int.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <json-c/json.h>
 
 #include "core/escape.h"
+#include "core/xmalloc.h"
 
 /* ---- summary lines ---- */
 
@@ -192,8 +194,10 @@ top_fmt_vbd_line(const struct top_model *m, uint32_t i, uint32_t k,
 	    (unsigned long long)v->wr_sect);
 }
 
-void
-top_fmt_vcpu_line(const struct top_model *m, uint32_t i, char *buf,
+/* xentop's vcpu line: online vcpus only, by index; in batch output a
+ * new line of eight spaces before every fifth index, as xentop. */
+static void
+fmt_vcpus(const struct top_model *m, uint32_t i, bool wrap, char *buf,
     size_t len)
 {
 	const struct snap *s = top_model_cur(m);
@@ -203,10 +207,22 @@ top_fmt_vcpu_line(const struct top_model *m, uint32_t i, char *buf,
 	uint32_t k;
 
 	o = (size_t)snprintf(buf, len, "VCPUs(sec): ");
-	for (k = 0; k < d->n_vcpu && o < len; k++)
-		o += (size_t)snprintf(buf + o, len - o, " %2u: %10llus", k,
-		    v[k].online ? (unsigned long long)(v[k].ns / 1000000000ull)
-		    : 0ull);
+	for (k = 0; k < d->n_vcpu && o < len; k++) {
+		if (!v[k].online)
+			continue;
+		if (wrap && k != 0 && k % 5 == 0)
+			o += (size_t)snprintf(buf + o, len - o, "\n        ");
+		if (o < len)
+			o += (size_t)snprintf(buf + o, len - o, " %2u: %10llus",
+			    k, (unsigned long long)(v[k].ns / 1000000000ull));
+	}
+}
+
+void
+top_fmt_vcpu_line(const struct top_model *m, uint32_t i, char *buf,
+    size_t len)
+{
+	fmt_vcpus(m, i, false, buf, len);
 }
 
 /* ---- text ---- */
@@ -318,8 +334,13 @@ batch_text(FILE *f, const struct top_model *m0, const struct top_opts *o)
 			batch_cell(f, m, o, cols[k], i, k == 0);
 		fputc('\n', f);
 		if (o->vcpus) {
-			top_fmt_vcpu_line(m, i, line, sizeof line);
-			fprintf(f, "%s\n", line);
+			/* " NNN: NNNNNNNNNNs" and a wrap: 32 a vcpu */
+			size_t vlen = 32 + (size_t)d->n_vcpu * 32;
+			char *vline = xmalloc(vlen);
+
+			fmt_vcpus(m, i, true, vline, vlen);
+			fprintf(f, "%s\n", vline);
+			free(vline);
 		}
 		for (j = 0; o->networks && j < d->n_net; j++) {
 			top_fmt_net_line(m, i, j, line, sizeof line);

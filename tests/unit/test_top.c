@@ -655,6 +655,53 @@ test_batch_csv_and_text(void **state)
 	top_model_dispose(&m);
 }
 
+/* -v: online vcpus only; batch text wraps before every fifth index. */
+static void
+test_vcpu_lines(void **state)
+{
+	struct top_model m;
+	struct top_opts o;
+	struct snap *s;
+	struct snap_dom *d;
+	struct snap_vcpu *v;
+	struct xdom_err err = { 0, "" };
+	char line[512], *buf = NULL;
+	size_t len = 0;
+	uint32_t k;
+	FILE *f;
+
+	(void)state;
+	top_model_init(&m);
+	s = top_model_next(&m);
+	host(s, SEC);
+	d = snap_add_dom(s, 0, 7, "many");
+	d->vcpus_online = 6;
+	d->vcpus_max = 7;
+	v = snap_add_vcpus(s, 7);
+	for (k = 0; k < 7; k++) {
+		v[k].ns = (k + 1) * 10 * SEC;
+		v[k].online = k != 2;
+	}
+	snap_finish(s);
+	top_model_update(&m);
+	top_model_sort(&m);
+	top_fmt_vcpu_line(&m, 0, line, sizeof line);
+	assert_string_equal(line, "VCPUs(sec):   0:         10s  1:         "
+	    "20s  3:         40s  4:         50s  5:         60s  6:         "
+	    "70s");
+	memset(&o, 0, sizeof o);
+	o.vcpus = true;
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	assert_int_equal(top_batch_write(f, &m, &o, 1, &err), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "\nVCPUs(sec):   0:         10s  1:      "
+	    "   20s  3:         40s  4:         50s\n          5:         60s"
+	    "  6:         70s\n"));
+	free(buf);
+	top_model_dispose(&m);
+}
+
 int
 main(void)
 {
@@ -669,6 +716,7 @@ main(void)
 		cmocka_unit_test(test_filter),
 		cmocka_unit_test(test_vanish_and_appear),
 		cmocka_unit_test(test_counts),
+		cmocka_unit_test(test_vcpu_lines),
 		cmocka_unit_test(test_hist_codec),
 		cmocka_unit_test(test_args),
 		cmocka_unit_test(test_batch_json),
