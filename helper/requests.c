@@ -279,7 +279,8 @@ req_stats(struct req_ctx *ctx, struct xdom_err *err)
 
 	snap_init(&all);
 	snap_init(&mine);
-	if ((rc = hv_snapshot(ctx->d->hv, ctx->req->arg, &all, err)) != 0)
+	if ((rc = hv_snapshot(ctx->d->hv, ctx->req->arg & HV_SNAP_ALL, &all,
+	    err)) != 0)
 		goto out;
 	ident_subject(ctx->id, &who);
 	mine.mono_ns = all.mono_ns;
