@@ -37,13 +37,22 @@
  * Not kept anywhere: cap_sys_module, cap_sys_ptrace, cap_sys_rawio,
  * cap_net_raw, cap_audit_*, cap_mac_*, cap_setpcap (after the bounding
  * set is cut), cap_sys_boot, cap_sys_time, cap_syslog, cap_bpf...
+ *
+ * - The policy is only taken from a file nobody else can change: the file
+ *   and every directory above it (after symlinks) must belong to root or
+ *   to xdomd's own user and be writable by nobody else (a sticky
+ *   directory like /tmp may be shared). Otherwise anyone who could write
+ *   it would grant themselves every guest.
  */
 #include "helper/xdomd.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -163,4 +172,65 @@ harden_describe(char *buf, size_t len)
 		cap_free(text);
 	if (caps != NULL)
 		cap_free(caps);
+}
+
+/* Whether st (of path) may only be changed by root or by us. */
+static int
+harden_owned_safely(const char *path, const struct stat *st, bool is_dir,
+    struct xdom_err *err)
+{
+	if (st->st_uid != 0 && st->st_uid != geteuid())
+		return xdom_err_set(err, XDOM_EPERM, "%s: owned by uid %lu, "
+		    "not by root or xdomd's user; xdomd will not take a policy "
+		    "someone else controls", path, (unsigned long)st->st_uid);
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
+	    !(is_dir && (st->st_mode & S_ISVTX) != 0))
+		return xdom_err_set(err, XDOM_EPERM, "%s: writable by others "
+		    "than its owner (mode %04o); xdomd will not take a policy "
+		    "anyone could change", path, (unsigned)(st->st_mode &
+		    07777));
+	return 0;
+}
+
+int
+harden_policy_path(const char *path, struct xdom_err *err)
+{
+	char *real = realpath(path, NULL);
+	struct stat st;
+	char *slash;
+	int rc = 0;
+
+	if (real == NULL)
+		return xdom_err_errno(err, errno == ENOENT ? XDOM_ENOENT :
+		    XDOM_EIO, errno, "%s", path);
+	if (stat(real, &st) != 0) {
+		rc = xdom_err_errno(err, XDOM_EIO, errno, "%s", real);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = xdom_err_set(err, XDOM_EIO, "%s: not a regular file",
+		    real);
+		goto out;
+	}
+	if ((rc = harden_owned_safely(real, &st, false, err)) != 0)
+		goto out;
+	/* Every directory up to /: whoever can write one could swap what
+	 * is below it. */
+	while ((slash = strrchr(real, '/')) != NULL) {
+		if (slash == real)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		if (stat(real, &st) != 0) {
+			rc = xdom_err_errno(err, XDOM_EIO, errno, "%s", real);
+			goto out;
+		}
+		if ((rc = harden_owned_safely(real, &st, true, err)) != 0)
+			goto out;
+		if (strcmp(real, "/") == 0)
+			break;
+	}
+out:
+	free(real);
+	return rc;
 }

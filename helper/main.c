@@ -133,7 +133,8 @@ main_configure(struct xdomd *d, const struct main_opts *o,
 	    err)) != 0 ||
 	    (rc = main_bool(c, "xen_shell_compat", false, &d->compat, err)))
 		return rc;
-	if ((rc = policy_load(&d->policy, d->policy_path, err)) != 0)
+	if ((rc = harden_policy_path(d->policy_path, err)) != 0 ||
+	    (rc = policy_load(&d->policy, d->policy_path, err)) != 0)
 		return rc;
 	if (d->compat) {
 		owner = conf_get_default(c, "xen_shell_actions",

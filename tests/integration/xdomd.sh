@@ -415,6 +415,10 @@ kill -HUP "$DPID"; sleep 0.5
 check_out "a malformed reload is reported" "policy not reloaded.*unknown action 'fly'" cat "$T/log"
 check_out "... and the old policy kept" "^web01 " as "$UB" "$CLIENT" "$S" info web01
 sed -i '$d' "$T/policy"
+chmod 666 "$T/policy"
+kill -HUP "$DPID"; sleep 0.5
+check_out "a reload from a policy made world-writable is refused" "policy not reloaded.*writable by others" cat "$T/log"
+chmod 644 "$T/policy"
 
 # ---- clean stop ----------------------------------------------------------
 kill -TERM "$DPID"
@@ -432,6 +436,23 @@ one_line "malformed policy: refused with file:line" 1 "bad.policy:2: unknown act
 	"$XDOMD" --foreground --sim --socket "$T/other.sock" --policy "$T/bad.policy"
 check "nothing listens after a policy error" test ! -e "$T/other.sock"
 one_line "a missing policy: refused" 1 "nope" "$XDOMD" --check --policy "$T/nope"
+# Only a policy nobody else can change is taken.
+P=$T/pol
+mkdir -m 755 "$P" "$P/ok" "$P/open" "$P/sticky"
+chmod 777 "$P/open"; chmod 1777 "$P/sticky"
+printf 'user:%s web01 all\n' "$UB" >"$P/ok/policy"
+cp "$P/ok/policy" "$P/open/policy"; cp "$P/ok/policy" "$P/sticky/policy"
+cp "$P/ok/policy" "$P/ok/world"; chmod 666 "$P/ok/world"
+cp "$P/ok/policy" "$P/ok/group"; chmod 664 "$P/ok/group"
+cp "$P/ok/policy" "$P/ok/theirs"; chown "$UB" "$P/ok/theirs"
+ln -s ../ok/world "$P/sticky/link"
+check_out "a root-owned 0644 policy is taken" "1 rules; config ok" "$XDOMD" --check --policy "$P/ok/policy"
+one_line "a world-writable policy: refused" 1 "world: writable by others than its owner \(mode 0666\)" "$XDOMD" --check --policy "$P/ok/world"
+one_line "a group-writable policy: refused" 1 "group: writable by others" "$XDOMD" --check --policy "$P/ok/group"
+one_line "a policy owned by a customer: refused" 1 "theirs: owned by uid [0-9]+, not by root" "$XDOMD" --check --policy "$P/ok/theirs"
+one_line "a policy in a world-writable directory: refused" 1 "$P/open: writable by others" "$XDOMD" --check --policy "$P/open/policy"
+check_out "a policy in a sticky shared directory is taken" "config ok" "$XDOMD" --check --policy "$P/sticky/policy"
+one_line "a symlink to a world-writable policy: refused (the target is checked)" 1 "$P/ok/world: writable" "$XDOMD" --check --policy "$P/sticky/link"
 "$XDOMD" --foreground --sim --socket "$S" --policy "$T/policy" 2>"$T/log2" &
 D2=$!
 T_CLEANUP+=("kill $D2 2>/dev/null")
