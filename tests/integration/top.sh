@@ -326,6 +326,23 @@ screen_ok "pause web02: done" 'pause web02: done'
 screen_ok "the effect shows: web02 paused" ' web02 +----p-' 5
 keys a u y
 screen_ok "unpause web02" ' web02 +--b---|web02 +-----r' 5
+# Space tags: an action applies to every tagged domain
+keys /; esc
+keys /
+keys -l 'web0'
+keys Enter Home Space Space
+screen_ok "Space: two domains tagged (once the last status has gone)" 'Filter: web0 \(2\)  2 tagged' 10
+keys a p
+screen_ok "the question counts the tagged domains" '^Pause 2 tagged domains\? \(y/N\)'
+keys y
+screen_ok "pause on the tagged: done on both" 'pause: done on 2 domains'
+screen_ok "... web01 paused" ' web01 +----p-' 5
+screen_ok "... web02 paused" ' web02 +----p-' 5
+keys a u y
+screen_ok "unpause on the tagged" 'unpause: done on 2 domains'
+screen_ok "... both run again" ' web01 +--b---|web01 +-----r' 5
+keys Home Space Space
+screen_not "Space again: untagged" '[0-9] tagged'
 keys /; esc
 keys Y
 screen_ok "Y: next theme" 'theme [a-z0-9-]+'
