@@ -38,11 +38,13 @@
  * cap_net_raw, cap_audit_*, cap_mac_*, cap_setpcap (after the bounding
  * set is cut), cap_sys_boot, cap_sys_time, cap_syslog, cap_bpf...
  *
- * - The policy is only taken from a file nobody else can change: the file
- *   and every directory above it (after symlinks) must belong to root or
- *   to xdomd's own user and be writable by nobody else (a sticky
- *   directory like /tmp may be shared). Otherwise anyone who could write
- *   it would grant themselves every guest.
+ * - The policy and xdom.conf are only taken from files nobody else can
+ *   change: the file and every directory above it (after symlinks) must
+ *   belong to root or to xdomd's own user and be writable by nobody else
+ *   (a sticky directory like /tmp may be shared). Otherwise anyone who
+ *   could write the policy would grant themselves every guest, and
+ *   anyone who could write xdom.conf would choose the command xdomd runs
+ *   to re-image a guest.
  */
 #include "helper/xdomd.h"
 
@@ -181,19 +183,19 @@ harden_owned_safely(const char *path, const struct stat *st, bool is_dir,
 {
 	if (st->st_uid != 0 && st->st_uid != geteuid())
 		return xdom_err_set(err, XDOM_EPERM, "%s: owned by uid %lu, "
-		    "not by root or xdomd's user; xdomd will not take a policy "
+		    "not by root or xdomd's user; xdomd will not trust a file "
 		    "someone else controls", path, (unsigned long)st->st_uid);
 	if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
 	    !(is_dir && (st->st_mode & S_ISVTX) != 0))
 		return xdom_err_set(err, XDOM_EPERM, "%s: writable by others "
-		    "than its owner (mode %04o); xdomd will not take a policy "
+		    "than its owner (mode %04o); xdomd will not trust a file "
 		    "anyone could change", path, (unsigned)(st->st_mode &
 		    07777));
 	return 0;
 }
 
 int
-harden_policy_path(const char *path, struct xdom_err *err)
+harden_trusted_path(const char *path, struct xdom_err *err)
 {
 	char *real = realpath(path, NULL);
 	struct stat st;

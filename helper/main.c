@@ -133,7 +133,7 @@ main_configure(struct xdomd *d, const struct main_opts *o,
 	    err)) != 0 ||
 	    (rc = main_bool(c, "xen_shell_compat", false, &d->compat, err)))
 		return rc;
-	if ((rc = harden_policy_path(d->policy_path, err)) != 0 ||
+	if ((rc = harden_trusted_path(d->policy_path, err)) != 0 ||
 	    (rc = policy_load(&d->policy, d->policy_path, err)) != 0)
 		return rc;
 	if (d->compat) {
@@ -242,6 +242,7 @@ main(int argc, char **argv)
 	struct xdomd d;
 	struct stat st_sock;
 	char caps[256];
+	const char *cpath;
 	long nofile;
 	int rc, status = 1;
 
@@ -252,8 +253,13 @@ main(int argc, char **argv)
 	d.audit_fd = -1;
 	d.listen_fd = -1;
 	log_open("xdomd", XLOG_STDERR, LOG_DAEMON);
-	if ((rc = conf_load(&conf, o.config != NULL ? o.config :
-	    XDOM_CONF_DEFAULT, o.config != NULL, &err)) != 0 ||
+	cpath = o.config != NULL ? o.config : XDOM_CONF_DEFAULT;
+	/* A missing default config is fine; one that exists must be ours. */
+	rc = harden_trusted_path(cpath, &err);
+	if (rc == XDOM_ENOENT && o.config == NULL)
+		rc = 0;
+	if (rc != 0 || (rc = conf_load(&conf, cpath, o.config != NULL,
+	    &err)) != 0 ||
 	    (rc = main_configure(&d, &o, conf, &err)) != 0) {
 		fprintf(stderr, "xdomd: %s\n", xdom_err_msg(&err));
 		goto out;

@@ -842,7 +842,7 @@ srv_reload(struct server *s)
 	struct xdom_err err = {0};
 	struct policy *p = NULL;
 
-	if (harden_policy_path(s->d->policy_path, &err) != 0 ||
+	if (harden_trusted_path(s->d->policy_path, &err) != 0 ||
 	    policy_load(&p, s->d->policy_path, &err) != 0) {
 		log_err("policy not reloaded, keeping the old one: %s",
 		    err.msg);

@@ -117,12 +117,13 @@ int harden_privileges(const char *backend, struct xdom_err *err);
 /* The capabilities kept, as text ("none" or "cap_x,cap_y=ep"). */
 void harden_describe(char *buf, size_t len);
 /*
- * Whether the policy at path may be trusted: after symlinks, the file and
+ * Whether the file at path (policy, xdom.conf) may be trusted: after
+ * symlinks, the file and
  * every directory above it belong to root or to xdomd's user and are
  * writable by nobody else (sticky directories excepted). 0, or
  * XDOM_EPERM / XDOM_ENOENT / XDOM_EIO with a one-line message.
  */
-int harden_policy_path(const char *path, struct xdom_err *err);
+int harden_trusted_path(const char *path, struct xdom_err *err);
 
 /* --- requests.c ---------------------------------------------------------- */
 

@@ -453,6 +453,8 @@ one_line "a policy owned by a customer: refused" 1 "theirs: owned by uid [0-9]+,
 one_line "a policy in a world-writable directory: refused" 1 "$P/open: writable by others" "$XDOMD" --check --policy "$P/open/policy"
 check_out "a policy in a sticky shared directory is taken" "config ok" "$XDOMD" --check --policy "$P/sticky/policy"
 one_line "a symlink to a world-writable policy: refused (the target is checked)" 1 "$P/ok/world: writable" "$XDOMD" --check --policy "$P/sticky/link"
+cp "$T/xdom.conf" "$P/ok/xdom.conf"; chmod 666 "$P/ok/xdom.conf"
+one_line "a world-writable xdom.conf (it names the re-image command): refused" 1 "xdom.conf: writable by others" "$XDOMD" --check --config "$P/ok/xdom.conf" --policy "$P/ok/policy"
 "$XDOMD" --foreground --sim --socket "$S" --policy "$T/policy" 2>"$T/log2" &
 D2=$!
 T_CLEANUP+=("kill $D2 2>/dev/null")
