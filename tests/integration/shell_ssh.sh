@@ -531,6 +531,26 @@ else
 	not_ok "Ctrl-] did not return to the prompt:"; show "$(tm_screen a | sed "/^ *$/d" | tail -20)" 20
 fi
 
+# The guest stopping under the console (`serial` is its other name): the
+# shell says so and its prompt works again.
+n=$(tm_count a 'login:')
+p=$(tm_count a '^xdom\[')
+tm_type a "serial"
+if wait_until 150 tm_more a 'login:' "$n"; then
+	run_as "$UA" shutdown force cust-alice-web
+	if tm_wait a "cust-alice-web's console closed \(the guest stopped\)" 150 &&
+		tm_prompts a $((p + 1)); then
+		tm_do a "boot" "cust-alice-web: booting" && wait_until 150 state_is cust-alice-web running &&
+			ok "a guest stopping under the console ends it cleanly; the prompt works again" ||
+			{ not_ok "boot after the console closed:"; show "$(tm_screen a | sed "/^ *$/d" | tail -20)" 20; }
+	else
+		not_ok "console of a guest that stopped:"; show "$(tm_screen a | sed "/^ *$/d" | tail -20)" 20
+	fi
+else
+	not_ok "serial:"; show "$(tm_screen a | sed "/^ *$/d" | tail -20)" 20
+	$TM send-keys -t a C-]
+fi
+
 # top: the dashboard in restricted mode, in-process, own guests only.
 n=$(tm_count a '^xdom\[')
 tm_type a "top"
@@ -681,6 +701,9 @@ fi
 # and of the user's own guest names.
 tm_start a2 "$UA"
 tm_wait a2 'xdom> ' || not_ok "second login prompt"
+tm_type a2 "control cust-alice-db"
+tm_wait a2 'xdom\[cust-alice-db\]> ' && ok "control NAME (xen-shell's word) selects a guest" ||
+	{ not_ok "control:"; show "$(tm_screen a2 | sed "/^ *$/d" | tail -20)" 20; }
 tm_type a2 "history"
 tm_wait a2 '[0-9]+  reimage' && ok "history shows the previous session's commands" ||
 	{ not_ok "history in a new session:"; show "$(tm_screen a2 | sed "/^ *$/d" | tail -20)" 20; }
@@ -688,7 +711,7 @@ $TM send-keys -t a2 -l "stat"
 $TM send-keys -t a2 Tab
 $TM send-keys -t a2 -l "cust-alice-d"
 $TM send-keys -t a2 Tab
-tm_wait a2 'xdom> status cust-alice-db' 50
+tm_wait a2 'xdom\[cust-alice-db\]> status cust-alice-db' 50
 $TM send-keys -t a2 Enter
 if tm_wait a2 'cust-alice-db: (running|stopped)'; then
 	ok "tab completes a command and the user's own guest name"
