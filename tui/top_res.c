@@ -163,13 +163,13 @@ top_res_key(struct top_ui *ui, int key, const char *name, size_t n)
 	case TOP_RES_MAXMEM:
 		if (d != NULL && d->maxmem_kb != SNAP_MEM_UNLIMITED &&
 		    a->job.kind == TOP_RES_MEM)
-			snprintf(a->label, sizeof a->label, "Memory for %s (now "
-			    "%s, maximum %s; MiB or k/m/g): ", esc,
+			snprintf(a->label, sizeof a->label, "Memory for %s "
+			    "(now %s, maximum %s; MiB or k/m/g): ", esc,
 			    memsize_format(d->mem_kb, v1, sizeof v1),
 			    memsize_format(d->maxmem_kb, v2, sizeof v2));
 		else if (d != NULL && d->maxmem_kb != SNAP_MEM_UNLIMITED)
-			snprintf(a->label, sizeof a->label, "Maximum memory for "
-			    "%s (now %s, memory %s; MiB or k/m/g): ", esc,
+			snprintf(a->label, sizeof a->label, "Maximum memory "
+			    "for %s (now %s, memory %s; MiB or k/m/g): ", esc,
 			    memsize_format(d->maxmem_kb, v1, sizeof v1),
 			    memsize_format(d->mem_kb, v2, sizeof v2));
 		else
@@ -193,8 +193,8 @@ top_res_key(struct top_ui *ui, int key, const char *name, size_t n)
 		break;
 	case TOP_RES_SAVE:
 		if (res_via_helper(ui)) {
-			snprintf(a->label, sizeof a->label, "Save %s (it stops; "
-			    "restore brings it back)? (y/N) ", esc);
+			snprintf(a->label, sizeof a->label, "Save %s (it "
+			    "stops; restore brings it back)? (y/N) ", esc);
 			res_prompt(ui, PR_RES_CONFIRM, "");
 			return true;
 		}
@@ -290,8 +290,8 @@ res_check_number(struct top_ui *ui, const struct snap_dom *d,
 		n = strtoll(ui->input, &end, 10);
 		if (ui->input[0] < '0' || ui->input[0] > '9' || *end != '\0' ||
 		    errno != 0 || n < 1 || n > 4096) {
-			top_ui_status(ui, true, 6, "vcpus: a whole number from 1 "
-			    "up to the guest's maximum");
+			top_ui_status(ui, true, 6, "vcpus: a whole number "
+			    "from 1 up to the guest's maximum");
 			return XDOM_EINVAL;
 		}
 		if (d != NULL && (uint64_t)n > d->vcpus_max) {
@@ -383,8 +383,9 @@ res_check_block(struct top_ui *ui, const struct snap_dom *d,
 	xdom_escape(shown, sizeof shown, w[0]);
 	if (res_via_helper(ui)) {
 		if (!xdom_name_valid(w[0])) {
-			top_ui_status(ui, true, 6, "attach: '%s' is not an image "
-			    "name (one of your images, not a path)", shown);
+			top_ui_status(ui, true, 6, "attach: '%s' is not an "
+			    "image name (one of your images, not a path)",
+			    shown);
 			return XDOM_EINVAL;
 		}
 	} else if (w[0][0] != '/') {

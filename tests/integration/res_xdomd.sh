@@ -186,6 +186,58 @@ one_line "restore: twice" 1 "no saved state" as "$UA" "${SH[@]}" -c "restore web
 check_out "save through the xdom CLI (no file)" "^web01: saved$" as "$UA" "${XH[@]}" save web01
 check_out "restore through the xdom CLI by name" "restored from web01" as "$UA" "${XH[@]}" restore web01
 one_line "restore through the xdom CLI: a path is not a name" 1 "not a valid guest name" as "$UA" "${XH[@]}" restore "$T/save/web01.save"
+# ---- the dashboard through xdomd (xdom --backend=helper top) ----------------
+if command -v tmux >/dev/null; then
+	TM=(tmux -L "xdomtest-$$-resx" -f /dev/null)
+	T_CLEANUP+=("${TM[*]} kill-server 2>/dev/null")
+	cap() { "${TM[@]}" capture-pane -p; }
+	keys() { "${TM[@]}" send-keys "$@"; }
+	text() { "${TM[@]}" send-keys -l "$1"; }
+	wait_screen() {
+		local n=$(($1 * 10)) i
+		for ((i = 0; i < n; i++)); do
+			if cap | grep -Eq -- "$2"; then return 0; fi
+			sleep 0.1
+		done
+		return 1
+	}
+	screen_ok() {
+		if wait_screen "${3:-5}" "$2"; then ok "$1"
+		else not_ok "$1: /$2/ not on screen:"; cap | sed 's/^/#   /' | head -12; fi
+	}
+	a() { keys a; wait_screen 3 '^Action: ' >/dev/null; keys "$1"; }
+	"${TM[@]}" new-session -d -x 200 -y 40 \
+		"$(printf '%q ' runuser -u "$UA" -- "${XH[@]}" top --no-settings -d 1); echo EXITED=\$?; sleep 60"
+	"${TM[@]}" set-option -g status off >/dev/null 2>&1
+	screen_ok "dashboard through xdomd as $UA" 'Quit' 10
+	keys /; text web01; keys Enter
+	screen_ok "... filtered to web01" 'Filter: web01 \(1\)'
+	a v; text 1; keys Enter
+	screen_ok "dashboard via xdomd: vcpus 1" '^vcpus web01: 1 vcpu online'
+	check "... the host shows 1 vcpu" test "$(field web01 4)" = 1
+	a b
+	screen_ok "dashboard via xdomd: attach asks for an image, not a path" '^Attach to web01 \(IMAGE VDEV \[ro\|rw\]; it has xvda\)'
+	text "$T/secret.img xvdf"; keys Enter
+	screen_ok "dashboard via xdomd: a path is refused" "not an image name"
+	a b; text "data.img xvdf"; keys Enter
+	screen_ok "dashboard via xdomd: image attached" '^attach web01: xvdf attached \(rw\)'
+	a w
+	screen_ok "dashboard via xdomd: save asks y/N, no file" '^Save web01 \(it stops; restore brings it back\)\? \(y/N\)'
+	keys y
+	screen_ok "dashboard via xdomd: saved" '^save web01: saved; it stopped'
+	check "... into save_dir" test -s "$T/save/web01.save"
+	keys /; sleep 0.2; keys Escape; sleep 0.3
+	a l
+	screen_ok "dashboard via xdomd: restore offers the guest just saved" '^Restore guest: web01'
+	keys Enter
+	screen_ok "dashboard via xdomd: restored" '^restore web01: restored; it runs again'
+	check "... web01 runs again" test -n "$(field web01 2)"
+	keys q
+	screen_ok "... q leaves, exit 0" 'EXITED=0'
+	"${TM[@]}" kill-server 2>/dev/null
+else
+	skip "the dashboard through xdomd" "tmux is not installed"
+fi
 check "the daemon is still running" kill -0 "$DPID"
 n=$(grep -Evc '^time=[0-9TZ:-]+ uid=[0-9]+ user="[^"]*" pid=[0-9]+ domain="[^"]*" action=[a-z]+ reason="[^"]*" result=[a-z-]+( msg="[^"]*")?$' "$T/audit")
 check "audit lines are whole ($n malformed)" test "$n" -eq 0

@@ -277,7 +277,8 @@ test_save_restore(void **state)
 	assert_int_equal(run("save web01"), 0);
 	assert_string_equal(fk.file, "/nonexistent/save/web01.save");
 	assert_non_null(strstr(out_buf, "saved and stopped"));
-	assert_int_equal(run("save web01 /tmp/x"), XDOM_EINVAL);	/* usage */
+	/* a file is never the customer's to name: a usage error */
+	assert_int_equal(run("save web01 /tmp/x"), XDOM_EINVAL);
 	asked = 0;
 	assert_int_equal(run("restore web01"), 0);
 	assert_int_equal(asked, 0);
