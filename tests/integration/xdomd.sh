@@ -221,6 +221,8 @@ audited "the refused pause of \"$WID\"" "user=\"$UB\" .*domain=\"$WID\" action=p
 one_line "help-desk reset without a reason: asked for one" 1 "reset needs a reason" \
 	as "$UH" "$CLIENT" "$S" reset cust-alice-web
 audited "the missing reason" "user=\"$UH\" .*action=reset reason=\"\" result=need-reason"
+one_line "help-desk reset with a blank reason: asked for one" 1 "reset needs a reason" \
+	as "$UH" "$CLIENT" "$S" reset cust-alice-web "   "
 check "help-desk reset with a reason" as "$UH" "$CLIENT" "$S" reset cust-alice-web "ticket 4711"
 audited "the reason lands in the audit file" "user=\"$UH\" .*domain=\"cust-alice-web\" action=reset reason=\"ticket 4711\" result=ok"
 one_line "help-desk may not re-image" 1 "not allowed: reimage" as "$UH" "$CLIENT" "$S" reimage cust-alice-db shutdown

@@ -121,6 +121,13 @@ test_groups_and_reasons(void **state)
 	assert_non_null(strstr(err.msg, "reason"));
 	assert_int_equal(policy_allows(p, &who, "cust-17", NULL, POLICY_RESET,
 	    "", &err), XDOM_EREASON);
+	/* Blanks and control bytes are no reason. */
+	assert_int_equal(policy_allows(p, &who, "cust-17", NULL, POLICY_RESET,
+	    "  \t ", &err), XDOM_EREASON);
+	assert_int_equal(policy_allows(p, &who, "cust-17", NULL, POLICY_RESET,
+	    "\r\n\x1b\x7f", &err), XDOM_EREASON);
+	assert_int_equal(policy_allows(p, &who, "cust-17", NULL, POLICY_RESET,
+	    " 4711 ", &err), 0);
 	assert_int_equal(policy_allows(p, &who, "cust-17", NULL, POLICY_RESET,
 	    "ticket 4711", &err), 0);
 	assert_int_equal(policy_allows(p, &who, "cust-17", NULL,
