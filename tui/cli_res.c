@@ -266,7 +266,10 @@ cli_run_restore(struct cli *c, const struct cli_cmd *cmd, int argc,
 		goto out;
 	}
 	xdom_escape(esc, sizeof esc, file);
-	printf("restored from %s\n", esc);
+	if (cli_res_via_helper(hv))
+		printf("%s: restored\n", esc);
+	else
+		printf("restored from %s\n", esc);
 out:
 	free(file);
 	return status;

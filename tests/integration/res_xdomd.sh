@@ -184,7 +184,7 @@ check "... web01 runs again" test -n "$(field web01 2)"
 check "... its save file is gone" test ! -e "$T/save/web01.save"
 one_line "restore: twice" 1 "no saved state" as "$UA" "${SH[@]}" -c "restore web01"
 check_out "save through the xdom CLI (no file)" "^web01: saved$" as "$UA" "${XH[@]}" save web01
-check_out "restore through the xdom CLI by name" "restored from web01" as "$UA" "${XH[@]}" restore web01
+check_out "restore through the xdom CLI by name" "^web01: restored$" as "$UA" "${XH[@]}" restore web01
 one_line "restore through the xdom CLI: a path is not a name" 1 "not a valid guest name" as "$UA" "${XH[@]}" restore "$T/save/web01.save"
 # ---- the dashboard through xdomd (xdom --backend=helper top) ----------------
 if command -v tmux >/dev/null; then
