@@ -115,3 +115,19 @@ audit_open(struct xdomd *d, struct xdom_err *err)
 		    d->audit_path);
 	return 0;
 }
+
+int
+audit_reopen(struct xdomd *d, struct xdom_err *err)
+{
+	int old = d->audit_fd, rc;
+
+	if (d->audit_path == NULL || d->audit_path[0] == '\0')
+		return 0;
+	if ((rc = audit_open(d, err)) != 0) {
+		d->audit_fd = old;	/* keep writing where we were */
+		return rc;
+	}
+	if (old >= 0)
+		close(old);
+	return 0;
+}

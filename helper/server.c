@@ -836,12 +836,17 @@ srv_timeouts(struct server *s, int64_t now, int *next_ms)
 	}
 }
 
+/* SIGHUP: reopen the audit file, reload the policy. */
 static void
 srv_reload(struct server *s)
 {
 	struct xdom_err err = {0};
 	struct policy *p = NULL;
 
+	/* SIGHUP is also logrotate's way to say the audit file moved. */
+	if (audit_reopen(s->d, &err) != 0)
+		log_err("audit file not reopened, writing to the old one: %s",
+		    err.msg);
 	if (harden_trusted_path(s->d->policy_path, &err) != 0 ||
 	    policy_load(&p, s->d->policy_path, &err) != 0) {
 		log_err("policy not reloaded, keeping the old one: %s",

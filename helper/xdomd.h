@@ -104,6 +104,8 @@ const char *audit_result(int rc);
 void audit_log(struct xdomd *d, const struct audit_rec *r);
 /* Open d->audit_path for appending (0640). */
 int audit_open(struct xdomd *d, struct xdom_err *err);
+/* Open it again (after log rotation); on failure the old fd is kept. */
+int audit_reopen(struct xdomd *d, struct xdom_err *err);
 
 /* --- harden.c ------------------------------------------------------------ */
 

@@ -407,6 +407,17 @@ audited "protocol violations are audited" "user=\"$UB\" .*result=bad-request"
 n=$(grep -c "" "$T/audit")
 check "audit lines are whole ($n lines, all well formed)" test "$(grep -Evc '^time=[0-9TZ:-]+ uid=[0-9]+ user="[^"]*" pid=[0-9]+ domain="[^"]*" action=[a-z]+ reason="[^"]*" result=[a-z-]+( msg="[^"]*")?$' "$T/audit")" -eq 0
 
+# ---- log rotation ---------------------------------------------------------
+mv "$T/audit" "$T/audit.1"
+n1=$(wc -l <"$T/audit.1")
+kill -HUP "$DPID"
+for _ in $(seq 30); do [ -e "$T/audit" ] && break; sleep 0.1; done
+as "$UB" "$CLIENT" "$S" whoami >/dev/null 2>&1
+check_out "SIGHUP reopens the audit file (after rotation)" "user=\"$UB\" .*action=whoami" cat "$T/audit"
+check "... and the rotated file got nothing more" test "$(wc -l <"$T/audit.1")" -eq "$n1"
+cat "$T/audit.1" "$T/audit" >"$T/audit.all" && mv "$T/audit.all" "$T/audit"
+kill -HUP "$DPID"; sleep 0.3
+
 # ---- policy reload -------------------------------------------------------
 one_line "before reload: $UB may not see web01" 1 "not allowed: status" as "$UB" "$CLIENT" "$S" info web01
 printf 'user:%s web01 status\n' "$UB" >>"$T/policy"
