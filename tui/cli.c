@@ -44,6 +44,8 @@ static const struct cli_cmd cli_cmds[] = {
 	CLI_ACTION("unpause", HV_ACT_UNPAUSE, "unpause a guest", "unpaused"),
 	{ "console", "NAME", "attach to a guest's console (Ctrl-] leaves)",
 	    1, 1, -1, NULL, cli_run_console },
+	{ "sysrq", "NAME KEY", "send a magic SysRq key, as xl sysrq does",
+	    2, 2, -1, NULL, cli_run_sysrq },
 	CLI_RES_CMDS,
 	{ "stats", "--stream [-d SECONDS] [-i N]", "snapshots as JSON "
 	    "lines, for programs", -1, -1, -1, NULL, cli_run_stats },

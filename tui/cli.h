@@ -80,6 +80,8 @@ int cli_run_list(struct cli *c, const struct cli_cmd *cmd, int argc,
     char **argv);
 int cli_run_action(struct cli *c, const struct cli_cmd *cmd, int argc,
     char **argv);
+int cli_run_sysrq(struct cli *c, const struct cli_cmd *cmd, int argc,
+    char **argv);
 int cli_run_console(struct cli *c, const struct cli_cmd *cmd, int argc,
     char **argv);
 int cli_run_stats(struct cli *c, const struct cli_cmd *cmd, int argc,

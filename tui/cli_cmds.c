@@ -152,6 +152,31 @@ cli_run_action(struct cli *c, const struct cli_cmd *cmd, int argc,
 /* ---- console ----------------------------------------------------------- */
 
 int
+cli_run_sysrq(struct cli *c, const struct cli_cmd *cmd, int argc,
+    char **argv)
+{
+	struct xdom_err err = { 0 };
+	const char *name = argv[1], *key = argv[2];
+	struct hv *hv;
+	int status = CLI_EXIT_OK;
+
+	(void)cmd;
+	(void)argc;
+	if (strlen(key) != 1 || !hv_sysrq_key_valid((unsigned char)key[0])) {
+		cli_error("sysrq: KEY is one of %s", HV_SYSRQ_KEYS);
+		return CLI_EXIT_USAGE;
+	}
+	if (cli_check_name(name) != 0)
+		return CLI_EXIT_FAIL;
+	if ((hv = cli_hv(c, &status)) == NULL)
+		return status;
+	if (hv_sysrq(hv, name, key[0], NULL, &err) != 0)
+		return cli_dom_error(name, &err);
+	printf("%s: sent SysRq %c\n", name, key[0]);	/* both plain */
+	return CLI_EXIT_OK;
+}
+
+int
 cli_run_console(struct cli *c, const struct cli_cmd *cmd, int argc,
     char **argv)
 {

@@ -1,6 +1,6 @@
 #!/bin/bash
 # cli.sh - the `xdom` command line against the real binary and the sim
-# backend: list, actions, console under tmux (terminal restored, guest
+# backend: list, actions, sysrq, console under tmux (terminal restored, guest
 # destroyed mid-session), stats --stream, and one-line errors for bad
 # input.
 source "$(dirname "$0")/../lib.sh"
@@ -92,6 +92,15 @@ check "web01 runs again" wait_for 5 test -n "$(dom_id web01)"
 check_out "pause db01" '^db01: paused' "${X[@]}" pause db01
 check_out "db01 shows p" '^db01 .* ..p...  ' "${X[@]}" list db01
 check_out "unpause db01" '^db01: unpaused' "${X[@]}" unpause db01
+
+# ---- sysrq ---------------------------------------------------------------
+id0=$(dom_id db02)
+check_out "sysrq db02 s is sent" '^db02: sent SysRq s' "${X[@]}" sysrq db02 s
+check "sysrq s leaves db02's domain as it was" test "$(dom_id db02)" = "$id0"
+check_out "sysrq db02 b is sent" '^db02: sent SysRq b' "${X[@]}" sysrq db02 b
+check "sysrq b reboots db02 at once (new id)" test -n "$(dom_id db02)" -a "$(dom_id db02)" != "$id0"
+one_line_err "sysrq with a key that is not one" 2 'KEY is one of' "${X[@]}" sysrq db02 A
+one_line_err "sysrq on a stopped guest" 1 'not running' "${X[@]}" sysrq test01 s
 
 # ---- stats --stream ----------------------------------------------------
 "${X[@]}" stats --stream -i 2 -d 0.2 >"$T/stats" 2>"$T/stats.err"
