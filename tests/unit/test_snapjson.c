@@ -479,6 +479,81 @@ test_value_count_strings(void **state)
 	snap_dispose(&s);
 }
 
+/* The fast path takes the encoder's own lines (plain names) and gives
+ * what json-c gives; anything else goes to json-c, which decides. */
+static void
+test_fast_path(void **state)
+{
+	struct snap a, b, c;
+	struct xdom_err err = { 0 };
+	struct snap_dom *d;
+	char *line, *alt;
+	size_t len, i;
+
+	(void)state;
+	build(&a);
+	snap_init(&b);
+	snap_init(&c);
+	/* As built, one name needs escapes: json-c's. */
+	line = snapjson_encode(&a, &len);
+	assert_int_equal(snapjson_decode_fast(line, len, &b), XDOM_EPROTO);
+	assert_int_equal(b.n_dom, 0);
+	assert_int_equal(snapjson_decode(line, len, &b, &err), 0);
+	assert_same(&a, &b);
+	free(line);
+	/* Plain names: the fast path, the same result as json-c's. */
+	d = &a.dom[1];
+	strcpy(a.strings + d->name_off, "web-01.x_y");
+	line = snapjson_encode(&a, &len);
+	assert_int_equal(snapjson_decode_fast(line, len, &b), 0);
+	assert_same(&a, &b);
+	assert_int_equal(snapjson_decode_json(line, len, &c, &err), 0);
+	assert_same(&b, &c);
+	alt = xasprintf("%s\r\n", line);
+	assert_int_equal(snapjson_decode_fast(alt, strlen(alt), &b), 0);
+	assert_same(&a, &b);
+	free(alt);
+	/* Another writer's spacing, a later version's extra key: json-c. */
+	alt = xasprintf(" %s", line);
+	assert_int_equal(snapjson_decode_fast(alt, strlen(alt), &b),
+	    XDOM_EPROTO);
+	assert_int_equal(snapjson_decode(alt, strlen(alt), &b, &err), 0);
+	assert_same(&a, &b);
+	free(alt);
+	alt = xasprintf("%.*s,\"later\":[1,{\"x\":2}]}", (int)len - 1, line);
+	assert_int_equal(snapjson_decode_fast(alt, strlen(alt), &b),
+	    XDOM_EPROTO);
+	assert_int_equal(snapjson_decode(alt, strlen(alt), &b, &err), 0);
+	assert_same(&a, &b);
+	free(alt);
+	/* Broken lines: neither takes them, json-c says why. */
+	for (i = 1; i < len; i += len / 7 + 1) {
+		xdom_err_clear(&err);
+		assert_int_not_equal(snapjson_decode_fast(line, i, &b), 0);
+		assert_int_not_equal(snapjson_decode(line, i, &b, &err), 0);
+		assert_true(err.msg[0] != '\0');
+		assert_int_equal(b.n_dom, 0);
+	}
+	/* A value past its field's range: refused, by json-c's words. */
+	alt = xasprintf("%s", line);
+	{
+		char *ssid = strstr(alt, "\"ssid\":4294967295");
+
+		assert_non_null(ssid);
+		memcpy(ssid + 7, "4294967296", 10);
+	}
+	assert_int_equal(snapjson_decode_fast(alt, strlen(alt), &b),
+	    XDOM_EPROTO);
+	assert_int_equal(snapjson_decode(alt, strlen(alt), &b, &err),
+	    XDOM_EPROTO);
+	assert_non_null(strstr(err.msg, "ssid"));
+	free(alt);
+	free(line);
+	snap_dispose(&a);
+	snap_dispose(&b);
+	snap_dispose(&c);
+}
+
 int
 main(void)
 {
@@ -495,6 +570,7 @@ main(void)
 		cmocka_unit_test(test_too_many_objects),
 		cmocka_unit_test(test_too_long),
 		cmocka_unit_test(test_value_count_strings),
+		cmocka_unit_test(test_fast_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
