@@ -17,7 +17,9 @@
  *
  * Keys read from xdom.conf: xen_config_dir (/etc/xen), xl_command
  * (/usr/sbin/xl), reimage_command (xen-create-image --hostname=%n
- * --force), xen_command_timeout (seconds, 300).
+ * --force; expanded by core/argvtpl, a bare program name is looked up in
+ * a fixed PATH), xen_command_timeout (seconds xl create may take, 300),
+ * reimage_timeout (seconds, 7200).
  */
 #define LIBXL_API_VERSION 0x041400
 
@@ -44,6 +46,7 @@
 #include <xenstat.h>
 #include <xentoollog.h>
 
+#include "core/argvtpl.h"
 #include "core/conf.h"
 #include "core/escape.h"
 #include "core/xmalloc.h"
@@ -77,7 +80,8 @@ struct xen_priv {
 	char cfg_dir[PATH_MAX];
 	char xl[PATH_MAX];
 	char reimage[512];
-	long cmd_timeout_s;
+	long cmd_timeout_s;	/* xl create */
+	long reimage_timeout_s;
 };
 
 static struct xen_priv *
@@ -204,9 +208,13 @@ xen_open(struct hv *hv, const struct hv_open_opts *o, struct xdom_err *err)
 	xen_copy_conf(p->reimage, sizeof p->reimage, o->conf,
 	    "reimage_command", XEN_DEFAULT_REIMAGE);
 	p->cmd_timeout_s = 300;
+	p->reimage_timeout_s = 7200;
 	if (o->conf != NULL) {
 		rc = conf_get_long(o->conf, "xen_command_timeout", 300, 1,
 		    86400, &p->cmd_timeout_s, err);
+		if (rc == 0)
+			rc = conf_get_long(o->conf, "reimage_timeout", 7200, 1,
+			    2 * 86400, &p->reimage_timeout_s, err);
 		if (rc != 0)
 			goto out;
 	}
@@ -759,14 +767,14 @@ xen_kill(pid_t pid)
  * the wait ends when the child exits, not at end of file.
  */
 static int
-xen_run(struct xen_priv *p, char *const argv[], hv_progress_fn progress,
-    void *parg, char *last, size_t lastlen, struct xdom_err *err)
+xen_run(char *const argv[], long timeout_s,
+    hv_progress_fn progress, void *parg, char *last, size_t lastlen,
+    struct xdom_err *err)
 {
 	char prog[PATH_MAX], buf[4096], line[256];
 	size_t ll = 0;
 	unsigned permille = 0;
-	uint64_t deadline = xen_mono_ns() +
-	    (uint64_t)p->cmd_timeout_s * 1000000000ull;
+	uint64_t deadline = xen_mono_ns() + (uint64_t)timeout_s * 1000000000ull;
 	int pfd[2] = { -1, -1 }, status = 0, rc = 0;
 	bool exited = false;
 	struct pollfd pf;
@@ -834,8 +842,7 @@ xen_run(struct xen_priv *p, char *const argv[], hv_progress_fn progress,
 		if (xen_mono_ns() > deadline) {
 			xen_kill(pid);
 			rc = xdom_err_set(err, XDOM_ETIMEDOUT, "%s did not "
-			    "finish within %ld s (xen_command_timeout)",
-			    argv[0], p->cmd_timeout_s);
+			    "finish within %ld s", argv[0], timeout_s);
 			goto out;
 		}
 	}
@@ -884,7 +891,8 @@ xen_boot(struct xen_priv *p, const char *name, struct xdom_err *err)
 	if (!xen_cfg_path(p, name, path, sizeof path))
 		return xdom_err_set(err, XDOM_ENOENT, "%s: no config file "
 		    "%.200s/%s.cfg", name, p->cfg_dir, name);
-	rc = xen_run(p, argv, NULL, NULL, last, sizeof last, err);
+	rc = xen_run(argv, p->cmd_timeout_s, NULL, NULL, last, sizeof last,
+	    err);
 	if (rc != 0)
 		return xen_err_prefix(err, rc, name, "boot");
 	return 0;
@@ -1039,7 +1047,9 @@ xen_reimage(struct hv *hv, const char *name, const struct hv_reimage_opts *o,
     hv_progress_fn progress, void *arg, struct xdom_err *err)
 {
 	struct xen_priv *p = xen_priv(hv);
+	const struct argvtpl_var var = { 'n', name };
 	char **argv = NULL, last[256];
+	long timeout = p->reimage_timeout_s;
 	libxl_ctx *ctx;
 	uint32_t domid;
 	int rc;
@@ -1049,7 +1059,7 @@ xen_reimage(struct hv *hv, const char *name, const struct hv_reimage_opts *o,
 	rc = xen_ctx(p, &ctx, err);
 	if (rc != 0)
 		return rc;
-	rc = xen_conv_argv(p->reimage, name, &argv, err);
+	rc = argvtpl_expand(p->reimage, &var, 1, &argv, NULL, err);
 	if (rc != 0)
 		return xen_err_prefix(err, rc, "xdom.conf", "reimage_command");
 	if (libxl_name_to_domid(ctx, name, &domid) == 0) {
@@ -1073,7 +1083,7 @@ xen_reimage(struct hv *hv, const char *name, const struct hv_reimage_opts *o,
 			goto out;
 		}
 	}
-	rc = xen_run(p, argv, progress, arg, last, sizeof last, err);
+	rc = xen_run(argv, timeout, progress, arg, last, sizeof last, err);
 	if (rc != 0) {
 		xen_err_prefix(err, rc, name, "re-image");
 		goto out;
@@ -1081,7 +1091,7 @@ xen_reimage(struct hv *hv, const char *name, const struct hv_reimage_opts *o,
 	if (progress != NULL)
 		progress(arg, 1000, "done");
 out:
-	xen_conv_argv_free(argv);
+	argvtpl_free(argv);
 	return rc;
 }
 

@@ -9,7 +9,6 @@
 
 #include "core/escape.h"
 #include "core/snap.h"
-#include "core/xmalloc.h"
 
 uint32_t
 xen_conv_flags(const struct xen_conv_state *st)
@@ -83,107 +82,6 @@ xen_conv_cfg_name(const char *file, char *out, size_t len)
 		return false;
 	memcpy(out, name, stem + 1);
 	return true;
-}
-
-void
-xen_conv_argv_free(char **argv)
-{
-	size_t i;
-
-	if (argv == NULL)
-		return;
-	for (i = 0; argv[i] != NULL; i++)
-		free(argv[i]);
-	free(argv);
-}
-
-/* Expand one template word; NULL (with err set) on a bad '%' sequence. */
-static char *
-xen_conv_word(const char *w, size_t wlen, const char *name,
-    struct xdom_err *err)
-{
-	size_t nlen = strlen(name), i, o = 0, cap = 1;
-	char *out;
-
-	for (i = 0; i < wlen; i++)
-		cap += (w[i] == '%' && i + 1 < wlen && w[i + 1] == 'n') ?
-		    nlen : 1;
-	out = xmalloc(cap);
-	for (i = 0; i < wlen; i++) {
-		if (w[i] != '%') {
-			out[o++] = w[i];
-			continue;
-		}
-		if (i + 1 < wlen && w[i + 1] == 'n') {
-			memcpy(out + o, name, nlen);
-			o += nlen;
-		} else if (i + 1 < wlen && w[i + 1] == '%') {
-			out[o++] = '%';
-		} else {
-			free(out);
-			xdom_err_set(err, XDOM_EINVAL, "command template: "
-			    "unknown %%-sequence in '%.*s' (use %%n for the "
-			    "guest name, %%%% for a percent sign)",
-			    (int)(wlen > 64 ? 64 : wlen), w);
-			return NULL;
-		}
-		i++;
-	}
-	out[o] = '\0';
-	return out;
-}
-
-int
-xen_conv_argv(const char *tmpl, const char *name, char ***out,
-    struct xdom_err *err)
-{
-	char **argv;
-	size_t n = 0, wlen;
-	const char *p = tmpl, *w;
-	int rc = 0;
-
-	*out = NULL;
-	if (!xdom_name_valid(name))
-		return xdom_err_set(err, XDOM_EINVAL, "not a valid guest name "
-		    "for a command");
-	argv = xcalloc(XEN_CONV_ARGV_MAX + 1, sizeof *argv);
-	for (;;) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (*p == '\0')
-			break;
-		w = p;
-		while (*p != '\0' && *p != ' ' && *p != '\t')
-			p++;
-		wlen = (size_t)(p - w);
-		if (n == XEN_CONV_ARGV_MAX) {
-			rc = xdom_err_set(err, XDOM_EINVAL, "command template "
-			    "has more than %d words", XEN_CONV_ARGV_MAX);
-			goto out;
-		}
-		if (n == 0 && (memchr(w, '%', wlen) != NULL ||
-		    (w[0] != '/' && memchr(w, '/', wlen) != NULL))) {
-			rc = xdom_err_set(err, XDOM_EINVAL, "command template: "
-			    "the program must be an absolute path or a bare "
-			    "name, without %%-sequences");
-			goto out;
-		}
-		argv[n] = xen_conv_word(w, wlen, name, err);
-		if (argv[n] == NULL) {
-			rc = XDOM_EINVAL;
-			goto out;
-		}
-		n++;
-	}
-	if (n == 0)
-		rc = xdom_err_set(err, XDOM_EINVAL, "command template is empty");
-out:
-	if (rc != 0) {
-		xen_conv_argv_free(argv);
-		return rc;
-	}
-	*out = argv;
-	return 0;
 }
 
 /* Copy [s, s+n) without surrounding blanks into dst (size len). */

@@ -1,7 +1,7 @@
 /*
  * xen_conv.h - the pure parts of the Xen backend: turning what libxenstat
- * and libxenlight report into the snapshot model, and building the fixed
- * argv of the programs the backend runs (xl create, the re-image command).
+ * and libxenlight report into the snapshot model, and reading guest
+ * config files' disk and vif items.
  *
  * Nothing here includes a Xen header, so these functions build (and are
  * unit tested) on every machine, with or without libxenlight.
@@ -56,24 +56,5 @@ bool xen_conv_disk(const char *spec, struct hv_disk *out);
 /* One item of a vif = [...] list ("mac=00:16:3e:..,bridge=xenbr0,ip=..")
  * into out; keys xdom does not show are ignored. Always succeeds. */
 void xen_conv_vif(const char *spec, struct hv_nic *out);
-
-#define XEN_CONV_ARGV_MAX 32	/* words in a command template */
-
-/*
- * Split a command template on spaces and tabs into a NULL-terminated
- * argv (at most XEN_CONV_ARGV_MAX words), replacing "%n" in any word with
- * name and "%%" with "%". Words are never re-split after the
- * substitution, and no shell is involved, so a name can never become an
- * option or a second command: the caller validates it with
- * xdom_name_valid() first (this function refuses an invalid one too).
- * The first word is an absolute path or a bare program name (the caller
- * looks it up in a fixed PATH); a relative path or a '%' in it, any other
- * '%' sequence, an empty template or too many words is XDOM_EINVAL.
- * On success *out is a heap array of heap strings: free with
- * xen_conv_argv_free().
- */
-int xen_conv_argv(const char *tmpl, const char *name, char ***out,
-    struct xdom_err *err);
-void xen_conv_argv_free(char **argv);
 
 #endif

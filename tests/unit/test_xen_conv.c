@@ -1,6 +1,6 @@
 /*
  * test_xen_conv.c - the Xen backend's pure conversions (state bits,
- * memory, config names, disk and vif specs, command templates), and the
+ * memory, config names, disk and vif specs), and the
  * one-line refusal of the xen backend on a machine that is not dom0.
  */
 #include <setjmp.h>
@@ -118,56 +118,6 @@ test_vif(void **state)
 	assert_string_equal(n.bridge, "br1");
 }
 
-static void
-test_argv(void **state)
-{
-	struct xdom_err err = { 0 };
-	char **argv = NULL;
-
-	(void)state;
-	assert_int_equal(xen_conv_argv("xen-create-image --hostname=%n "
-	    "--force", "web01", &argv, &err), 0);
-	assert_string_equal(argv[0], "xen-create-image");
-	assert_string_equal(argv[1], "--hostname=web01");
-	assert_string_equal(argv[2], "--force");
-	assert_null(argv[3]);
-	xen_conv_argv_free(argv);
-
-	assert_int_equal(xen_conv_argv("  /usr/bin/mk\t%n  100%% %n.img ",
-	    "db-1", &argv, &err), 0);
-	assert_string_equal(argv[0], "/usr/bin/mk");
-	assert_string_equal(argv[1], "db-1");
-	assert_string_equal(argv[2], "100%");
-	assert_string_equal(argv[3], "db-1.img");
-	assert_null(argv[4]);
-	xen_conv_argv_free(argv);
-
-	/* names that could be options, paths or several words */
-	assert_int_equal(xen_conv_argv("/bin/x %n", "-rf", &argv, &err),
-	    XDOM_EINVAL);
-	assert_int_equal(xen_conv_argv("/bin/x %n", "a b", &argv, &err),
-	    XDOM_EINVAL);
-	assert_int_equal(xen_conv_argv("/bin/x %n", "../x", &argv, &err),
-	    XDOM_EINVAL);
-	assert_null(argv);
-	/* bad templates */
-	assert_int_equal(xen_conv_argv("", "web01", &argv, &err),
-	    XDOM_EINVAL);
-	assert_int_equal(xen_conv_argv("/bin/x %s", "web01", &argv, &err),
-	    XDOM_EINVAL);
-	assert_non_null(strstr(err.msg, "%n"));
-	assert_int_equal(xen_conv_argv("/bin/x 50%", "web01", &argv, &err),
-	    XDOM_EINVAL);
-	assert_int_equal(xen_conv_argv("%n-tool", "web01", &argv, &err),
-	    XDOM_EINVAL);
-	assert_int_equal(xen_conv_argv("bin/tool %n", "web01", &argv, &err),
-	    XDOM_EINVAL);
-	assert_int_equal(xen_conv_argv("/x a a a a a a a a a a a a a a a a a "
-	    "a a a a a a a a a a a a a a a a", "w", &argv, &err),
-	    XDOM_EINVAL);
-	assert_null(argv);
-}
-
 /* On a machine without a usable Xen, asking for it is one clear line that
  * points at --sim (both with and without Xen support built in). */
 static void
@@ -199,7 +149,6 @@ main(void)
 		cmocka_unit_test(test_cfg_name),
 		cmocka_unit_test(test_disk),
 		cmocka_unit_test(test_vif),
-		cmocka_unit_test(test_argv),
 		cmocka_unit_test(test_open_unavailable),
 	};
 
