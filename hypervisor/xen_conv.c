@@ -107,6 +107,17 @@ xen_conv_writable(const char *access)
 	    strcmp(access, "w!") == 0;
 }
 
+/* "phy:/dev/x", "file:/img", "tap:aio:/img" -> the path itself. */
+static void
+xen_conv_strip_prefix(char *target)
+{
+	char *slash = strstr(target, ":/");
+
+	if (target[0] == '/' || slash == NULL)
+		return;
+	memmove(target, slash + 1, strlen(slash + 1) + 1);
+}
+
 bool
 xen_conv_disk(const char *spec, struct hv_disk *out)
 {
@@ -169,6 +180,7 @@ xen_conv_disk(const char *spec, struct hv_disk *out)
 		have_target = true;
 	}
 	out->writable = xen_conv_writable(access);
+	xen_conv_strip_prefix(out->target);
 	return have_target && out->target[0] != '\0' && out->vdev[0] != '\0';
 }
 

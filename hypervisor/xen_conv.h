@@ -49,7 +49,8 @@ bool xen_conv_cfg_name(const char *file, char *out, size_t len);
  * "format=raw, vdev=xvda, access=rw, target=/img" or the positional
  * "phy:/dev/vg/x,xvda,w" / "/img,raw,xvda,rw") into out; false when the
  * item names no target or no vdev. target= takes the rest of the item,
- * commas included, as xl does.
+ * commas included, as xl does. A "phy:", "file:" or "tap:aio:" style
+ * prefix is dropped, so target is the path itself.
  */
 bool xen_conv_disk(const char *spec, struct hv_disk *out);
 

@@ -91,13 +91,15 @@ test_disk(void **state)
 	assert_string_equal(d.target, "/tmp/disk,1.img");
 	assert_true(d.writable);
 	assert_true(xen_conv_disk("phy:/dev/vg/web01,xvdb,r", &d));
-	assert_string_equal(d.target, "phy:/dev/vg/web01");
+	assert_string_equal(d.target, "/dev/vg/web01");
 	assert_string_equal(d.vdev, "xvdb");
 	assert_false(d.writable);
 	assert_true(xen_conv_disk("/srv/a.img,raw,xvdc,rw", &d));
 	assert_string_equal(d.target, "/srv/a.img");
 	assert_string_equal(d.vdev, "xvdc");
 	assert_true(d.writable);
+	assert_true(xen_conv_disk("tap:aio:/srv/b.img,xvdd,w", &d));
+	assert_string_equal(d.target, "/srv/b.img");
 	assert_false(xen_conv_disk("vdev=xvda, access=rw", &d));
 	assert_false(xen_conv_disk("", &d));
 }
