@@ -9,11 +9,15 @@
  *
  * Children: the backend runs `xl create` and the re-image command itself
  * (fork + execve with a fixed argv and environment, no shell) and reaps
- * them synchronously with waitpid. libxl is set to
- * libxl_sigchld_owner_libxl_always_selective_reap, the mode meant for a
- * long-running program that has children of its own: libxl reaps only
- * the hotplug scripts it starts and leaves ours alone. A caller must not
- * set SIGCHLD to SIG_IGN (that would make waitpid fail).
+ * them synchronously with waitpid. libxl is left in its default child
+ * mode (libxl_sigchld_owner_libxl): it owns SIGCHLD only while one of its
+ * own calls has children (hotplug scripts when a guest is destroyed), and
+ * it insists that nobody else has a SIGCHLD handler at that moment. Programs
+ * embedding the backend do (xdomd's event loop), so each libxl action runs
+ * with SIGCHLD at its default and the caller's handler is put back after;
+ * listing and snapshots never start children. The "always" modes would
+ * install libxl's handler for good as soon as the context exists, which
+ * aborts in a program that has its own.
  *
  * Keys read from xdom.conf: xen_config_dir (/etc/xen), xl_command
  * (/usr/sbin/xl), reimage_command (xen-create-image --hostname=%n
@@ -255,10 +259,6 @@ xen_close(struct hv *hv)
 static int
 xen_ctx(struct xen_priv *p, libxl_ctx **out, struct xdom_err *err)
 {
-	static const libxl_childproc_hooks hooks = {
-		.chldowner = libxl_sigchld_owner_libxl_always_selective_reap,
-	};
-
 	if (p->ctx == NULL) {
 		p->log.last[0] = '\0';
 		if (libxl_ctx_alloc(&p->ctx, LIBXL_VERSION, 0,
@@ -268,7 +268,6 @@ xen_ctx(struct xen_priv *p, libxl_ctx **out, struct xdom_err *err)
 			    "libxenlight cannot start: %s",
 			    p->log.last[0] ? p->log.last : "unknown error");
 		}
-		libxl_childproc_setmode(p->ctx, &hooks, NULL);
 	}
 	*out = p->ctx;
 	return 0;
@@ -928,6 +927,27 @@ xen_do_unpause(libxl_ctx *ctx, uint32_t domid)
 	return libxl_domain_unpause(ctx, domid, NULL);
 }
 
+/*
+ * Call fn with SIGCHLD at its default disposition (see the top of the
+ * file), then put the caller's handler back. Signals that arrive
+ * meanwhile are not lost: exited children stay waitable.
+ */
+static int
+xen_call(int (*fn)(libxl_ctx *, uint32_t), libxl_ctx *ctx, uint32_t domid)
+{
+	struct sigaction dfl, saved;
+	int lrc;
+
+	memset(&dfl, 0, sizeof dfl);
+	dfl.sa_handler = SIG_DFL;
+	sigemptyset(&dfl.sa_mask);
+	if (sigaction(SIGCHLD, &dfl, &saved) != 0)
+		return ERROR_FAIL;
+	lrc = fn(ctx, domid);
+	sigaction(SIGCHLD, &saved, NULL);
+	return lrc;
+}
+
 /* Actions that are one libxl call on a running domain. */
 static int (*const xen_calls[HV_ACT__COUNT])(libxl_ctx *, uint32_t) = {
 	[HV_ACT_SHUTDOWN] = xen_do_shutdown,
@@ -955,14 +975,14 @@ xen_action(struct hv *hv, const char *name, enum hv_action a,
 	ctx = p->ctx;
 	p->log.last[0] = '\0';
 	if (a == HV_ACT_RESET) {
-		lrc = libxl_domain_destroy(ctx, domid, NULL);
+		lrc = xen_call(xen_do_destroy, ctx, domid);
 		if (lrc != 0)
 			return xen_lxerr(p, lrc, err, "reset (destroy)", name);
 		return xen_boot(p, name, err);
 	}
 	if ((unsigned)a >= HV_ACT__COUNT || xen_calls[a] == NULL)
 		return xdom_err_set(err, XDOM_EINVAL, "unknown action");
-	lrc = xen_calls[a](ctx, domid);
+	lrc = xen_call(xen_calls[a], ctx, domid);
 	if (lrc != 0)
 		return xen_lxerr(p, lrc, err, hv_action_name(a), name);
 	return 0;
@@ -1047,7 +1067,8 @@ xen_reimage(struct hv *hv, const char *name, const struct hv_reimage_opts *o,
     hv_progress_fn progress, void *arg, struct xdom_err *err)
 {
 	struct xen_priv *p = xen_priv(hv);
-	const struct argvtpl_var var = { 'n', name };
+	struct argvtpl_var vars[3];
+	struct hv_info in;
 	char **argv = NULL, last[256];
 	long timeout = p->reimage_timeout_s;
 	libxl_ctx *ctx;
@@ -1059,7 +1080,13 @@ xen_reimage(struct hv *hv, const char *name, const struct hv_reimage_opts *o,
 	rc = xen_ctx(p, &ctx, err);
 	if (rc != 0)
 		return rc;
-	rc = argvtpl_expand(p->reimage, &var, 1, &argv, NULL, err);
+	/* a bad template is found before the guest is stopped */
+	vars[0] = (struct argvtpl_var){ 'n', name };
+	vars[1] = (struct argvtpl_var){ 'c', "/" };
+	vars[2] = (struct argvtpl_var){ 'd', "/" };
+	rc = argvtpl_expand(p->reimage, vars, 3, &argv, NULL, err);
+	argvtpl_free(argv);
+	argv = NULL;
 	if (rc != 0)
 		return xen_err_prefix(err, rc, "xdom.conf", "reimage_command");
 	if (libxl_name_to_domid(ctx, name, &domid) == 0) {
@@ -1074,14 +1101,28 @@ xen_reimage(struct hv *hv, const char *name, const struct hv_reimage_opts *o,
 		}
 		if (progress != NULL)
 			progress(arg, 0, "shutting down");
-		libxl_domain_shutdown(ctx, domid, NULL);
+		xen_call(xen_do_shutdown, ctx, domid);
 		if (!xen_wait_gone(ctx, name, XEN_SHUTDOWN_WAIT_S))
-			libxl_domain_destroy(ctx, domid, NULL);
+			xen_call(xen_do_destroy, ctx, domid);
 		if (!xen_wait_gone(ctx, name, 10)) {
 			rc = xdom_err_set(err, XDOM_ESTATE, "%s: did not stop; "
 			    "not re-imaging", name);
 			goto out;
 		}
+	}
+	/* %n the name, %c its config file, %d its first disk */
+	memset(&in, 0, sizeof in);
+	rc = xen_info(hv, name, &in, err);
+	if (rc != 0)
+		goto out;
+	vars[0] = (struct argvtpl_var){ 'n', name };
+	vars[1] = (struct argvtpl_var){ 'c', in.config_path };
+	vars[2] = (struct argvtpl_var){ 'd',
+	    in.n_disks > 0 ? in.disks[0].target : "" };
+	rc = argvtpl_expand(p->reimage, vars, 3, &argv, NULL, err);
+	if (rc != 0) {
+		xen_err_prefix(err, rc, "xdom.conf", "reimage_command");
+		goto out;
 	}
 	rc = xen_run(argv, timeout, progress, arg, last, sizeof last, err);
 	if (rc != 0) {
