@@ -15,6 +15,7 @@
 #                      $TMPDIR/xdom-xenlab); kept between runs
 #   XDOM_XEN_TIMEOUT   seconds QEMU may run (default 600)
 #   XDOM_XEN_KEEP=1    keep the run directory (initramfs, serial log)
+#   XDOM_XEN_CPU       QEMU -cpu model (default max without XSAVE/AVX)
 #   XDOM_BUILD         build directory (default build)
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -217,6 +218,11 @@ fi
 # glibc loads libgcc_s at run time (pthread_cancel in xl)
 cp -L /lib/x86_64-linux-gnu/libgcc_s.so.1 "$D/lib/x86_64-linux-gnu/" ||
 	die "libgcc_s.so.1 missing on the host"
+# tmux and the dashboard want a UTF-8 locale (libc-bin's C.UTF-8)
+if [ -d /usr/lib/locale/C.utf8 ]; then
+	mkdir -p "$D/usr/lib/locale"
+	cp -r /usr/lib/locale/C.utf8 "$D/usr/lib/locale/"
+fi
 for t in l/linux v/vt100 x/xterm s/screen t/tmux-256color; do
 	for base in /lib/terminfo /usr/share/terminfo; do
 		[ -e "$base/$t" ] || continue
@@ -248,9 +254,14 @@ say "images built ($(elapsed) s): dom0 initramfs $(($(stat -c %s "$RUN/dom0.cpio
 # modules. smap=0: with SMAP, dom0 dies at its first page fault under
 # TCG. dom0's kernel messages stay off the console (loglevel=1).
 LOG=$RUN/serial.log
+# No XSAVE (and so no AVX): with -cpu max, programs in dom0 now and then
+# crashed at random (heap corruption in xl and libxl callers, a segfault
+# in busybox sh), as if vector registers were not kept across context
+# switches; Xen saves them with fxsave when the CPU has no xsave.
+QEMU_CPU=${XDOM_XEN_CPU:-max,-xsave,-avx,-avx2,-fma,-f16c}
 XEN_CMD="console=com1 com1=115200,8n1 dom0_mem=768M,max:768M dom0_max_vcpus=2 smap=0 loglvl=warning guest_loglvl=none"
 DOM0_CMD="console=hvc0 quiet loglevel=1"
-timeout -k 5 "$QEMU_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu max -smp 2 -m "$QEMU_MEM" \
+timeout -k 5 "$QEMU_TIMEOUT" qemu-system-x86_64 -accel tcg -cpu "$QEMU_CPU" -smp 2 -m "$QEMU_MEM" \
     -display none -nodefaults -no-reboot -monitor none -serial "file:$LOG" \
     -kernel "$RUN/xen" -append "$XEN_CMD" \
     -initrd "$R/boot/vmlinuz-$KVER $DOM0_CMD,$RUN/dom0.cpio.gz" </dev/null >"$RUN/qemu.out" 2>&1 &

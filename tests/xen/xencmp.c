@@ -4,18 +4,24 @@
  * ("ok - ..." / "not ok - ..."), one per comparison, with both values on
  * failure; exit status 1 when any comparison failed, 2 on bad input.
  *
- *   xencmp top XENTOP_OUT OTHER    `xentop -b -f -i 1` against OTHER: a
+ *   xencmp top XENTOP_OUT OTHER [XENTOP_AFTER]
+ *                                  `xentop -b -f -i 1` against OTHER: a
  *                                  stats-stream JSON line, the first line
  *                                  of `xdom top -b --format=json`, or
- *                                  xentop-style text (`xdom top -b`)
+ *                                  xentop-style text (`xdom top -b`);
+ *                                  with XENTOP_AFTER (xentop run again
+ *                                  after OTHER), counters that only grow
+ *                                  must lie between the two xentop runs
  *   xencmp list XL_LIST XDOM_LIST  `xl list` against an xl-style table
  *   xencmp moved A.json B.json NAME COUNTER
  *                                  COUNTER of guest NAME grew from A to B:
  *                                  vbd_rd, vbd_wr, net_rx, net_tx, cpu
  *   xencmp count JSON N            the snapshot holds at least N domains
  *
- * The two tools read the host a moment apart, so counters are compared
- * within a tolerance: CPU seconds 3 s, memory 1%, network 64 k + 5%,
+ * The two tools read the host a moment apart (seconds under QEMU's
+ * emulation, while a booting guest burns CPU), so counters are compared
+ * within a tolerance, around the range the two xentop runs span when
+ * there are two: CPU seconds 3 s, memory 1%, network 64 k + 5%,
  * block requests 50 + 5% (out-of-request 5 + 5%), sectors 1000 + 5%; the
  * counts of vcpus, networks and block devices and the ssid exactly. State
  * letters that flicker (running vs blocked) are not compared, d s c p
@@ -185,6 +191,17 @@ cmp_near(uint64_t a, uint64_t b, uint64_t abs_tol, unsigned pct)
 	return d <= abs_tol + big * pct / 100;
 }
 
+/* v lies in [lo, hi] widened by the tolerance (of the larger end). */
+static bool
+cmp_between(uint64_t lo, uint64_t hi, uint64_t v, uint64_t abs_tol,
+    unsigned pct)
+{
+	if (hi < lo)	/* a counter that went back (a reset domain) */
+		hi = lo;
+	return cmp_near(lo, v, abs_tol, pct) || cmp_near(hi, v, abs_tol, pct) ||
+	    (v >= lo && v <= hi);
+}
+
 /* Two "dsbcpr" strings agree on the letters that do not flicker
  * (d s c p; running and blocked change from moment to moment). */
 static bool
@@ -327,9 +344,11 @@ cmp_field(char *bad, size_t len, bool good, const char *what, uint64_t a,
 		    PRIu64 ")", what, a, b);
 }
 
-/* One domain, every field: one result line. */
+/* One domain, every field: one result line. a is xentop's later view
+ * of the same domain (r itself when there is none). */
 static void
-cmp_row(const struct xt_row *r, const struct xt_row *d)
+cmp_row(const struct xt_row *r, const struct xt_row *a,
+    const struct xt_row *d)
 {
 	char bad[1024] = "";
 
@@ -337,7 +356,7 @@ cmp_row(const struct xt_row *r, const struct xt_row *d)
 		snprintf(bad, sizeof bad, " state(xentop %s, xdom %s)",
 		    r->state, d->state);
 	}
-	cmp_field(bad, sizeof bad, cmp_near(r->cpu_s, d->cpu_s, 3, 0),
+	cmp_field(bad, sizeof bad, cmp_between(r->cpu_s, a->cpu_s, d->cpu_s, 3, 0),
 	    "cpu_s", r->cpu_s, d->cpu_s);
 	cmp_field(bad, sizeof bad, cmp_near(r->mem_k, d->mem_k, 0, 1),
 	    "mem_k", r->mem_k, d->mem_k);
@@ -350,19 +369,19 @@ cmp_row(const struct xt_row *r, const struct xt_row *d)
 	    d->nets);
 	cmp_field(bad, sizeof bad, r->vbds == d->vbds, "vbds", r->vbds,
 	    d->vbds);
-	cmp_field(bad, sizeof bad, cmp_near(r->nettx_k, d->nettx_k, 64, 5),
+	cmp_field(bad, sizeof bad, cmp_between(r->nettx_k, a->nettx_k, d->nettx_k, 64, 5),
 	    "nettx_k", r->nettx_k, d->nettx_k);
-	cmp_field(bad, sizeof bad, cmp_near(r->netrx_k, d->netrx_k, 64, 5),
+	cmp_field(bad, sizeof bad, cmp_between(r->netrx_k, a->netrx_k, d->netrx_k, 64, 5),
 	    "netrx_k", r->netrx_k, d->netrx_k);
-	cmp_field(bad, sizeof bad, cmp_near(r->oo, d->oo, 5, 5), "vbd_oo",
+	cmp_field(bad, sizeof bad, cmp_between(r->oo, a->oo, d->oo, 5, 5), "vbd_oo",
 	    r->oo, d->oo);
-	cmp_field(bad, sizeof bad, cmp_near(r->rd, d->rd, 50, 5), "vbd_rd",
+	cmp_field(bad, sizeof bad, cmp_between(r->rd, a->rd, d->rd, 50, 5), "vbd_rd",
 	    r->rd, d->rd);
-	cmp_field(bad, sizeof bad, cmp_near(r->wr, d->wr, 50, 5), "vbd_wr",
+	cmp_field(bad, sizeof bad, cmp_between(r->wr, a->wr, d->wr, 50, 5), "vbd_wr",
 	    r->wr, d->wr);
-	cmp_field(bad, sizeof bad, cmp_near(r->rsect, d->rsect, 1000, 5),
+	cmp_field(bad, sizeof bad, cmp_between(r->rsect, a->rsect, d->rsect, 1000, 5),
 	    "vbd_rsect", r->rsect, d->rsect);
-	cmp_field(bad, sizeof bad, cmp_near(r->wsect, d->wsect, 1000, 5),
+	cmp_field(bad, sizeof bad, cmp_between(r->wsect, a->wsect, d->wsect, 1000, 5),
 	    "vbd_wsect", r->wsect, d->wsect);
 	cmp_field(bad, sizeof bad, r->ssid == d->ssid, "ssid", r->ssid,
 	    d->ssid);
@@ -381,13 +400,15 @@ cmp_row(const struct xt_row *r, const struct xt_row *d)
 }
 
 static int
-cmd_top(const char *xt_path, const char *other)
+cmd_top(const char *xt_path, const char *other, const char *xt_after)
 {
-	static struct xt_row rows[XT_MAX], xd[XT_MAX];
-	int n, m, i, j, matched = 0;
+	static struct xt_row rows[XT_MAX], xd[XT_MAX], later[XT_MAX];
+	int n, m, l = 0, i, j, k, matched = 0;
 
 	n = cmp_xentop(xt_path, rows);
 	m = cmp_rows_any(other, xd);
+	if (xt_after != NULL)
+		l = cmp_xentop(xt_after, later);
 	cmp_ok(n > 0 && n == m, "xentop and xdom see the same number of "
 	    "domains (xentop %d, xdom %d)", n, m);
 	for (i = 0; i < n; i++) {
@@ -401,8 +422,10 @@ cmd_top(const char *xt_path, const char *other)
 			continue;
 		}
 		d = &xd[j];
+		for (k = 0; k < l && strcmp(later[k].name, r->name) != 0; k++)
+			;
 		matched++;
-		cmp_row(r, d);
+		cmp_row(r, k < l ? &later[k] : r, d);
 	}
 	cmp_ok(matched == n && matched == m, "every domain matched by name "
 	    "(%d of xentop's %d, xdom has %d)", matched, n, m);
@@ -542,8 +565,8 @@ main(int argc, char **argv)
 	struct snap s;
 	size_t want;
 
-	if (argc == 4 && strcmp(argv[1], "top") == 0)
-		return cmd_top(argv[2], argv[3]);
+	if ((argc == 4 || argc == 5) && strcmp(argv[1], "top") == 0)
+		return cmd_top(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
 	if (argc == 4 && strcmp(argv[1], "list") == 0)
 		return cmd_list(argv[2], argv[3]);
 	if (argc == 6 && strcmp(argv[1], "moved") == 0)
