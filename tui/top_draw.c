@@ -758,18 +758,22 @@ draw_detail(struct top_ui *ui, int y)
 		    "TX_BYTES  TX_PKTS TX_ERR TX_DROP    RX/s    TX/s",
 		    ui->attrs[TH_HEADER], -1);
 		for (k = 0; k < d->n_net && y < bottom; k++) {
+			/* counters scaled when too long for their column */
+			char c[8][16];
+
+			top_fmt_fit(nv[k].rx_bytes, 10, c[0], sizeof c[0]);
+			top_fmt_fit(nv[k].rx_pkts, 8, c[1], sizeof c[1]);
+			top_fmt_fit(nv[k].rx_errs, 6, c[2], sizeof c[2]);
+			top_fmt_fit(nv[k].rx_drops, 7, c[3], sizeof c[3]);
+			top_fmt_fit(nv[k].tx_bytes, 10, c[4], sizeof c[4]);
+			top_fmt_fit(nv[k].tx_pkts, 8, c[5], sizeof c[5]);
+			top_fmt_fit(nv[k].tx_errs, 6, c[6], sizeof c[6]);
+			top_fmt_fit(nv[k].tx_drops, 7, c[7], sizeof c[7]);
 			top_fmt_scaled(rn[k].rx_Bps, 1024, a, sizeof a);
 			top_fmt_scaled(rn[k].tx_Bps, 1024, b, sizeof b);
-			snprintf(line, sizeof line, "%3u %10llu %8llu %6llu "
-			    "%7llu %10llu %8llu %6llu %7llu %7s %7s",
-			    nv[k].id, (unsigned long long)nv[k].rx_bytes,
-			    (unsigned long long)nv[k].rx_pkts,
-			    (unsigned long long)nv[k].rx_errs,
-			    (unsigned long long)nv[k].rx_drops,
-			    (unsigned long long)nv[k].tx_bytes,
-			    (unsigned long long)nv[k].tx_pkts,
-			    (unsigned long long)nv[k].tx_errs,
-			    (unsigned long long)nv[k].tx_drops, a, b);
+			snprintf(line, sizeof line, "%3u %10s %8s %6s %7s %10s "
+			    "%8s %6s %7s %7s %7s", nv[k].id, c[0], c[1], c[2],
+			    c[3], c[4], c[5], c[6], c[7], a, b);
 			put(y++, 0, line, ui->attrs[TH_ROW], -1);
 		}
 		free(rn);
@@ -786,18 +790,21 @@ draw_detail(struct top_ui *ui, int y)
 		for (k = 0; k < d->n_vbd && y < bottom; k++) {
 			char dev[16], r1[16], r2[16], r3[16], r4[16];
 
+			char c[5][16];
+
 			snap_vbd_name(vv[k].dev, dev, sizeof dev);
+			top_fmt_fit(vv[k].oo, 6, c[0], sizeof c[0]);
+			top_fmt_fit(vv[k].rd_reqs, 8, c[1], sizeof c[1]);
+			top_fmt_fit(vv[k].wr_reqs, 8, c[2], sizeof c[2]);
+			top_fmt_fit(vv[k].rd_sect, 10, c[3], sizeof c[3]);
+			top_fmt_fit(vv[k].wr_sect, 10, c[4], sizeof c[4]);
 			top_fmt_scaled(rv[k].rd_ps, 1000, r1, sizeof r1);
 			top_fmt_scaled(rv[k].wr_ps, 1000, r2, sizeof r2);
 			top_fmt_scaled(rv[k].rsect_ps, 1000, r3, sizeof r3);
 			top_fmt_scaled(rv[k].wsect_ps, 1000, r4, sizeof r4);
-			snprintf(line, sizeof line, "%-6s %6llu %8llu %8llu "
-			    "%10llu %10llu %6s %6s %7s %7s", dev,
-			    (unsigned long long)vv[k].oo,
-			    (unsigned long long)vv[k].rd_reqs,
-			    (unsigned long long)vv[k].wr_reqs,
-			    (unsigned long long)vv[k].rd_sect,
-			    (unsigned long long)vv[k].wr_sect, r1, r2, r3, r4);
+			snprintf(line, sizeof line, "%-6s %6s %8s %8s %10s "
+			    "%10s %6s %6s %7s %7s", dev, c[0], c[1], c[2],
+			    c[3], c[4], r1, r2, r3, r4);
 			put(y++, 0, line, ui->attrs[TH_ROW], -1);
 		}
 		free(rv);
