@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@
 #define REQ_OWNERS_MAX 512
 #define REQ_STOP_WAIT_S 120	/* clean shutdown before a backup */
 #define REQ_KILL_WAIT_S 10	/* then destroy, and this long to go */
+#define REQ_KEEPALIVE_MS 2000	/* repeat unchanged progress this often */
 
 /*
  * The guest's xen_shell owners ("alice, bob") when compatibility is on
@@ -376,11 +378,14 @@ req_console(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
 	return rc;
 }
 
+static int64_t req_now_ms(void);
+
 struct req_progress {
 	struct req_ctx *ctx;
 	unsigned last_pm;
 	char last_stage[PROTO_STAGE_MAX + 1];
 	bool sent;
+	int64_t last_ms;	/* when the last message went out */
 };
 
 static int
@@ -399,10 +404,15 @@ req_progress(void *arg, unsigned permille, const char *stage)
 		return 1;
 	if (stage == NULL)
 		stage = "";
+	/* The same news again only now and then: a client that hears
+	 * nothing for long gives up (hv_helper.c), and a backup or a
+	 * shutdown can take minutes. */
 	if (p->sent && permille == p->last_pm &&
-	    strncmp(stage, p->last_stage, PROTO_STAGE_MAX) == 0)
+	    strncmp(stage, p->last_stage, PROTO_STAGE_MAX) == 0 &&
+	    req_now_ms() - p->last_ms < REQ_KEEPALIVE_MS)
 		return 0;
 	p->sent = true;
+	p->last_ms = req_now_ms();
 	p->last_pm = permille;
 	snprintf(p->last_stage, sizeof p->last_stage, "%s", stage);
 	pbuf_init(&b, 128);
@@ -418,18 +428,23 @@ req_progress(void *arg, unsigned permille, const char *stage)
 	return 0;
 }
 
-/* Run argv with no shell, stdin/stdout/stderr on /dev/null, a fixed
- * environment; wait for it. */
+/*
+ * Run argv with no shell, stdin/stdout/stderr on /dev/null, a fixed
+ * environment; wait for it, calling tick(arg) every 100 ms meanwhile. When
+ * tick returns non-zero (the client left), the command is killed.
+ */
 static int
-req_run(char **argv, struct xdom_err *err)
+req_run(char **argv, int (*tick)(void *), void *arg, struct xdom_err *err)
 {
 	static char *const envp[] = {
 		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
 		    "/sbin:/bin",
 		"LANG=C", NULL
 	};
+	struct timespec nap = {0, 100 * 1000000L};
+	bool stopped = false;
 	int status, fd;
-	pid_t pid;
+	pid_t pid, got;
 
 	pid = fork();
 	if (pid < 0)
@@ -445,10 +460,21 @@ req_run(char **argv, struct xdom_err *err)
 		execvpe(argv[0], argv, envp);
 		_exit(127);
 	}
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
+	for (;;) {
+		got = waitpid(pid, &status, WNOHANG);
+		if (got == pid)
+			break;
+		if (got < 0 && errno != EINTR)
 			return xdom_err_errno(err, XDOM_EIO, errno, "waitpid");
+		if (!stopped && tick != NULL && tick(arg) != 0) {
+			kill(pid, SIGKILL);
+			stopped = true;
+		}
+		nanosleep(&nap, NULL);
 	}
+	if (stopped)
+		return xdom_err_set(err, XDOM_EIO, "%s stopped: the client "
+		    "went away", argv[0]);
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
 	if (WIFEXITED(status))
@@ -513,6 +539,13 @@ req_stop_for_backup(struct req_ctx *ctx, struct hv *hv,
 	}
 }
 
+/* While the backup runs: keep the client informed, notice it leaving. */
+static int
+req_backup_tick(void *arg)
+{
+	return req_progress(arg, 0, "backup");
+}
+
 /* The optional backup step before a re-image (reimage_backup), run once
  * the guest is stopped. */
 static int
@@ -543,7 +576,7 @@ req_backup(struct req_ctx *ctx, struct hv *hv, struct req_progress *p,
 		rc = xdom_err_set(err, XDOM_EIO, "client went away");
 		goto out;
 	}
-	if ((rc = req_run(argv, &e2)) != 0)
+	if ((rc = req_run(argv, req_backup_tick, p, &e2)) != 0)
 		rc = xdom_err_set(err, rc, "%s: backup failed, image left as "
 		    "it was: %s", ctx->req->name, e2.msg);
 out:

@@ -76,7 +76,9 @@ state=stopped
 XDOM_SIM_DIR='$XDOM_SIM_DIR' '$XDOM' --sim list | grep -q "^\$1 " && state=running
 printf '%s %s\\n' "\$*" "\$state" >>'$T/backup.log'
 [ -e '$T/backup-fail' ] && exit 3
+[ -e '$T/backup-slow' ] && sleep 5
 cp -- "\$2" '$T/backup-'"\$1"'.img'
+echo finished >>'$T/backup.log'
 EOF
 chmod 755 "$T/backup.sh"
 cat >"$T/xdom.conf" <<EOF
@@ -342,7 +344,7 @@ printf 'OLD-IMAGE-4711' | dd of="$IMG" bs=1 seek=8192 conv=notrunc status=none
 as "$UA" "$CLIENT" "$S" reimage db01 shutdown >"$T/ri4.out" 2>&1; rc=$?
 check "re-image with a backup step succeeds (exit $rc)" test "$rc" -eq 0
 check_out "the backup got the name and the disk image, with the guest stopped (never a running guest's disk)" "^db01 $IMG stopped\$" cat "$T/backup.log"
-check "... and ran once" test "$(wc -l <"$T/backup.log")" -eq 1
+check "... and ran once, to the end" test "$(grep -c '^db01 ' "$T/backup.log") $(grep -c '^finished$' "$T/backup.log")" = "1 1"
 check "... and before the image was overwritten (the copy holds the old image)" grep -q OLD-IMAGE-4711 "$T/backup-db01.img"
 check "the new image replaced the old one" bash -c "! grep -q OLD-IMAGE-4711 '$IMG'"
 order=$(grep -o '^progress [0-9]* [a-z ]*' "$T/ri4.out" | cut -d' ' -f3- | uniq | tr '\n' '|')
@@ -356,6 +358,23 @@ one_line "a failing backup stops the re-image" 1 "db01: backup failed, image lef
 check "... and the image is left as it was" grep -q NEW-IMAGE-4712 "$IMG"
 audited "the failed backup" "user=\"$UA\" .*domain=\"db01\" action=reimage .*result=failed msg=\"db01: backup failed"
 rm -f "$T/backup-fail"
+# A slow backup: the client keeps hearing from xdomd, so it does not give
+# up on a silent daemon; a client that leaves meanwhile stops it.
+touch "$T/backup-slow"
+: >"$T/backup.log"
+as "$UA" "$CLIENT" "$S" reimage db01 >"$T/ri5.out" 2>&1; rc=$?
+n=$(grep -c '^progress 0 backup$' "$T/ri5.out")
+check "a 5 s backup: progress repeated while it runs ($n messages), then done (exit $rc)" \
+	test "$rc" -eq 0 -a "$n" -ge 3
+printf 'NEW-IMAGE-4713' | dd of="$IMG" bs=1 seek=8192 conv=notrunc status=none
+: >"$T/backup.log"
+as "$UA" "$CLIENT" "$S" reimage-drop-backup db01 >/dev/null 2>&1
+sleep 6
+check "a client leaving during the backup stops it (the command is killed)" \
+	bash -c "grep -q '^db01 ' '$T/backup.log' && ! grep -q finished '$T/backup.log'"
+check "... and the image is left as it was" grep -q NEW-IMAGE-4713 "$IMG"
+audited "... and says so" "user=\"$UA\" .*domain=\"db01\" action=reimage .*result=failed .*client went away"
+rm -f "$T/backup-slow"
 
 # ---- hostile clients ----------------------------------------------------
 check_out "garbage: error reply, connection closed" "error -7: .*version.*closed" as "$UB" "$CLIENT" "$S" garbage

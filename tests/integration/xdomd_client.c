@@ -22,6 +22,7 @@
  *   xdomd_client SOCKET flood N                  N connections at once
  *   xdomd_client SOCKET console-drop NAME        console, then vanish
  *   xdomd_client SOCKET reimage-drop NAME        leave mid-re-image
+ *   xdomd_client SOCKET reimage-drop-backup NAME leave during its backup
  *
  * Exit status: 0 success, 1 refused or failed (one line on stderr),
  * 2 usage; hostile modes print what the daemon answered.
@@ -348,6 +349,9 @@ print_progress(void *arg, unsigned pm, const char *stage)
 
 	printf("progress %u %s\n", pm, stage);
 	fflush(stdout);
+	/* 1: leave once the work has begun; 2: leave during the backup. */
+	if (*drop == 2)
+		return strcmp(stage, "backup") == 0;
 	return *drop && pm > 0 ? 1 : 0;
 }
 
@@ -456,8 +460,10 @@ main(int argc, char **argv)
 			close(fd);
 		}
 	} else if (strcmp(cmd, "reimage") == 0 ||
-	    strcmp(cmd, "reimage-drop") == 0) {
-		drop = strcmp(cmd, "reimage-drop") == 0;
+	    strcmp(cmd, "reimage-drop") == 0 ||
+	    strcmp(cmd, "reimage-drop-backup") == 0) {
+		drop = strcmp(cmd, "reimage-drop") == 0 ? 1 :
+		    strcmp(cmd, "reimage-drop-backup") == 0 ? 2 : 0;
 		rc = helper_reimage(c, name, argc > 4 &&
 		    strcmp(argv[4], "shutdown") == 0, NULL, print_progress,
 		    &drop, &err);
