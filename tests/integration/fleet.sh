@@ -192,13 +192,15 @@ fi
 # c back to a known key: add its new one (the test's known_hosts).
 awk -v k="$(fleet_known_line c | cut -d' ' -f1)" '$1 != k' "$FLEET_W/known_hosts" >"$T/kh" &&
 	fleet_known_line c >>"$T/kh" && cp "$T/kh" "$FLEET_W/known_hosts"
+# Short timeouts, so a hung host is found out quickly.
+printf 'fleet_stale_timeout = 3\nssh_connect_timeout = 2\n' >"$T/dash.conf"
 TM=(tmux -L "xdomtest-$$-fleet" -f /dev/null)
 T_CLEANUP+=("${TM[*]} kill-server 2>/dev/null")
 "${TM[@]}" new-session -d -x 200 -y 50 \
 	-e XDG_CONFIG_HOME="$XDG_CONFIG_HOME" -e XDOM_KNOWN_HOSTS="$XDOM_KNOWN_HOSTS" \
 	-e XDOM_SSH_IDENTITY="$XDOM_SSH_IDENTITY" -e XDOM_FLEET_XDOM="$XDOM_FLEET_XDOM" \
 	-e XDOM_FLEET_RETRY_MAX=1 \
-	"$(printf '%q ' "${X[@]}" top --no-settings -d 1 "${HOSTS[@]}"); echo EXITED=\$?; sleep 60"
+	"$(printf '%q ' "$XDOM" --config "$T/dash.conf" top --no-settings -d 1 "${HOSTS[@]}"); echo EXITED=\$?; sleep 60"
 "${TM[@]}" set-option -g status off >/dev/null 2>&1
 cap() { "${TM[@]}" capture-pane -p "$@"; }
 keys() { "${TM[@]}" send-keys "$@"; }
@@ -257,6 +259,20 @@ XDOM_SIM_DIR=$FLEET_W/h/a/sim "$XDOM" --config "$T/empty.conf" --sim unpause cac
 keys /
 keys Escape
 sleep 0.3
+
+# A host that hangs (sshd and its sessions stopped: connections open,
+# nothing coming) is the worst kind: the screen must not wait for it.
+hung=($(fleet_tree "$(cat "$FLEET_W/h/b/pid")"))
+kill -STOP "${hung[@]}"
+T_CLEANUP+=("kill -CONT ${hung[*]} 2>/dev/null")
+t1=$(frame)
+sleep 2.5
+t2=$(frame)
+check "b hung (SIGSTOP): the screen keeps refreshing ($t1 -> $t2)" test "$t1" != "$t2"
+screen_ok "... b is shown down once its stream is stale" "^ +$B +(retrying|down) +down: no data for 3 s" 15
+screen_ok "... a and c still up" "^ +$A +up +5 domains"
+kill -CONT "${hung[@]}"
+screen_ok "b resumed: up again" "^ +$B +up +4 domains" 30
 
 fleet_host_rekey c
 screen_ok "c's key changed: key mismatch, refused" "^ +$C +key mismatch +host key CHANGED: refused" 20
