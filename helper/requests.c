@@ -33,7 +33,6 @@
 #define REQ_OWNERS_MAX 512
 #define REQ_STOP_WAIT_S 120	/* clean shutdown before a backup */
 #define REQ_KILL_WAIT_S 10	/* then destroy, and this long to go */
-#define REQ_KEEPALIVE_MS 2000	/* repeat unchanged progress this often */
 
 /*
  * The guest's xen_shell owners ("alice, bob") when compatibility is on
@@ -378,14 +377,11 @@ req_console(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
 	return rc;
 }
 
-static int64_t req_now_ms(void);
-
 struct req_progress {
 	struct req_ctx *ctx;
 	unsigned last_pm;
 	char last_stage[PROTO_STAGE_MAX + 1];
 	bool sent;
-	int64_t last_ms;	/* when the last message went out */
 };
 
 static int
@@ -404,15 +400,12 @@ req_progress(void *arg, unsigned permille, const char *stage)
 		return 1;
 	if (stage == NULL)
 		stage = "";
-	/* The same news again only now and then: a client that hears
-	 * nothing for long gives up (hv_helper.c), and a backup or a
-	 * shutdown can take minutes. */
+	/* News only: the loop repeats the last progress while we are
+	 * silent (server.c, srv_keepalive). */
 	if (p->sent && permille == p->last_pm &&
-	    strncmp(stage, p->last_stage, PROTO_STAGE_MAX) == 0 &&
-	    req_now_ms() - p->last_ms < REQ_KEEPALIVE_MS)
+	    strncmp(stage, p->last_stage, PROTO_STAGE_MAX) == 0)
 		return 0;
 	p->sent = true;
-	p->last_ms = req_now_ms();
 	p->last_pm = permille;
 	snprintf(p->last_stage, sizeof p->last_stage, "%s", stage);
 	pbuf_init(&b, 128);
@@ -539,7 +532,7 @@ req_stop_for_backup(struct req_ctx *ctx, struct hv *hv,
 	}
 }
 
-/* While the backup runs: keep the client informed, notice it leaving. */
+/* While the backup runs: notice the client leaving. */
 static int
 req_backup_tick(void *arg)
 {

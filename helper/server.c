@@ -53,6 +53,7 @@
 #define SRV_WORKER_MSG (64 * 1024)	/* largest frame a worker sends */
 #define SRV_RELAY_MAX (256 * 1024)	/* pending bytes before backpressure */
 #define SRV_ACCEPT_BURST 64
+#define SRV_KEEPALIVE_MS 2000	/* silence before repeating progress */
 
 struct conn {
 	int fd;
@@ -78,6 +79,9 @@ struct conn {
 	uint8_t win[PROTO_HDR_LEN + SRV_WORKER_MSG];
 	size_t win_len;
 	int64_t worker_deadline;
+	int64_t worker_said;	/* last frame relayed from the worker, ms */
+	unsigned ka_permille;	/* the last progress, repeated while the */
+	char ka_stage[PROTO_STAGE_MAX + 1];	/* worker is silent */
 	bool client_gone;	/* the client left while the worker ran */
 	struct proto_req req;	/* request served by the worker */
 };
@@ -405,6 +409,9 @@ srv_start_worker(struct server *s, struct conn *c, struct xdom_err *err)
 	c->wfd = sp[0];
 	c->win_len = 0;
 	c->client_gone = false;
+	c->worker_said = srv_now_ms();
+	c->ka_permille = 0;
+	snprintf(c->ka_stage, sizeof c->ka_stage, "working");
 	c->worker_deadline = srv_now_ms() + 1000 *
 	    (h->type == PROTO_T_REIMAGE ? s->d->lim.reimage_timeout :
 	    s->d->lim.action_timeout);
@@ -677,9 +684,14 @@ srv_worker_read(struct server *s, struct conn *c)
 	    c->win_len) != 0)
 		goto broken;
 	c->write_since = srv_now_ms();
+	c->worker_said = c->write_since;
 	c->win_len = 0;
-	if (type == PROTO_T_PROGRESS)
+	if (type == PROTO_T_PROGRESS) {
+		if (proto_progress_decode(c->win + PROTO_HDR_LEN, len,
+		    &c->ka_permille, c->ka_stage, &err) != 0)
+			goto broken;
 		return;
+	}
 	if (type == PROTO_T_ERROR) {
 		if (proto_error_decode(c->win + PROTO_HDR_LEN, len, &rep,
 		    &err) != 0)
@@ -781,6 +793,34 @@ srv_accept(struct server *s)
 	}
 }
 
+/*
+ * A re-image's worker may be silent for minutes (a backup, a shutdown,
+ * debootstrap inside xen-create-image), and a client gives up on a
+ * silent daemon: every SRV_KEEPALIVE_MS of silence, the last progress
+ * is said again, whatever the backend.
+ */
+static void
+srv_keepalive(struct conn *c, int64_t now, int *next_ms)
+{
+	int64_t due = c->worker_said + SRV_KEEPALIVE_MS;
+
+	if (c->req.type != PROTO_T_REIMAGE || c->client_gone)
+		return;
+	if (now >= due && pbuf_avail(&c->out) == 0 && c->win_len == 0) {
+		proto_frame_id_set(&c->out, c->req.id);
+		if (proto_progress_encode(&c->out, c->ka_permille,
+		    c->ka_stage) != 0)
+			pbuf_reset(&c->out);
+		c->write_since = now;
+		c->worker_said = now;
+		due = now + SRV_KEEPALIVE_MS;
+	} else if (now >= due) {
+		due = now + SRV_KEEPALIVE_MS;	/* busy anyway: look later */
+	}
+	if (due - now < *next_ms)
+		*next_ms = (int)(due - now);
+}
+
 /* Deadlines: idle clients, slow senders and readers, overrunning workers. */
 static void
 srv_timeouts(struct server *s, int64_t now, int *next_ms)
@@ -795,6 +835,7 @@ srv_timeouts(struct server *s, int64_t now, int *next_ms)
 		if (c == NULL)
 			continue;
 		if (c->worker > 0) {
+			srv_keepalive(c, now, next_ms);
 			due = c->worker_deadline;
 			if (now >= due) {
 				kill(-c->worker, SIGKILL);

@@ -23,6 +23,7 @@
  *   xdomd_client SOCKET console-drop NAME        console, then vanish
  *   xdomd_client SOCKET reimage-drop NAME        leave mid-re-image
  *   xdomd_client SOCKET reimage-drop-backup NAME leave during its backup
+ *                                                (at its second message)
  *
  * Exit status: 0 success, 1 refused or failed (one line on stderr),
  * 2 usage; hostile modes print what the daemon answered.
@@ -349,10 +350,11 @@ print_progress(void *arg, unsigned pm, const char *stage)
 
 	printf("progress %u %s\n", pm, stage);
 	fflush(stdout);
-	/* 1: leave once the work has begun; 2: leave during the backup. */
-	if (*drop == 2)
-		return strcmp(stage, "backup") == 0;
-	return *drop && pm > 0 ? 1 : 0;
+	/* 1: leave once the work has begun; 2, 3: leave at the second
+	 * "backup" (the backup command is running by then). */
+	if (*drop >= 2 && strcmp(stage, "backup") == 0)
+		return (*drop)++ == 3;
+	return *drop == 1 && pm > 0 ? 1 : 0;
 }
 
 int
