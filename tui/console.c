@@ -29,15 +29,29 @@
 
 #define CONSOLE_BUF 4096
 
-static const int console_signals[] = { SIGINT, SIGTERM, SIGHUP };
+/*
+ * Every signal whose default action would end or stop the process with
+ * the terminal still raw, unless the caller ignores it (a login shell
+ * ignores SIGQUIT and SIGTSTP: they stay ignored). SIGTSTP suspends the
+ * session with the terminal put back, and SIGCONT takes it up again; the
+ * others end it.
+ */
+static const int console_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+    SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ,
+    SIGTSTP, SIGCONT };
 #define CONSOLE_NSIG (sizeof console_signals / sizeof console_signals[0])
 
-static volatile sig_atomic_t console_caught;
+static volatile sig_atomic_t console_caught, console_tstp, console_cont;
 
 static void
 console_on_signal(int signo)
 {
-	console_caught = signo;
+	if (signo == SIGTSTP)
+		console_tstp = 1;
+	else if (signo == SIGCONT)
+		console_cont = 1;
+	else
+		console_caught = signo;
 }
 
 /* One direction of the relay. */
@@ -50,8 +64,11 @@ struct console_buf {
 struct console_saved {
 	bool tty;			/* termios below must be put back */
 	struct termios termios;
+	struct termios raw;		/* what the session runs with */
 	int fd_flags;			/* -1: fd's flags untouched */
 	bool handlers;			/* sigactions below must be put back */
+	bool caught[CONSOLE_NSIG];	/* which of console_signals we catch */
+	sigset_t set;			/* those, as a set */
 	struct sigaction old_act[CONSOLE_NSIG];
 	struct sigaction old_pipe;
 	bool mask;			/* old_mask must be put back */
@@ -146,7 +163,7 @@ console_note(const struct console_opts *o, const char *text)
 	}
 }
 
-static int console_take_pending(void);
+static int console_take_pending(const sigset_t *set);
 
 /* Undo everything in sv; returns a signal that was still pending, or 0. */
 static int
@@ -168,9 +185,11 @@ console_restore(const struct console_opts *o, struct console_saved *sv,
 	}
 	if (sv->handlers) {
 		if (sv->mask)
-			pending = console_take_pending();
+			pending = console_take_pending(&sv->set);
 		for (i = 0; i < CONSOLE_NSIG; i++)
-			sigaction(console_signals[i], &sv->old_act[i], NULL);
+			if (sv->caught[i])
+				sigaction(console_signals[i], &sv->old_act[i],
+				    NULL);
 		sigaction(SIGPIPE, &sv->old_pipe, NULL);
 		sv->handlers = false;
 	}
@@ -181,23 +200,30 @@ console_restore(const struct console_opts *o, struct console_saved *sv,
 	return pending;
 }
 
-/* Block the ending signals, catch them, ignore SIGPIPE. */
+/* Block the signals we catch (those not ignored), catch them, ignore
+ * SIGPIPE. An ignored signal is left alone and unblocked: blocked, the
+ * kernel would keep it pending rather than drop it. */
 static void
 console_signals_setup(struct console_saved *sv, sigset_t *wait_mask)
 {
-	struct sigaction sa, ign;
-	sigset_t set;
+	struct sigaction sa, ign, cur;
 	size_t i;
 
-	sigemptyset(&set);
-	for (i = 0; i < CONSOLE_NSIG; i++)
-		sigaddset(&set, console_signals[i]);
-	sigprocmask(SIG_BLOCK, &set, &sv->old_mask);
+	sigemptyset(&sv->set);
+	for (i = 0; i < CONSOLE_NSIG; i++) {
+		sigaction(console_signals[i], NULL, &cur);
+		sv->caught[i] = !(!(cur.sa_flags & SA_SIGINFO) &&
+		    cur.sa_handler == SIG_IGN);
+		if (sv->caught[i])
+			sigaddset(&sv->set, console_signals[i]);
+	}
+	sigprocmask(SIG_BLOCK, &sv->set, &sv->old_mask);
 	sv->mask = true;
 	/* ppoll waits with the caller's mask minus our signals. */
 	*wait_mask = sv->old_mask;
 	for (i = 0; i < CONSOLE_NSIG; i++)
-		sigdelset(wait_mask, console_signals[i]);
+		if (sv->caught[i])
+			sigdelset(wait_mask, console_signals[i]);
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = console_on_signal;	/* no SA_RESTART: end waits */
@@ -205,11 +231,48 @@ console_signals_setup(struct console_saved *sv, sigset_t *wait_mask)
 	memset(&ign, 0, sizeof ign);
 	ign.sa_handler = SIG_IGN;
 	sigemptyset(&ign.sa_mask);
-	console_caught = 0;
+	console_caught = console_tstp = console_cont = 0;
 	for (i = 0; i < CONSOLE_NSIG; i++)
-		sigaction(console_signals[i], &sa, &sv->old_act[i]);
+		if (sv->caught[i])
+			sigaction(console_signals[i], &sa, &sv->old_act[i]);
 	sigaction(SIGPIPE, &ign, &sv->old_pipe);
 	sv->handlers = true;
+}
+
+/*
+ * SIGTSTP (kill -TSTP, as Ctrl-Z reaches the guest as a byte): put the
+ * terminal back and stop as the default action would; once continued,
+ * raw mode again. A SIGCONT alone (after SIGSTOP, whose stop we never
+ * see, while the shell had put its own settings back) re-applies raw mode.
+ */
+static void
+console_job_control(const struct console_opts *o, struct console_saved *sv)
+{
+	struct sigaction dfl, mine;
+	sigset_t tstp;
+
+	if (console_tstp) {
+		console_tstp = 0;
+		if (sv->tty)
+			(void)tcsetattr(o->in_fd, TCSADRAIN, &sv->termios);
+		memset(&dfl, 0, sizeof dfl);
+		dfl.sa_handler = SIG_DFL;
+		sigemptyset(&dfl.sa_mask);
+		sigaction(SIGTSTP, &dfl, &mine);
+		sigemptyset(&tstp);
+		sigaddset(&tstp, SIGTSTP);
+		raise(SIGTSTP);		/* pending: blocked until here */
+		sigprocmask(SIG_UNBLOCK, &tstp, NULL);
+		/* stopped here until SIGCONT */
+		sigprocmask(SIG_BLOCK, &tstp, NULL);
+		sigaction(SIGTSTP, &mine, NULL);
+		console_cont = 1;
+	}
+	if (console_cont) {
+		console_cont = 0;
+		if (sv->tty)
+			(void)tcsetattr(o->in_fd, TCSADRAIN, &sv->raw);
+	}
 }
 
 static int
@@ -227,6 +290,7 @@ console_raw(const struct console_opts *o, struct console_saved *sv,
 	cfmakeraw(&raw);
 	raw.c_cc[VMIN] = 1;
 	raw.c_cc[VTIME] = 0;
+	sv->raw = raw;
 	sv->tty = true;
 	if (tcsetattr(o->in_fd, TCSADRAIN, &raw) != 0)
 		return xdom_err_errno(err, XDOM_EIO, errno, "console: setting "
@@ -266,8 +330,8 @@ console_now_ms(void)
 
 /* The loop; returns the end reason, with err set for CONSOLE_END_ERROR. */
 static enum console_end
-console_loop(int fd, const struct console_opts *o, const sigset_t *wait_mask,
-    bool *ended_mid_line, struct xdom_err *err)
+console_loop(int fd, const struct console_opts *o, struct console_saved *sv,
+    const sigset_t *wait_mask, bool *ended_mid_line, struct xdom_err *err)
 {
 	struct console_buf to_con = { .len = 0 }, to_out = { .len = 0 };
 	bool in_open = true, leaving = false;
@@ -280,6 +344,7 @@ console_loop(int fd, const struct console_opts *o, const sigset_t *wait_mask,
 	for (;;) {
 		if (console_caught != 0)
 			return CONSOLE_END_SIGNAL;
+		console_job_control(o, sv);
 		if (leaving && to_con.len == 0)
 			return CONSOLE_END_ESCAPE;
 		p[0].fd = fd;
@@ -394,18 +459,22 @@ console_loop(int fd, const struct console_opts *o, const sigset_t *wait_mask,
 /* A signal that arrived after the last wait is still pending: take it,
  * so that it does not kill us with the caller's disposition. */
 static int
-console_take_pending(void)
+console_take_pending(const sigset_t *caught)
 {
 	struct timespec zero = { 0, 0 };
-	sigset_t set;
-	size_t i;
+	sigset_t set = *caught;
 	int s, got = 0;
 
-	sigemptyset(&set);
-	for (i = 0; i < CONSOLE_NSIG; i++)
-		sigaddset(&set, console_signals[i]);
+	/* A late suspend or continue is moot: we are leaving anyway. */
+	sigdelset(&set, SIGTSTP);
+	sigdelset(&set, SIGCONT);
 	while ((s = sigtimedwait(&set, NULL, &zero)) > 0)
 		got = s;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTSTP);
+	sigaddset(&set, SIGCONT);
+	while (sigtimedwait(&set, NULL, &zero) > 0)
+		;
 	return got;
 }
 
@@ -447,7 +516,7 @@ console_relay(int fd, const struct console_opts *o, struct xdom_err *err)
 	console_note(o, line);
 	if ((rc = console_raw(o, &sv, err)) != 0)
 		goto out;
-	res.end = console_loop(fd, o, &wait_mask, &mid_line, err);
+	res.end = console_loop(fd, o, &sv, &wait_mask, &mid_line, err);
 	if (res.end == CONSOLE_END_ERROR)
 		rc = err != NULL && err->code != 0 ? err->code : XDOM_EIO;
 out:

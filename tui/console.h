@@ -5,16 +5,21 @@
  * The caller gets the fd (hv_console()), the relay owns the terminal for
  * the session: raw mode on entry, every byte passed both ways with
  * poll(), and the terminal restored on every way out - the escape byte
- * (Ctrl-] by default), the console closing because the guest stopped,
- * SIGINT/SIGTERM/SIGHUP, end of input, an idle timeout, or an error. When the input is not
- * a terminal nothing is changed on it and input is relayed until end of
- * file or the escape byte.
+ * (Ctrl-] by default), the console closing because the guest stopped, a
+ * signal, end of input, an idle timeout, or an error. When the input is
+ * not a terminal nothing is changed on it and input is relayed until end
+ * of file or the escape byte.
  *
- * Signals: while relaying, SIGINT, SIGTERM and SIGHUP are caught (and
- * SIGPIPE ignored); the previous dispositions and signal mask are put
- * back before returning, so a caller that wants to exit on SIGTERM sees
- * CONSOLE_END_SIGNAL and does so. Call it from the thread that should
- * get those signals: other threads of the program must block them.
+ * Signals: while relaying, every signal whose default action ends the
+ * process (SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM,
+ * SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ) is caught unless the caller
+ * ignores it, and ends the session (CONSOLE_END_SIGNAL); SIGPIPE is
+ * ignored. SIGTSTP, unless ignored, suspends the session with the
+ * terminal put back, and raw mode returns on SIGCONT. The previous
+ * dispositions and signal mask are put back before returning, so a caller
+ * that wants to exit on SIGTERM sees CONSOLE_END_SIGNAL and does so. Call
+ * it from the thread that should get those signals: other threads of the
+ * program must block them.
  */
 #ifndef XDOM_TUI_CONSOLE_H
 #define XDOM_TUI_CONSOLE_H
@@ -30,7 +35,7 @@ enum console_end {
 	CONSOLE_END_ESCAPE = 0,	/* the user typed the escape byte */
 	CONSOLE_END_CLOSED,	/* the console closed (guest stopped) */
 	CONSOLE_END_EOF,	/* the input ended (not a terminal) */
-	CONSOLE_END_SIGNAL,	/* SIGINT, SIGTERM or SIGHUP */
+	CONSOLE_END_SIGNAL,	/* a signal that ends a process: see above */
 	CONSOLE_END_ERROR,	/* a read or write failed; see err */
 	CONSOLE_END_IDLE,	/* nothing typed for o->idle_ms */
 };

@@ -1,8 +1,8 @@
 /*
  * test_console.c - the console relay: bytes both ways, the escape byte,
  * the guest going away, end of input, signals, and the terminal settings
- * put back on every one of those paths (checked on a real pty), and the
- * idle timeout.
+ * put back on every one of those paths (checked on a real pty), suspend
+ * and resume, and the idle timeout.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
@@ -423,6 +424,150 @@ test_tty_signal_restores(void **state)
 	tty_close(&t);
 }
 
+/* Signals beyond SIGINT/SIGTERM/SIGHUP whose default action kills the
+ * process end the session too, with the terminal put back. */
+static void
+test_tty_other_signals_restore(void **state)
+{
+	static const int sigs[] = { SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM };
+	struct xdom_err err = { 0 };
+	struct sigaction sa;
+	struct tty t;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+		struct later l = { .ms = 50, .signo = sigs[i] };
+
+		tty_open(&t);
+		later_start(&l);
+		assert_int_equal(console_relay(t.p.guest[0], &t.p.o, &err), 0);
+		later_join(&l);
+		assert_int_equal(t.p.res.end, CONSOLE_END_SIGNAL);
+		assert_int_equal(t.p.res.signo, sigs[i]);
+		tty_check_restored(&t);
+		sigaction(sigs[i], NULL, &sa);
+		assert_true(sa.sa_handler == SIG_DFL);
+		tty_close(&t);
+	}
+}
+
+/* A signal the caller ignores (a login shell ignores SIGQUIT) stays
+ * ignored: it neither ends the session nor lingers pending. */
+static void
+test_ignored_signal_stays_ignored(void **state)
+{
+	struct xdom_err err = { 0 };
+	struct later sig = { .ms = 50, .signo = SIGQUIT };
+	struct later esc = { .ms = 250, .data = "\x1d", .len = 1 };
+	struct sigaction ign, sa;
+	struct plain p;
+	sigset_t pend;
+
+	(void)state;
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
+	sigaction(SIGQUIT, &ign, NULL);
+	plain_open(&p);
+	esc.fd = p.in[1];
+	later_start(&sig);
+	later_start(&esc);
+	assert_int_equal(console_relay(p.guest[0], &p.o, &err), 0);
+	later_join(&sig);
+	later_join(&esc);
+	assert_int_equal(p.res.end, CONSOLE_END_ESCAPE);
+	sigaction(SIGQUIT, NULL, &sa);
+	assert_true(sa.sa_handler == SIG_IGN);
+	sigpending(&pend);
+	assert_false(sigismember(&pend, SIGQUIT));
+	ign.sa_handler = SIG_DFL;
+	sigaction(SIGQUIT, &ign, NULL);
+	plain_close(&p);
+}
+
+/* Wait (bounded) for child to stop (true) or to go on running. */
+static bool
+wait_stopped(pid_t child)
+{
+	int i, st;
+
+	for (i = 0; i < 200; i++) {
+		if (waitpid(child, &st, WUNTRACED | WNOHANG) == child)
+			return WIFSTOPPED(st);
+		msleep(10);
+	}
+	return false;
+}
+
+static bool
+tty_is_raw(int fd)
+{
+	struct termios now;
+
+	return tcgetattr(fd, &now) == 0 && !(now.c_lflag & (ICANON | ECHO));
+}
+
+/* Wait (bounded) until the terminal is raw (want) or not. */
+static bool
+wait_raw(int fd, bool want)
+{
+	int i;
+
+	for (i = 0; i < 200; i++) {
+		if (tty_is_raw(fd) == want)
+			return true;
+		msleep(10);
+	}
+	return false;
+}
+
+/* kill -TSTP: the session stops with the terminal as it was, and on
+ * SIGCONT it is raw again and still relaying; the escape then leaves. */
+static void
+test_tty_suspend_resume(void **state)
+{
+	struct xdom_err err = { 0 };
+	struct tty t;
+	pid_t child;
+	int st, i;
+
+	(void)state;
+	tty_open(&t);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		int rc = console_relay(t.p.guest[0], &t.p.o, &err);
+
+		_exit(rc == 0 && t.p.res.end == CONSOLE_END_ESCAPE ? 0 : 3);
+	}
+	assert_true(wait_raw(t.slave, true));
+	kill(child, SIGTSTP);
+	assert_true(wait_stopped(child));
+	tty_check_restored(&t);
+	kill(child, SIGCONT);
+	assert_true(wait_raw(t.slave, true));
+	/* still relaying: the guest's output comes through */
+	assert_int_equal(write(t.p.guest[1], "hello", 5), 5);
+	{
+		char buf[64];
+
+		drain(t.master, buf, sizeof buf, 300);
+		assert_non_null(strstr(buf, "hello"));
+	}
+	assert_int_equal(write(t.master, "\x1d", 1), 1);
+	for (i = 0; i < 300; i++) {
+		if (waitpid(child, &st, WNOHANG) == child)
+			break;
+		msleep(10);
+	}
+	assert_true(i < 300);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	tty_check_restored(&t);
+	tty_close(&t);
+}
+
 /* The terminal's other end vanishing is an error, and still restores. */
 static void
 test_bad_fd(void **state)
@@ -451,6 +596,9 @@ main(void)
 		cmocka_unit_test(test_tty_escape_restores),
 		cmocka_unit_test(test_tty_guest_dies_restores),
 		cmocka_unit_test(test_tty_signal_restores),
+		cmocka_unit_test(test_tty_other_signals_restore),
+		cmocka_unit_test(test_ignored_signal_stays_ignored),
+		cmocka_unit_test(test_tty_suspend_resume),
 		cmocka_unit_test(test_bad_fd),
 	};
 
