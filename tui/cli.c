@@ -74,22 +74,89 @@ cli_error(const char *fmt, ...)
 	fprintf(stderr, "xdom: %s\n", msg);
 }
 
+/* Whether msg starts with word followed by ':' or ' ' (the message
+ * already names the domain). */
+static bool
+cli_msg_names(const char *msg, const char *word)
+{
+	size_t n = strlen(word);
+
+	return n > 0 && strncmp(msg, word, n) == 0 &&
+	    (msg[n] == ':' || msg[n] == ' ');
+}
+
 int
 cli_dom_error(const char *name, const struct xdom_err *err)
 {
 	const char *msg = xdom_err_msg(err);
 	char esc[XDOM_NAME_MAX * 4 + 1];
-	size_t n = strlen(name);
 
 	xdom_escape(esc, sizeof esc, name);
-	if (strncmp(msg, name, n) == 0 && msg[n] == ':')
-		cli_error("%s", msg);
-	else if (strncmp(msg, esc, strlen(esc)) == 0 &&
-	    msg[strlen(esc)] == ':')
+	if (cli_msg_names(msg, name) || cli_msg_names(msg, esc))
 		cli_error("%s", msg);
 	else
 		cli_error("%s: %s", esc, msg);
 	return CLI_EXIT_FAIL;
+}
+
+bool
+cli_is_domid(const char *s, uint32_t *id)
+{
+	unsigned long long v = 0;
+	size_t i;
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] < '0' || s[i] > '9' || i >= 10)
+			return false;
+		v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	if (i == 0 || v > UINT32_MAX)
+		return false;
+	*id = (uint32_t)v;
+	return true;
+}
+
+int
+cli_dom_arg(struct cli *c, const char *arg, char *buf, size_t len)
+{
+	struct xdom_err err = { XDOM_EINVAL, "not a valid domain name" };
+	const struct snap_dom *d, *found = NULL;
+	struct snap s;
+	struct hv *hv;
+	uint32_t id;
+	size_t i;
+	int status = CLI_EXIT_OK;
+
+	if (!xdom_name_valid(arg) || strlen(arg) >= len)
+		return cli_dom_error(arg, &err);
+	snprintf(buf, len, "%s", arg);
+	if (!cli_is_domid(arg, &id))
+		return 0;
+	if ((hv = cli_hv(c, &status)) == NULL)
+		return status;
+	snap_init(&s);
+	if (hv_snapshot(hv, 0, &s, &err) != 0) {
+		/* the action itself will say what is wrong */
+		snap_dispose(&s);
+		return 0;
+	}
+	if (snap_find_name(&s, arg) == NULL) {
+		for (i = 0; i < s.n_dom; i++) {
+			d = &s.dom[i];
+			if (d->id != id)
+				continue;
+			if (found != NULL) {	/* several hosts: by name */
+				found = NULL;
+				break;
+			}
+			found = d;
+		}
+		if (found != NULL &&
+		    xdom_name_valid(snap_dom_name(&s, found)))
+			snprintf(buf, len, "%s", snap_dom_name(&s, found));
+	}
+	snap_dispose(&s);
+	return 0;
 }
 
 int

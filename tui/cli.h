@@ -59,6 +59,19 @@ int cli_main(int argc, char **argv);
  * with *status set to the exit status to return. */
 struct hv *cli_hv(struct cli *c, int *status);
 
+/*
+ * The guest a command-line argument means, as xl takes a name or an id:
+ * a name as it is; an argument of digits is the domain of that name if
+ * one runs, else the running domain with that id, else left as it is
+ * (a stopped guest's name). Copies the name into buf (XDOM_NAME_MAX + 1
+ * bytes) and returns 0, or prints the error and returns the exit status
+ * (an invalid name, the backend not opening).
+ */
+int cli_dom_arg(struct cli *c, const char *arg, char *buf, size_t len);
+
+/* Whether s is a domain id as typed: 1 to 10 decimal digits. */
+bool cli_is_domid(const char *s, uint32_t *id);
+
 /* Print "xdom: " and the formatted message as one line on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -90,8 +103,9 @@ int cli_run_stats(struct cli *c, const struct cli_cmd *cmd, int argc,
 /*
  * Write xl list's table for s to f: a SIMULATED line first when
  * simulated, the header, then one row per domain (names escaped). With
- * n_names > 0 only those domains, in that order; returns the index of
- * the first name not found, or -1 when all were.
+ * n_names > 0 only those domains, in that order, each a name or a domain
+ * id (as cli_dom_arg); returns the index of the first one not found, or
+ * -1 when all were.
  */
 int cli_list_print(FILE *f, const struct snap *s, bool simulated,
     char **names, int n_names);

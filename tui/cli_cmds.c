@@ -55,6 +55,26 @@ cli_list_row(FILE *f, const struct snap *s, const struct snap_dom *d)
 	    (double)d->cpu_ns / 1e9);
 }
 
+/* A domain by name, else by id when arg is a number (cli_dom_arg). */
+static const struct snap_dom *
+cli_list_find(const struct snap *s, const char *arg)
+{
+	const struct snap_dom *d = snap_find_name(s, arg), *found = NULL;
+	uint32_t id;
+	size_t i;
+
+	if (d != NULL || !cli_is_domid(arg, &id))
+		return d;
+	for (i = 0; i < s->n_dom; i++) {
+		if (s->dom[i].id != id)
+			continue;
+		if (found != NULL)
+			return NULL;	/* several hosts have it */
+		found = &s->dom[i];
+	}
+	return found;
+}
+
 int
 cli_list_print(FILE *f, const struct snap *s, bool simulated, char **names,
     int n_names)
@@ -64,7 +84,7 @@ cli_list_print(FILE *f, const struct snap *s, bool simulated, char **names,
 	int k;
 
 	for (k = 0; k < n_names; k++)
-		if (snap_find_name(s, names[k]) == NULL)
+		if (cli_list_find(s, names[k]) == NULL)
 			return k;
 	if (simulated)
 		fprintf(f, "SIMULATED host (sim backend): not a real Xen "
@@ -73,7 +93,7 @@ cli_list_print(FILE *f, const struct snap *s, bool simulated, char **names,
 	    "VCPUs\tState\tTime(s)\n");
 	if (n_names > 0) {
 		for (k = 0; k < n_names; k++) {
-			d = snap_find_name(s, names[k]);
+			d = cli_list_find(s, names[k]);
 			cli_list_row(f, s, d);
 		}
 		return -1;
@@ -107,9 +127,20 @@ cli_run_list(struct cli *c, const struct cli_cmd *cmd, int argc, char **argv)
 		simulated = simulated || s.hosts[i].simulated;
 	missing = cli_list_print(stdout, &s, simulated, argv + 1, argc - 1);
 	if (missing >= 0) {
+		const char *name = argv[1 + missing];
+		struct hv_info in;
+
+		/* A configured guest that is not running is not "no such
+		 * domain": say how to start it. */
+		memset(&in, 0, sizeof in);
 		err.code = XDOM_ENOENT;
-		snprintf(err.msg, sizeof err.msg, "no such domain");
-		status = cli_dom_error(argv[1 + missing], &err);
+		if (xdom_name_valid(name) &&
+		    hv_info(hv, name, &in, &err) == 0 && !in.running)
+			snprintf(err.msg, sizeof err.msg, "not running (xdom "
+			    "boot %s starts it)", name);
+		else
+			snprintf(err.msg, sizeof err.msg, "no such domain");
+		status = cli_dom_error(name, &err);
 	}
 out:
 	snap_dispose(&s);
@@ -118,29 +149,18 @@ out:
 
 /* ---- actions ----------------------------------------------------------- */
 
-/* Refuse names xdom never acts on before asking the backend. */
-static int
-cli_check_name(const char *name)
-{
-	struct xdom_err err = { XDOM_EINVAL, "not a valid domain name" };
-
-	if (xdom_name_valid(name))
-		return 0;
-	return cli_dom_error(name, &err);
-}
-
 int
 cli_run_action(struct cli *c, const struct cli_cmd *cmd, int argc,
     char **argv)
 {
 	struct xdom_err err = { 0 };
-	const char *name = argv[1];
+	char name[XDOM_NAME_MAX + 1];
 	struct hv *hv;
 	int status = CLI_EXIT_OK;
 
 	(void)argc;
-	if (cli_check_name(name) != 0)
-		return CLI_EXIT_FAIL;
+	if ((status = cli_dom_arg(c, argv[1], name, sizeof name)) != 0)
+		return status;
 	if ((hv = cli_hv(c, &status)) == NULL)
 		return status;
 	if (hv_action(hv, name, (enum hv_action)cmd->action, &err) != 0)
@@ -156,7 +176,8 @@ cli_run_sysrq(struct cli *c, const struct cli_cmd *cmd, int argc,
     char **argv)
 {
 	struct xdom_err err = { 0 };
-	const char *name = argv[1], *key = argv[2];
+	const char *key = argv[2];
+	char name[XDOM_NAME_MAX + 1];
 	struct hv *hv;
 	int status = CLI_EXIT_OK;
 
@@ -166,8 +187,8 @@ cli_run_sysrq(struct cli *c, const struct cli_cmd *cmd, int argc,
 		cli_error("sysrq: KEY is one of %s", HV_SYSRQ_KEYS);
 		return CLI_EXIT_USAGE;
 	}
-	if (cli_check_name(name) != 0)
-		return CLI_EXIT_FAIL;
+	if ((status = cli_dom_arg(c, argv[1], name, sizeof name)) != 0)
+		return status;
 	if ((hv = cli_hv(c, &status)) == NULL)
 		return status;
 	if (hv_sysrq(hv, name, key[0], NULL, &err) != 0)
@@ -183,14 +204,14 @@ cli_run_console(struct cli *c, const struct cli_cmd *cmd, int argc,
 	struct xdom_err err = { 0 };
 	struct console_result res = { CONSOLE_END_ERROR, 0 };
 	struct console_opts o;
-	const char *name = argv[1], *spec;
+	char name[XDOM_NAME_MAX + 1];
+	const char *spec;
 	struct hv *hv;
 	int fd = -1, status = CLI_EXIT_OK;
 
 	(void)cmd;
 	(void)argc;
 	console_opts_init(&o);
-	o.name = name;
 	o.result = &res;
 	spec = conf_get(c->conf, "console_escape");
 	if (spec != NULL && console_escape_parse(spec, &o.escape, &err) != 0) {
@@ -199,8 +220,9 @@ cli_run_console(struct cli *c, const struct cli_cmd *cmd, int argc,
 	}
 	if (!isatty(o.in_fd))
 		o.linger_ms = 500;	/* piped input: show the answer */
-	if (cli_check_name(name) != 0)
-		return CLI_EXIT_FAIL;
+	if ((status = cli_dom_arg(c, argv[1], name, sizeof name)) != 0)
+		return status;
+	o.name = name;
 	if ((hv = cli_hv(c, &status)) == NULL)
 		return status;
 	if (hv_console(hv, name, &fd, &err) != 0)

@@ -92,6 +92,7 @@ cli_run_resource(struct cli *c, const struct cli_cmd *cmd, int argc,
     char **argv)
 {
 	struct xdom_err err = { 0 };
+	char nbuf[XDOM_NAME_MAX + 1];
 	const char *name = argv[1], *val = argv[2];
 	char esc[64], shown[24];
 	uint64_t v;
@@ -117,6 +118,9 @@ cli_run_resource(struct cli *c, const struct cli_cmd *cmd, int argc,
 	}
 	if ((hv = cli_hv(c, &status)) == NULL)
 		return status;
+	if ((status = cli_dom_arg(c, argv[1], nbuf, sizeof nbuf)) != 0)
+		return status;
+	name = nbuf;
 	if (hv_set_resource(hv, name, (enum hv_resource)cmd->action, v,
 	    &err) != 0)
 		return cli_dom_error(name, &err);
@@ -136,6 +140,7 @@ cli_run_block_attach(struct cli *c, const struct cli_cmd *cmd, int argc,
 {
 	struct xdom_err err = { 0 };
 	struct hv_block b = { 0 };
+	char nbuf[XDOM_NAME_MAX + 1];
 	const char *name = argv[1];
 	char esc[64], *target = NULL;
 	struct hv *hv;
@@ -158,6 +163,9 @@ cli_run_block_attach(struct cli *c, const struct cli_cmd *cmd, int argc,
 	}
 	if ((hv = cli_hv(c, &status)) == NULL)
 		return status;
+	if ((status = cli_dom_arg(c, argv[1], nbuf, sizeof nbuf)) != 0)
+		return status;
+	name = nbuf;
 	if (cli_res_via_helper(hv))
 		target = xstrdup(argv[2]);	/* an image's name */
 	else if ((target = cli_res_abspath(argv[2])) == NULL)
@@ -180,6 +188,7 @@ cli_run_block_detach(struct cli *c, const struct cli_cmd *cmd, int argc,
     char **argv)
 {
 	struct xdom_err err = { 0 };
+	char nbuf[XDOM_NAME_MAX + 1];
 	const char *name = argv[1];
 	struct hv *hv;
 	uint32_t dev;
@@ -194,6 +203,9 @@ cli_run_block_detach(struct cli *c, const struct cli_cmd *cmd, int argc,
 	}
 	if ((hv = cli_hv(c, &status)) == NULL)
 		return status;
+	if ((status = cli_dom_arg(c, argv[1], nbuf, sizeof nbuf)) != 0)
+		return status;
+	name = nbuf;
 	if (hv_block_detach(hv, name, argv[2], &err) != 0)
 		return cli_dom_error(name, &err);
 	printf("%s: %s detached\n", name, argv[2]);
@@ -205,6 +217,7 @@ cli_run_save(struct cli *c, const struct cli_cmd *cmd, int argc,
     char **argv)
 {
 	struct xdom_err err = { 0 };
+	char nbuf[XDOM_NAME_MAX + 1];
 	const char *name = argv[1];
 	char *file, esc[256];
 	struct hv *hv;
@@ -215,6 +228,9 @@ cli_run_save(struct cli *c, const struct cli_cmd *cmd, int argc,
 		return CLI_EXIT_FAIL;
 	if ((hv = cli_hv(c, &status)) == NULL)
 		return status;
+	if ((status = cli_dom_arg(c, argv[1], nbuf, sizeof nbuf)) != 0)
+		return status;
+	name = nbuf;
 	if (argc < 3 && cli_res_via_helper(hv))
 		file = NULL;		/* xdomd's save_dir */
 	else if (argc < 3)

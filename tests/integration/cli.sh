@@ -93,6 +93,20 @@ check_out "pause db01" '^db01: paused' "${X[@]}" pause db01
 check_out "db01 shows p" '^db01 .* ..p...  ' "${X[@]}" list db01
 check_out "unpause db01" '^db01: unpaused' "${X[@]}" unpause db01
 
+# As with xl, a domain id works wherever a NAME does.
+check_out "list 0 is Domain-0" '^Domain-0 +0 ' "${X[@]}" list 0
+id=$(dom_id mail01)
+check_out "list ID lists that domain" "^mail01 +$id " "${X[@]}" list "$id"
+check_out "pause by id acts on that guest, by name" '^mail01: paused$' "${X[@]}" pause "$id"
+check_out "mail01 shows p" '^mail01 .* ..p...  ' "${X[@]}" list mail01
+check_out "unpause by id" '^mail01: unpaused$' "${X[@]}" unpause "$id"
+one_line_err "an id no domain has" 1 '^xdom: 30000: no such domain$' "${X[@]}" pause 30000
+one_line_err "list of a stopped guest says so" 1 '^xdom: test01: not running \(xdom boot test01' "${X[@]}" list test01
+# A message that already names the guest is not prefixed with it again.
+check "shutdown monitor01" quiet "${X[@]}" shutdown monitor01
+one_line_err "a second shutdown names monitor01 once" 1 '^xdom: monitor01 is already shutting down$' \
+	"${X[@]}" shutdown monitor01
+
 # ---- sysrq ---------------------------------------------------------------
 id0=$(dom_id db02)
 check_out "sysrq db02 s is sent" '^db02: sent SysRq s' "${X[@]}" sysrq db02 s

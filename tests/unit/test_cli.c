@@ -101,6 +101,53 @@ test_list_simulated_and_names(void **state)
 	snap_dispose(&s);
 }
 
+/* As xl: a number is a domain id, unless a domain has it as its name. */
+static void
+test_list_by_id(void **state)
+{
+	char *ids[] = { "0", "3" }, *gone[] = { "42" }, *named[] = { "3", "9" };
+	struct snap_dom *d;
+	struct snap s;
+	uint32_t id;
+	int missing;
+	char *out;
+
+	(void)state;
+	build(&s);
+	out = list_text(&s, false, ids, 2, &missing);
+	assert_int_equal(missing, -1);
+	assert_non_null(strstr(out, "\nDomain-0 "));
+	assert_non_null(strstr(out, "\nweb01 "));
+	free(out);
+	out = list_text(&s, false, gone, 1, &missing);
+	assert_int_equal(missing, 0);
+	free(out);
+	snap_dispose(&s);
+
+	/* A guest named "3" (id 9) beside web01 (id 3): the name wins. */
+	snap_init(&s);
+	snap_add_host(&s, "localhost");
+	d = snap_add_dom(&s, 0, 3, "web01");
+	d = snap_add_dom(&s, 0, 9, "3");
+	(void)d;
+	snap_finish(&s);
+	out = list_text(&s, false, named, 2, &missing);
+	assert_int_equal(missing, -1);
+	assert_null(strstr(out, "web01"));
+	assert_non_null(strstr(out, "\n3                                            9 "));
+	free(out);
+	snap_dispose(&s);
+
+	assert_true(cli_is_domid("0", &id) && id == 0);
+	assert_true(cli_is_domid("32752", &id) && id == 32752);
+	assert_false(cli_is_domid("", &id));
+	assert_false(cli_is_domid("-1", &id));
+	assert_false(cli_is_domid("1a", &id));
+	assert_false(cli_is_domid(" 1", &id));
+	assert_false(cli_is_domid("99999999999", &id));
+	assert_false(cli_is_domid("4294967296", &id));
+}
+
 static void
 test_parsers(void **state)
 {
@@ -143,6 +190,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_list_layout),
 		cmocka_unit_test(test_list_simulated_and_names),
+		cmocka_unit_test(test_list_by_id),
 		cmocka_unit_test(test_parsers),
 		cmocka_unit_test(test_opt_name),
 	};
