@@ -74,6 +74,14 @@ proto_type_action(uint16_t type)
 	return type - PROTO_T_BOOT;
 }
 
+bool
+proto_req_acts(uint16_t type)
+{
+	const struct proto_req_desc *rd = proto_req_desc(type);
+
+	return rd != NULL && rd->needs_name && type != PROTO_T_INFO;
+}
+
 uint16_t
 proto_reply_type(uint16_t req_type)
 {
@@ -85,7 +93,7 @@ proto_reply_check(uint16_t req_type, uint16_t got, struct xdom_err *err)
 {
 	if (got == proto_reply_type(req_type) || got == PROTO_T_ERROR)
 		return 0;
-	if (got == PROTO_T_PROGRESS && req_type == PROTO_T_REIMAGE)
+	if (got == PROTO_T_PROGRESS && proto_req_acts(req_type))
 		return 0;
 	return xdom_err_set(err, XDOM_EPROTO, "xdomd answered a %s request "
 	    "with message type %#x: protocol mismatch",

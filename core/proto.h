@@ -17,8 +17,10 @@
  * with no NUL among them. Decoding is strict: a short, long or trailing
  * payload, a string too long for its field, an unknown type or version is
  * XDOM_EPROTO. A request is answered by exactly one reply of the type
- * proto_reply_type() gives, or by PROTO_T_ERROR; a re-image request may
- * first receive any number of PROTO_T_PROGRESS messages. An answer must
+ * proto_reply_type() gives, or by PROTO_T_ERROR; a request that acts on
+ * a guest (proto_req_acts()) may first receive any number of
+ * PROTO_T_PROGRESS messages: a re-image's tell how far it got, and any
+ * action that takes long is kept alive by repeats of the last one. An answer must
  * carry its request's id (proto_answer_check()); the one exception is an
  * error with id 0, which is about the connection itself (too many
  * connections, a malformed header) and is followed by the daemon closing
@@ -103,11 +105,15 @@ const struct proto_req_desc *proto_req_desc(uint16_t type);
 uint16_t proto_action_type(unsigned hv_action);
 /* The hv action (enum hv_action) of a request type; -1 when not one. */
 int proto_type_action(uint16_t type);
+/* Whether a request acts on a guest (runs in xdomd's worker, may take
+ * long): it may then be answered by progress messages first. */
+bool proto_req_acts(uint16_t type);
 /* The reply type a request expects. */
 uint16_t proto_reply_type(uint16_t req_type);
 /*
  * Whether a message of type got may answer a request of type req: its
- * reply, an error, or (re-image only) progress. XDOM_EPROTO otherwise.
+ * reply, an error, or (proto_req_acts() only) progress. XDOM_EPROTO
+ * otherwise.
  */
 int proto_reply_check(uint16_t req_type, uint16_t got, struct xdom_err *err);
 /*

@@ -794,17 +794,17 @@ srv_accept(struct server *s)
 }
 
 /*
- * A re-image's worker may be silent for minutes (a backup, a shutdown,
- * debootstrap inside xen-create-image), and a client gives up on a
- * silent daemon: every SRV_KEEPALIVE_MS of silence, the last progress
- * is said again, whatever the backend.
+ * A worker may be silent for minutes (a re-image's backup, shutdown or
+ * debootstrap inside xen-create-image; xl create; saving a guest), and a
+ * client gives up on a silent daemon: every SRV_KEEPALIVE_MS of silence,
+ * the last progress (or "working") is said again, whatever the backend.
  */
 static void
 srv_keepalive(struct conn *c, int64_t now, int *next_ms)
 {
 	int64_t due = c->worker_said + SRV_KEEPALIVE_MS;
 
-	if (c->req.type != PROTO_T_REIMAGE || c->client_gone)
+	if (c->client_gone || !proto_req_acts(c->req.type))
 		return;
 	if (now >= due && pbuf_avail(&c->out) == 0 && c->win_len == 0) {
 		proto_frame_id_set(&c->out, c->req.id);

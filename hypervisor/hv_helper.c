@@ -258,6 +258,11 @@ helper_call(struct helper_client *c, const struct proto_req *r,
 		}
 	}
 	rc = helper_read_msg(c, r->type, type, fd_out, err);
+	/* A long action is kept alive with progress; only a re-image's
+	 * caller wants to see it. */
+	while (rc == 0 && *type == PROTO_T_PROGRESS &&
+	    r->type != PROTO_T_REIMAGE)
+		rc = helper_read_msg(c, r->type, type, fd_out, err);
 out:
 	pbuf_dispose(&b);
 	return rc;

@@ -437,12 +437,20 @@ test_reply_check(void **state)
 	    &err), 0);
 	assert_int_equal(proto_reply_check(PROTO_T_REIMAGE, PROTO_T_PROGRESS,
 	    &err), 0);
-	/* A reply to another request, progress to a non-re-image, a request
+	/* A long action is kept alive with progress; a read never is. */
+	assert_int_equal(proto_reply_check(PROTO_T_REBOOT, PROTO_T_PROGRESS,
+	    &err), 0);
+	assert_true(proto_req_acts(PROTO_T_BOOT));
+	assert_false(proto_req_acts(PROTO_T_INFO));
+	assert_false(proto_req_acts(PROTO_T_WHOAMI));
+	/* A reply to another request, progress to a read, a request
 	 * echoed back: all mismatches. */
 	assert_int_equal(proto_reply_check(PROTO_T_REBOOT,
 	    PROTO_T_RESET | PROTO_T_REPLY, &err), XDOM_EPROTO);
 	assert_non_null(strstr(err.msg, "mismatch"));
-	assert_int_equal(proto_reply_check(PROTO_T_REBOOT, PROTO_T_PROGRESS,
+	assert_int_equal(proto_reply_check(PROTO_T_INFO, PROTO_T_PROGRESS,
+	    &err), XDOM_EPROTO);
+	assert_int_equal(proto_reply_check(PROTO_T_STATS, PROTO_T_PROGRESS,
 	    &err), XDOM_EPROTO);
 	assert_int_equal(proto_reply_check(PROTO_T_LIST, PROTO_T_LIST, &err),
 	    XDOM_EPROTO);
