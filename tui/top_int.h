@@ -126,13 +126,13 @@ void top_model_sort(struct top_model *m);
  * logarithmic code (top_hist_dec). n: valid samples (<= TOP_HIST). */
 struct top_hist {
 	uint16_t cpu[TOP_HIST];
-	uint16_t net[TOP_HIST];	/* rx + tx bytes/s */
-	uint16_t dsk[TOP_HIST];	/* read + write sectors/s */
+	uint8_t net[TOP_HIST];	/* rx + tx bytes/s */
+	uint8_t dsk[TOP_HIST];	/* read + write sectors/s */
 	uint16_t n;
 };
 
-uint16_t top_hist_enc(double v);
-double top_hist_dec(uint16_t code);
+uint8_t top_hist_enc(double v);
+double top_hist_dec(uint8_t code);
 /* Sample age ago (0 = latest) of one series, or -1 when not recorded. */
 double top_hist_get(const struct top_model *m, const struct top_hist *h,
     int series, unsigned age);
@@ -158,7 +158,7 @@ struct top_model {
 	/* Per row of the current snapshot: */
 	struct rate_dom *rates, *rates_old;	/* old: last refresh's */
 	struct snap_dom_totals *tot;
-	struct top_hist *hist, *hist_old;
+	struct top_hist *hist;
 	size_t cap_rows;
 	/* Filtered and sorted row indices: */
 	uint32_t *order;

@@ -35,22 +35,23 @@ top_wall_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* log2(1 + v) in 1/1024 steps: 1e15 fits, relative error < 0.07 %. */
-uint16_t
+/* log2(1 + v) in fifths: one byte reaches 2e15 with steps of 15 %
+ * (7 % either way), finer than the eighths a graph row can show. */
+uint8_t
 top_hist_enc(double v)
 {
 	double c;
 
 	if (!(v > 0))
 		return 0;
-	c = log2(1.0 + v) * 1024.0 + 0.5;
-	return c >= 65535.0 ? 65535 : (uint16_t)c;
+	c = log2(1.0 + v) * 5.0 + 0.5;
+	return c >= 255.0 ? 255 : (uint8_t)c;
 }
 
 double
-top_hist_dec(uint16_t code)
+top_hist_dec(uint8_t code)
 {
-	return exp2((double)code / 1024.0) - 1.0;
+	return exp2((double)code / 5.0) - 1.0;
 }
 
 double
@@ -91,7 +92,6 @@ top_model_dispose(struct top_model *m)
 	free(m->rates_old);
 	free(m->tot);
 	free(m->hist);
-	free(m->hist_old);
 	free(m->order);
 	free(m->keys);
 	free(m->pcpu_pct);
@@ -141,7 +141,6 @@ top_model_grow(struct top_model *m, size_t n)
 	    sizeof *m->rates_old);
 	m->tot = xreallocarray(m->tot, cap, sizeof *m->tot);
 	m->hist = xreallocarray(m->hist, cap, sizeof *m->hist);
-	m->hist_old = xreallocarray(m->hist_old, cap, sizeof *m->hist_old);
 	m->order = xreallocarray(m->order, cap, sizeof *m->order);
 	m->keys = xreallocarray(m->keys, cap, sizeof *m->keys);
 	m->cap_rows = cap;
@@ -172,6 +171,67 @@ top_model_pcpus(struct top_model *m)
 		m->pcpu_pct[k] = v > 100.0 ? 100.0 : v;
 	}
 	m->n_pcpu = ch->n_pcpu;
+}
+
+/*
+ * History moves with its domain, in place: row i of the new snapshot
+ * takes the history of row prev(i) of the old one. Both snapshots are
+ * sorted by (host, id), so prev() is increasing over the rows that have
+ * one, and three passes never read a slot after overwriting it: rows
+ * moving to a lower index in ascending order, rows moving to a higher
+ * index in descending order, then new rows start empty. One history
+ * array instead of two: at 10,000 domains that is 2.4 MB less.
+ */
+static void
+top_model_move_hist(struct top_model *m, size_t n, size_t n_prev)
+{
+	uint32_t last = RATES_NO_PREV;
+	size_t i;
+
+	if (m->updates == 0) {
+		for (i = 0; i < n; i++)
+			m->hist[i].n = 0;
+		return;
+	}
+	/* Should the pairing ever not be in order, copy the safe way. */
+	for (i = 0; i < n; i++) {
+		uint32_t p = m->rates[i].prev;
+
+		if (p == RATES_NO_PREV)
+			continue;
+		if (last != RATES_NO_PREV && p <= last) {
+			struct top_hist *old = xreallocarray(NULL,
+			    n_prev > 0 ? n_prev : 1, sizeof *old);
+
+			memcpy(old, m->hist, n_prev * sizeof *old);
+
+			for (i = 0; i < n; i++) {
+				p = m->rates[i].prev;
+				if (p != RATES_NO_PREV && p < n_prev)
+					m->hist[i] = old[p];
+				else
+					m->hist[i].n = 0;
+			}
+			free(old);
+			return;
+		}
+		last = p;
+	}
+	for (i = 0; i < n; i++) {
+		uint32_t p = m->rates[i].prev;
+
+		if (p != RATES_NO_PREV && p > i)
+			m->hist[i] = m->hist[p];
+	}
+	for (i = n; i-- > 0;) {
+		uint32_t p = m->rates[i].prev;
+
+		if (p != RATES_NO_PREV && p < i)
+			m->hist[i] = m->hist[p];
+	}
+	for (i = 0; i < n; i++)
+		if (m->rates[i].prev == RATES_NO_PREV)
+			m->hist[i].n = 0;
 }
 
 /*
@@ -272,7 +332,6 @@ void
 top_model_update(struct top_model *m)
 {
 	const struct snap *c, *p;
-	struct top_hist *t;
 	unsigned slot;
 	size_t i;
 
@@ -291,10 +350,7 @@ top_model_update(struct top_model *m)
 	m->interval_s = m->updates > 0 && c->mono_ns > p->mono_ns ?
 	    (double)(c->mono_ns - p->mono_ns) / 1e9 : 0.0;
 
-	/* History: last refresh's rows become the old ones. */
-	t = m->hist_old;
-	m->hist_old = m->hist;
-	m->hist = t;
+	top_model_move_hist(m, c->n_dom, p->n_dom);
 	slot = m->updates % TOP_HIST;
 	for (i = 0; i < c->n_dom; i++) {
 		const struct rate_dom *r = &m->rates[i];
@@ -312,10 +368,6 @@ top_model_update(struct top_model *m)
 			m->rates[i].prev = pi;
 			m->rates[i].same = true;
 		}
-		if (r->prev != RATES_NO_PREV && m->updates > 0)
-			*h = m->hist_old[r->prev];
-		else
-			h->n = 0;
 		/* The very first sample has no interval: no rates to keep. */
 		if (m->updates == 0)
 			continue;

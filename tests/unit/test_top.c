@@ -482,6 +482,79 @@ test_counts(void **state)
 	top_model_dispose(&m);
 }
 
+/* History follows each domain when rows shift both ways at once: two
+ * vanish at the front, several appear in the middle and one at the
+ * front. Domain id k uses k x 10 % CPU, so its history says whose it
+ * is. */
+static void
+snap_ids(struct top_model *m, uint64_t t, const uint32_t *ids, size_t n)
+{
+	static const uint64_t z[5] = { 0, 0, 0, 0, 0 };
+	struct snap *s = top_model_next(m);
+	size_t k;
+
+	host(s, t * SEC);
+	for (k = 0; k < n; k++) {
+		char name[16];
+		uint64_t born;
+
+		snprintf(name, sizeof name, "d%u", ids[k]);
+		/* k x 10 % since it appeared, one interval before */
+		born = ids[k] >= 20 ? 14 : ids[k] >= 10 ? 12 : 0;
+
+		add(s, ids[k], name, (t - born) * SEC * ids[k] / 10, 0, z);
+	}
+	snap_finish(s);
+	top_model_update(m);
+}
+
+static void
+test_hist_moves(void **state)
+{
+	static const uint32_t a[] = { 1, 2, 3, 4, 5, 6 };
+	static const uint32_t b[] = { 3, 4, 10, 11, 12, 13, 14, 6 };
+	static const uint32_t c[] = { 0, 3, 4, 6, 14, 20 };
+	struct top_model m;
+	const struct snap *s;
+	size_t i;
+
+	(void)state;
+	top_model_init(&m);
+	snap_ids(&m, 10, a, 6);
+	snap_ids(&m, 12, a, 6);	/* one sample each */
+	snap_ids(&m, 14, b, 8);	/* 3, 4 move down; 6 moves up */
+	s = top_model_cur(&m);
+	for (i = 0; i < s->n_dom; i++) {
+		uint32_t id = s->dom[i].id;
+		const struct top_hist *h = &m.hist[i];
+		unsigned want = id <= 6 ? 2 : 1, k;
+
+		assert_int_equal(h->n, want);
+		for (k = 0; k < want; k++) {
+			double v = top_hist_get(&m, h, TOP_SERIES_CPU, k);
+
+			if (v < id * 10 - 0.2 || v > id * 10 + 0.2) {
+				print_error("id %u sample %u: %.1f\n", id, k, v);
+				fail();
+			}
+		}
+	}
+	snap_ids(&m, 16, c, 6);	/* 0 new at the front, 10-13 gone */
+	s = top_model_cur(&m);
+	for (i = 0; i < s->n_dom; i++) {
+		uint32_t id = s->dom[i].id;
+		const struct top_hist *h = &m.hist[i];
+
+		assert_int_equal(h->n, id == 0 || id == 20 ? 1 : id == 14 ?
+		    2 : 3);
+		assert_true(top_hist_get(&m, h, TOP_SERIES_CPU, h->n - 1) >
+		    id * 10 - 0.2);
+		assert_true(top_hist_get(&m, h, TOP_SERIES_CPU, h->n - 1) <
+		    id * 10 + 0.2);
+	}
+	top_model_dispose(&m);
+}
+
 static void
 test_hist_codec(void **state)
 {
@@ -493,8 +566,13 @@ test_hist_codec(void **state)
 	for (v = 1; v < 1e15; v *= 7.3) {
 		double d = top_hist_dec(top_hist_enc(v));
 
-		assert_true(d > v * 0.999 && d < v * 1.001);
+		/* a fifth of a doubling: within 7.2 % */
+		assert_true((1 + d) / (1 + v) > 0.928 &&
+		    (1 + d) / (1 + v) < 1.072);
 	}
+	for (v = 0.5; v < 1e16; v *= 1.01)	/* never goes down */
+		assert_true(top_hist_enc(v * 1.01) >= top_hist_enc(v));
+	assert_int_equal(top_hist_enc(1e30), 255);
 }
 
 static int
@@ -717,6 +795,7 @@ main(void)
 		cmocka_unit_test(test_vanish_and_appear),
 		cmocka_unit_test(test_counts),
 		cmocka_unit_test(test_vcpu_lines),
+		cmocka_unit_test(test_hist_moves),
 		cmocka_unit_test(test_hist_codec),
 		cmocka_unit_test(test_args),
 		cmocka_unit_test(test_batch_json),
