@@ -437,9 +437,10 @@ srv_dispatch(struct server *s, struct conn *c)
 	/* Everything answering this request carries its id. */
 	proto_frame_id_set(&c->out, c->rid);
 	if (rc == XDOM_EINVAL) {
-		/* A bad name is the user's mistake, not an attack. */
-		srv_audit(s, c, srv_type_name(c->type), NULL, NULL, rc,
-		    err.msg);
+		/* A bad name is the user's mistake, not an attack; the audit
+		 * line shows it (escaped) with the reason given. */
+		srv_audit(s, c, srv_type_name(c->type), req.name, req.reason,
+		    rc, err.msg);
 		srv_reply_error(c, rc, err.msg, false);
 		return;
 	}

@@ -192,6 +192,8 @@ done
 check "odd names, globs, paths and ids act on nothing" test "$fails" -eq 0
 check_out "web02 still running after the tricks" '^web02 running' "$CLIENT" "$S" list
 one_line "a bad name gets a clear one-line error" 1 "not a valid guest name" as "$UA" "$CLIENT" "$S" reboot '../web02'
+out=$(as "$UB" "$CLIENT" "$S" ids "$(printf '../web\033[2J')" 2>&1)
+audited "a bad name sent anyway is recorded, escaped" "user=\"$UB\" .*domain=\"\.\./web\\\\x1b\[2J\" action=reboot .*result=failed msg=\"invalid domain name"
 
 # ---- ids are not names --------------------------------------------------
 # A guest named like another's domain id: dns01 becomes "N" where N is
