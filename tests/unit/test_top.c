@@ -695,6 +695,16 @@ test_batch_json(void **state)
 	assert_true(json_object_object_get_ex(j, "host", &v));
 	json_object_put(j);
 	free(out);
+	/* no domain matches: still one object, with an empty array */
+	snprintf(m.filter, sizeof m.filter, "nothing");
+	out = batch_out(&m, TOP_FMT_JSON, false);
+	j = json_tokener_parse(out);
+	assert_non_null(j);
+	assert_true(json_object_object_get_ex(j, "domains", &doms));
+	assert_int_equal(json_object_array_length(doms), 0);
+	assert_true(json_object_object_get_ex(j, "domains_by_state", &v));
+	json_object_put(j);
+	free(out);
 	top_model_dispose(&m);
 }
 
