@@ -223,6 +223,12 @@ fleet_run_action(struct fleet_host *h, ssh_session s, const char *cmd,
 		fleet_drain_stderr(ch, errline, sizeof errline);
 		if (n <= 0 && ssh_channel_is_eof(ch))
 			break;
+		if (fleet_stopping(h)) {
+			rc = xdom_err_set(err, XDOM_EUNAVAIL, "%s: closing: the "
+			    "remote action's outcome is unknown",
+			    h->spec.label);
+			goto out;
+		}
 		if (fleet_now_ns() >= deadline) {
 			rc = xdom_err_set(err, XDOM_ETIMEDOUT, "%s: the remote "
 			    "action did not finish in %u s", h->spec.label,

@@ -138,6 +138,13 @@ hv_simulated(const struct hv *hv)
 	return hv->be->simulated;
 }
 
+void
+hv_cancel(struct hv *hv)
+{
+	if (hv != NULL && hv->be->cancel != NULL)
+		hv->be->cancel(hv);
+}
+
 bool
 hv_remote(const struct hv *hv)
 {

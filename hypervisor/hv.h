@@ -181,6 +181,9 @@ struct hv_backend {
 	/* key already checked by hv_sysrq(); reason as for action. */
 	int (*sysrq)(struct hv *hv, const char *name, char key,
 	    const char *reason, struct xdom_err *err);
+	/* Give up what other threads wait for (see hv_cancel); NULL:
+	 * nothing to do. */
+	void (*cancel)(struct hv *hv);
 };
 
 /* An open connection to a host. Backends keep their state in priv. */
@@ -264,6 +267,12 @@ const char *hv_dom_ref(const struct hv *hv, const struct snap *s,
  * then show a HOST column and host states, and share this handle with
  * their action thread instead of opening a second one. */
 bool hv_remote(const struct hv *hv);
+
+/* Before closing a handle that other threads use (a remote one shared
+ * with an action thread): stop its connections, so that a call in flight
+ * there (an action on a slow host) ends soon, with an error. Afterwards
+ * the handle is only good for hv_close(). */
+void hv_cancel(struct hv *hv);
 
 /* Short name of a snap_host state for views: "up", "connecting", "auth
  * failed", "key mismatch", "down", "retrying"; "?" when out of range. */

@@ -23,6 +23,17 @@ struct fleet_priv {
 	size_t n;
 };
 
+/* Every host's worker told to stop: their actions in flight end. */
+static void
+fleet_cancel(struct hv *hv)
+{
+	struct fleet_priv *p = hv->priv;
+	size_t i;
+
+	for (i = 0; p != NULL && i < p->n; i++)
+		hv_ssh_stop(p->hosts[i]);
+}
+
 static void
 fleet_close(struct hv *hv)
 {
@@ -183,4 +194,5 @@ const struct hv_backend hv_fleet_backend = {
 	.close = fleet_close,
 	.snapshot = fleet_snapshot,
 	.action = fleet_action,
+	.cancel = fleet_cancel,
 };

@@ -192,4 +192,5 @@ const struct hv_backend hv_ssh_backend = {
 	.close = ssh_close,
 	.snapshot = ssh_snapshot,
 	.action = ssh_action,
+	.cancel = hv_ssh_stop,
 };

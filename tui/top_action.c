@@ -363,6 +363,10 @@ top_worker_free(struct top_worker *w)
 	w->stop = true;
 	pthread_cond_signal(&w->cv);
 	pthread_mutex_unlock(&w->mu);
+	/* The dashboard is closing: a remote action still waiting for a
+	 * slow host ends now rather than at its timeout. */
+	if (w->shared)
+		hv_cancel(w->hv);
 	/* A job in flight finishes first: hv calls are bounded. */
 	if (w->started)
 		pthread_join(w->th, NULL);
