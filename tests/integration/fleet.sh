@@ -9,7 +9,8 @@
 #            down/retrying and the others keep updating; started again, it
 #            comes back
 #   keys     a host whose key changed is refused (key mismatch), the
-#            others stay up; an unknown host key is refused too
+#            others stay up; an unknown host key is refused too; a user
+#            key the host does not take: auth failed
 #   tmux     the dashboard (its own tmux server): HOST column, host lines
 #            with states, a host going down and coming back, a changed key,
 #            the filter across hosts, and a pause on a remote guest that
@@ -182,6 +183,11 @@ awk -v k="$(fleet_known_line a | cut -d' ' -f1)" '$1 != k' "$FLEET_W/known_hosts
 XDOM_KNOWN_HOSTS=$T/kh_no_a timeout 60 "${X[@]}" top -b -i 1 -d 0.5 --format=json --host "$A" >"$T/keys2" 2>"$T/err"
 check "a host not in known_hosts: refused (strict by default)" test "$(state "$A" "$T/keys2")" = "key mismatch"
 check_out "... its status says unknown" 'unknown' jq -r '.hosts[0].status' "$T/keys2"
+
+ssh-keygen -q -t ed25519 -N '' -C other -f "$T/otherkey"
+XDOM_SSH_IDENTITY=$T/otherkey timeout 60 "${X[@]}" top -b -i 1 -d 0.5 --format=json --host "$A" >"$T/auth" 2>"$T/err"
+check "a key the host does not take: auth failed" test "$(state "$A" "$T/auth")" = "auth failed"
+check_out "... with its status" 'no key accepted.*retrying (in [0-9]+ s|now)' jq -r '.hosts[0].status' "$T/auth"
 
 # ---- the dashboard under tmux -------------------------------------------------
 if ! command -v tmux >/dev/null; then
