@@ -21,6 +21,7 @@
 #include "core/conf.h"
 #include "hypervisor/fleet.h"
 #include "hypervisor/hv.h"
+#include "tui/top.h"
 
 static void
 test_spec_valid(void **state)
@@ -632,6 +633,30 @@ test_fleet_backend_states(void **state)
 	unsetenv("XDOM_KNOWN_HOSTS");
 }
 
+/* xdom top's --host and --hosts: checked before anything opens, and not
+ * offered to xdom-shell's restricted dashboard at all. */
+static void
+test_top_host_flags(void **state)
+{
+	struct hv_open_opts o;
+	char a0[] = "top", a1[] = "--host", a2[] = "127.0.0.1:1", a3[] = "-b";
+	char b2[] = "bad host", c1[] = "--hosts", c2[] = "/nonexistent/hosts";
+	char *ok_args[] = { a0, a1, a2, a3, NULL };
+	char *bad_args[] = { a0, a1, b2, a3, NULL };
+	char *file_args[] = { a0, c1, c2, a3, NULL };
+
+	(void)state;
+	clear_env();
+	memset(&o, 0, sizeof o);
+	o.backend = "sim";
+	/* Restricted: refused as usage, whatever the spec. */
+	assert_int_equal(top_main(4, ok_args, &o, TOP_MODE_RESTRICTED), 2);
+	assert_int_equal(top_main(4, file_args, &o, TOP_MODE_RESTRICTED), 2);
+	/* Admin: a bad spec is a usage error; a missing hosts file fails. */
+	assert_int_equal(top_main(4, bad_args, &o, TOP_MODE_ADMIN), 2);
+	assert_int_equal(top_main(4, file_args, &o, TOP_MODE_ADMIN), 1);
+}
+
 int
 main(void)
 {
@@ -651,6 +676,7 @@ main(void)
 		cmocka_unit_test(test_worker_silent),
 		cmocka_unit_test(test_backends_refuse_bad_hosts),
 		cmocka_unit_test(test_fleet_backend_states),
+		cmocka_unit_test(test_top_host_flags),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
