@@ -309,6 +309,8 @@ sim_info_locked(struct hv *hv, const char *name, struct hv_info *out,
 		return 0;	/* no files for Domain-0 or odd names */
 	sim_store_cfg_path(s, g->name, out->config_path,
 	    sizeof out->config_path);
+	if (!s->readonly)
+		sim_store_ensure_cfg(s, &s->st.g[idx]);
 	for (j = 0; j < g->n_vbd && j < 8; j++) {
 		struct hv_disk *d = &out->disks[out->n_disks++];
 

@@ -199,6 +199,10 @@ void sim_store_materialise(struct sim_state *st, int64_t now_ms);
  * a file name. */
 bool sim_store_cfg_path(const struct sim_store *s, const char *name,
     char *buf, size_t len);
+/* Write g's config file unless it exists (a large host's are written
+ * on first use rather than at creation); best effort, atomic. */
+void sim_store_ensure_cfg(const struct sim_store *s,
+    const struct sim_guest *g);
 /* MAC of a guest's nic j ("00:16:3e:xx:xx:xx"). */
 void sim_store_mac(const char *name, unsigned j, char mac[18]);
 

@@ -378,44 +378,57 @@ sim_store_cfg_add(struct sim_cfgbuf *b, const char *fmt, ...)
 		b->n += (size_t)n;
 }
 
+/* g's xl-style config into b; false when it has none (an odd name, or
+ * an image directory no quoting can hold). */
+static bool
+sim_store_cfg_text(const struct sim_store *s, const struct sim_guest *g,
+    struct sim_cfgbuf *b)
+{
+	char mac[18], owner[64];
+	unsigned j;
+
+	if (!xdom_name_valid(g->name) || strchr(s->img_dir, '\'') != NULL)
+		return false;
+	b->n = 0;
+	sim_store_cfg_add(b, "# %s.cfg - simulated guest of the xdom sim "
+	    "backend\nname = \"%s\"\n", g->name, g->name);
+	sim_store_cfg_add(b, "memory = %" PRIu64 "\n", g->mem_kb / 1024);
+	if (g->maxmem_kb != UINT64_MAX)
+		sim_store_cfg_add(b, "maxmem = %" PRIu64 "\n",
+		    g->maxmem_kb / 1024);
+	sim_store_cfg_add(b, "vcpus = %" PRIu32 "\nmaxvcpus = %" PRIu32 "\n",
+	    g->vcpus_online ? g->vcpus_online : 1, g->vcpus);
+	sim_store_cfg_add(b, "disk = [");
+	for (j = 0; j < g->n_vbd; j++) {
+		if (j == 0)
+			sim_store_cfg_add(b, " 'file:%s/%s.img,xvda,w'",
+			    s->img_dir, g->name);
+		else
+			sim_store_cfg_add(b, ", 'file:%s/%s-xvd%c.img,xvd%c,w'",
+			    s->img_dir, g->name, 'a' + j, 'a' + j);
+	}
+	sim_store_cfg_add(b, " ]\nvif = [");
+	for (j = 0; j < g->n_net; j++) {
+		sim_store_mac(g->name, j, mac);
+		sim_store_cfg_add(b, "%s 'mac=%s,bridge=xenbr0'", j ? "," : "",
+		    mac);
+	}
+	sim_store_cfg_add(b, " ]\non_crash = \"preserve\"\n");
+	if (sim_store_owner(g->name, owner, sizeof owner) != NULL)
+		sim_store_cfg_add(b, "xen_shell = '%s'\n", owner);
+	return true;
+}
+
 static void
 sim_store_write_cfg(const struct sim_store *s, const struct sim_guest *g)
 {
-	char path[4096], mac[18], owner[64];
+	char path[4096];
 	struct sim_cfgbuf b;
-	unsigned j;
 	int fd;
 
 	if (!sim_store_cfg_path(s, g->name, path, sizeof path) ||
-	    strchr(s->img_dir, '\'') != NULL)
+	    !sim_store_cfg_text(s, g, &b))
 		return;
-	b.n = 0;
-	sim_store_cfg_add(&b, "# %s.cfg - simulated guest of the xdom sim "
-	    "backend\nname = \"%s\"\n", g->name, g->name);
-	sim_store_cfg_add(&b, "memory = %" PRIu64 "\n", g->mem_kb / 1024);
-	if (g->maxmem_kb != UINT64_MAX)
-		sim_store_cfg_add(&b, "maxmem = %" PRIu64 "\n",
-		    g->maxmem_kb / 1024);
-	sim_store_cfg_add(&b, "vcpus = %" PRIu32 "\nmaxvcpus = %" PRIu32 "\n",
-	    g->vcpus_online ? g->vcpus_online : 1, g->vcpus);
-	sim_store_cfg_add(&b, "disk = [");
-	for (j = 0; j < g->n_vbd; j++) {
-		if (j == 0)
-			sim_store_cfg_add(&b, " 'file:%s/%s.img,xvda,w'",
-			    s->img_dir, g->name);
-		else
-			sim_store_cfg_add(&b, ", 'file:%s/%s-xvd%c.img,xvd%c,w'",
-			    s->img_dir, g->name, 'a' + j, 'a' + j);
-	}
-	sim_store_cfg_add(&b, " ]\nvif = [");
-	for (j = 0; j < g->n_net; j++) {
-		sim_store_mac(g->name, j, mac);
-		sim_store_cfg_add(&b, "%s 'mac=%s,bridge=xenbr0'", j ? "," : "",
-		    mac);
-	}
-	sim_store_cfg_add(&b, " ]\non_crash = \"preserve\"\n");
-	if (sim_store_owner(g->name, owner, sizeof owner) != NULL)
-		sim_store_cfg_add(&b, "xen_shell = '%s'\n", owner);
 	/* written in place: only a new host writes these, and rewriting
 	 * an existing file costs no new inode */
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
@@ -426,10 +439,47 @@ sim_store_write_cfg(const struct sim_store *s, const struct sim_guest *g)
 	close(fd);
 }
 
-/* Make DIR/xen/ hold the configs of st's guests, and only those. */
+void
+sim_store_ensure_cfg(const struct sim_store *s, const struct sim_guest *g)
+{
+	char path[4096], tmp[4200];
+	struct sim_cfgbuf b;
+	struct stat sb;
+	int fd, ok;
+
+	if (!sim_store_cfg_path(s, g->name, path, sizeof path) ||
+	    lstat(path, &sb) == 0 || errno != ENOENT ||
+	    !sim_store_cfg_text(s, g, &b))
+		return;
+	/* whole or not at all, and never over a file that appeared in
+	 * the meantime (another process's, or an admin's edit) */
+	snprintf(tmp, sizeof tmp, "%s/.%s.cfg.%ld", s->xen_dir, g->name,
+	    (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (fd < 0)
+		return;
+	ok = sim_store_write_all(fd, b.t, b.n) == 0;
+	close(fd);
+	if (ok)
+		(void)!link(tmp, path);
+	(void)unlink(tmp);
+}
+
+/*
+ * Make DIR/xen/ hold the configs of st's guests, and only those. A host
+ * small enough to afford the files gets them all now, with first disk
+ * images; a larger one (10,000 guests cost seconds of file creation on
+ * a disk) starts with none, and each guest's config is written when
+ * first asked for (sim_store_ensure_cfg, from hv_info).
+ */
+#define SIM_EAGER_FILES 201	/* guests, Domain-0 included */
+
 static void
 sim_store_write_cfgs(const struct sim_store *s)
 {
+	bool eager = s->st.n <= SIM_EAGER_FILES;
+
 	char name[NAME_MAX + 1];
 	DIR *d;
 	struct dirent *e;
@@ -443,17 +493,19 @@ sim_store_write_cfgs(const struct sim_store *s)
 				continue;
 			memcpy(name, e->d_name, len - 4);
 			name[len - 4] = '\0';
-			if (sim_state_find(&s->st, name) <= 0)
+			/* a lazy host must not keep an older host's file
+			 * for a guest of the same name */
+			if (!eager || sim_state_find(&s->st, name) <= 0)
 				(void)unlinkat(dirfd(d), e->d_name, 0);
 		}
 		closedir(d);
 	}
+	if (!eager)
+		return;
 	for (i = 1; i < s->st.n; i++)
 		sim_store_write_cfg(s, &s->st.g[i]);
-	/* first disk images for hosts small enough to afford the files */
-	if (s->st.n <= 201)
-		for (i = 1; i < s->st.n; i++)
-			sim_reimage_initial(s, &s->st.g[i]);
+	for (i = 1; i < s->st.n; i++)
+		sim_reimage_initial(s, &s->st.g[i]);
 }
 
 /* ---- open ---- */

@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/conf.h"
 #include "core/rates.h"
 #include "core/snap.h"
 #include "hypervisor/hv.h"
@@ -815,6 +816,25 @@ cpu_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* Entries of dir/sub (dot files too, but not . and ..). */
+static int
+count_files(const char *dir, const char *sub)
+{
+	char path[512];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof path, "%s/%s", dir, sub);
+	d = opendir(path);
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
 static void
 test_ten_thousand(void **state)
 {
@@ -835,6 +855,26 @@ test_ten_thousand(void **state)
 	first_ms = ms_since(&t0);
 	assert_true(s.n_dom > 9000 && s.n_dom <= 10001);
 	assert_non_null(snap_find_name(&s, "web01"));
+	/* 10,000 config files would cost seconds on a disk: none yet, and
+	 * a guest's is written when first asked for */
+	assert_int_equal(count_files(f->dir, "xen"), 0);
+	{
+		struct hv_info info;
+		struct stat sb1, sb2;
+		struct conf *c = NULL;
+
+		assert_int_equal(hv_info(hv, "db01", &info, &err), 0);
+		assert_int_equal(stat(info.config_path, &sb1), 0);
+		assert_int_equal(conf_load(&c, info.config_path, true, &err),
+		    0);
+		assert_string_equal(conf_get(c, "name"), "db01");
+		assert_non_null(conf_get(c, "memory"));
+		conf_free(c);
+		assert_int_equal(hv_info(hv, "db01", &info, &err), 0);
+		assert_int_equal(stat(info.config_path, &sb2), 0);
+		assert_true(sb1.st_ino == sb2.st_ino);	/* not rewritten */
+		assert_int_equal(count_files(f->dir, "xen"), 1);
+	}
 	/* unchanged state: medians of a few rounds of 20 snapshots */
 	for (j = 0; j < 5; j++) {
 		c0 = cpu_ms();
@@ -863,10 +903,11 @@ test_ten_thousand(void **state)
 	assert_int_equal(hv_snapshot(hv, 0, &s, &err), 0);
 	assert_true(s.n_dom > 9000);
 	hv_close(hv);
-	/* another size recreates the host */
+	/* another size recreates the host, a small one with every file */
 	hv = open_dir(f->dir, 40);
 	assert_int_equal(hv_snapshot(hv, 0, &s, &err), 0);
 	assert_true(s.n_dom <= 41 && s.n_dom > 30);
+	assert_int_equal(count_files(f->dir, "xen"), 40);
 	hv_close(hv);
 	snap_dispose(&s);
 }
