@@ -67,6 +67,37 @@ rates_key_cmp(const struct snap_dom *a, const struct snap_dom *b)
 }
 
 /*
+ * Whether a domain with no previous sample can have existed only within
+ * the interval: its CPU time fits in secs on all of its vcpus (with some
+ * slack for when the samples were taken). One that does not existed
+ * before it (renamed in place, or newly let through a filter or a
+ * policy), and rating it from zero would show its whole life as one
+ * interval: its rates are unknown, shown as 0, until the next sample.
+ */
+static bool
+rates_fits_interval(const struct snap_dom *cd, double secs)
+{
+	uint32_t v = cd->vcpus_online;
+
+	if (cd->n_vcpu > v)
+		v = cd->n_vcpu;
+	if (cd->vcpus_max > v)
+		v = cd->vcpus_max;
+	if (v == 0)
+		v = 1;
+	return (double)cd->cpu_ns <= secs * 1e9 * v * 1.05 + 1e8;
+}
+
+/* The interval to rate a domain over: 0 (no rates) for one with no
+ * previous sample that cannot have started within it. */
+static double
+rates_dom_secs(const struct snap_dom *pd, const struct snap_dom *cd,
+    double secs)
+{
+	return pd == NULL && !rates_fits_interval(cd, secs) ? 0.0 : secs;
+}
+
+/*
  * Fill one row. pd is the previous sample of the same domain or NULL;
  * without one, counters are taken from zero: a domain that appeared in
  * the interval accumulated all of its counters within it.
@@ -86,6 +117,7 @@ rates_fill(const struct snap *prev, const struct snap_dom *pd,
 		pcpu = pd->cpu_ns;
 	} else
 		pt = zero;
+	secs = rates_dom_secs(pd, cd, secs);
 	r->cpu_pct = secs > 0 ?
 	    (double)rates_delta(pcpu, cd->cpu_ns) / (secs * 1e9) * 100.0 : 0.0;
 	r->rx_Bps = rates_per_s(pt.rx_bytes, ct.rx_bytes, secs);
@@ -138,7 +170,8 @@ void
 rates_vcpus(const struct snap *prev, const struct snap_dom *pd,
     const struct snap *cur, const struct snap_dom *cd, double *pct_out)
 {
-	double secs = rates_host_interval(prev, cur, cd->host, NULL);
+	double secs = rates_dom_secs(pd, cd,
+	    rates_host_interval(prev, cur, cd->host, NULL));
 	const struct snap_vcpu *cv = snap_dom_vcpus(cur, cd);
 	const struct snap_vcpu *pv = pd != NULL ? snap_dom_vcpus(prev, pd) :
 	    NULL;
@@ -157,7 +190,8 @@ void
 rates_nets(const struct snap *prev, const struct snap_dom *pd,
     const struct snap *cur, const struct snap_dom *cd, struct rate_net *out)
 {
-	double secs = rates_host_interval(prev, cur, cd->host, NULL);
+	double secs = rates_dom_secs(pd, cd,
+	    rates_host_interval(prev, cur, cd->host, NULL));
 	const struct snap_net *cn = snap_dom_nets(cur, cd);
 	static const struct snap_net zero;
 	uint32_t i, k;
@@ -182,7 +216,8 @@ void
 rates_vbds(const struct snap *prev, const struct snap_dom *pd,
     const struct snap *cur, const struct snap_dom *cd, struct rate_vbd *out)
 {
-	double secs = rates_host_interval(prev, cur, cd->host, NULL);
+	double secs = rates_dom_secs(pd, cd,
+	    rates_host_interval(prev, cur, cd->host, NULL));
 	const struct snap_vbd *cv = snap_dom_vbds(cur, cd);
 	static const struct snap_vbd zero;
 	uint32_t i, k;

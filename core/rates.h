@@ -3,11 +3,14 @@
  *
  * CPU% is computed as xentop does: CPU time used in the interval as a
  * percentage of one physical CPU (a 4-vcpu guest can show 400%). Network
- * and block rates are per second. Domains are paired by (host, id): a
- * domain that changed id (a reboot) or newly appeared has no previous
- * sample, and its rates are computed against zero counters over the
- * interval, so they are real figures, never garbage or a blank; such
- * rows are marked fresh. A domain that vanished simply has no row.
+ * and block rates are per second. Domains are paired by (host, id) and
+ * name: a domain that changed id (a reboot) or newly appeared has no
+ * previous sample, and its rates are computed against zero counters over
+ * the interval, so they are real figures, never garbage or a blank; such
+ * rows are marked fresh. A fresh domain whose CPU time could not fit in
+ * the interval existed before it (a rename in place, a domain newly let
+ * through a filter): its rates are 0 rather than its whole life as one
+ * interval. A domain that vanished simply has no row.
  * Intervals are per host (rates_host_interval): remote hosts of a fleet
  * sample at their own times.
  */

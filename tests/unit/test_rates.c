@@ -142,6 +142,49 @@ test_id_reused(void **state)
 	snap_dispose(&b);
 }
 
+/* A domain renamed in place (xl rename: same id, new name) has no
+ * previous sample, but its counters are a whole life, not 2 s: no
+ * spike of thousands of percent or gigabytes per second. A 2-vcpu one
+ * that could have used its CPU time within the interval is rated. */
+static void
+test_renamed_no_spike(void **state)
+{
+	struct snap a, b;
+	struct rate_dom r[2];
+	struct snap_dom *d;
+	struct rate_net rn[1];
+	struct rate_vbd rv[1];
+	double pct[1] = { -1 };
+
+	(void)state;
+	two_snaps(&a, &b);
+	add(&a, 7, "web01", 86400 * SEC, 1ull << 40, 1u << 30);
+	add(&b, 7, "web01-old", 86401 * SEC, (1ull << 40) + 1000, 1u << 30);
+	snap_add_vcpus(&b, 1)->ns = 86401 * SEC;
+	add(&b, 8, "new2", 3 * SEC, 4000, 0);
+	d = &b.dom[b.n_dom - 1];
+	d->vcpus_online = 2;
+	snap_finish(&a);
+	snap_finish(&b);
+	rates_compute(&a, &b, r);
+	assert_true(r[0].fresh);
+	assert_true(r[0].cpu_pct == 0.0);
+	assert_true(r[0].rx_Bps == 0.0);
+	assert_true(r[0].vbd_rd_ps == 0.0);
+	rates_vcpus(&a, NULL, &b, &b.dom[0], pct);
+	assert_true(pct[0] == 0.0);
+	rates_nets(&a, NULL, &b, &b.dom[0], rn);
+	assert_true(rn[0].rx_Bps == 0.0);
+	rates_vbds(&a, NULL, &b, &b.dom[0], rv);
+	assert_true(rv[0].rd_ps == 0.0);
+	/* 3 s of CPU in 2 s on 2 vcpus fits: 150 %, 2000 B/s */
+	assert_true(r[1].fresh);
+	assert_true(r[1].cpu_pct > 149.9 && r[1].cpu_pct < 150.1);
+	assert_true(r[1].rx_Bps > 1999.0 && r[1].rx_Bps < 2001.0);
+	snap_dispose(&a);
+	snap_dispose(&b);
+}
+
 /* No previous snapshot: rows are fresh and rates are zero, not garbage. */
 static void
 test_no_prev(void **state)
@@ -344,6 +387,7 @@ main(void)
 		cmocka_unit_test(test_io_rates),
 		cmocka_unit_test(test_new_and_vanished),
 		cmocka_unit_test(test_id_reused),
+		cmocka_unit_test(test_renamed_no_spike),
 		cmocka_unit_test(test_no_prev),
 		cmocka_unit_test(test_counter_backwards),
 		cmocka_unit_test(test_sub_rates_and_host),
