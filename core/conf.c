@@ -95,6 +95,64 @@ conf_key_char(char c, bool first)
 	return (c >= '0' && c <= '9') || c == '.' || c == '-';
 }
 
+/* Backslash escapes in quoted strings, as xl's reader takes them. */
+static const struct {
+	char in, out;
+} conf_escapes[] = {
+	{ '"', '"' }, { '\'', '\'' }, { '\\', '\\' }, { 'a', '\a' },
+	{ 'b', '\b' }, { 'f', '\f' }, { 'n', '\n' }, { 'r', '\r' },
+	{ 't', '\t' }, { 'v', '\v' },
+};
+
+static int
+conf_digit(char c, int base)
+{
+	int v = c >= '0' && c <= '9' ? c - '0' :
+	    c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	    c >= 'A' && c <= 'F' ? c - 'A' + 10 : 99;
+
+	return v < base ? v : -1;
+}
+
+/* One escape after the backslash at lx->p[-1]: the byte it stands for
+ * into *c; \xHH (1-2 hex digits) and \OOO (1-3 octal digits) too. */
+static int
+conf_escape(struct conf_lexer *lx, char *c)
+{
+	int base, max, v = 0, d, n;
+	size_t i;
+
+	if (lx->p >= lx->end || *lx->p == '\n')
+		return conf_fail(lx, "unterminated string");
+	for (i = 0; i < sizeof conf_escapes / sizeof conf_escapes[0]; i++) {
+		if (*lx->p == conf_escapes[i].in) {
+			*c = conf_escapes[i].out;
+			lx->p++;
+			return 0;
+		}
+	}
+	if (*lx->p == 'x') {
+		lx->p++;
+		base = 16;
+		max = 2;
+	} else if (conf_digit(*lx->p, 8) >= 0) {
+		base = 8;
+		max = 3;
+	} else {
+		return conf_fail(lx, "unknown escape in a string (write \\\\ "
+		    "for a backslash)");
+	}
+	for (n = 0; n < max && lx->p < lx->end &&
+	    (d = conf_digit(*lx->p, base)) >= 0; n++, lx->p++)
+		v = v * base + d;
+	if (n == 0)
+		return conf_fail(lx, "\\x needs hex digits");
+	if (v == 0 || v > 255)
+		return conf_fail(lx, "escape for a NUL or out-of-range byte");
+	*c = (char)v;
+	return 0;
+}
+
 /* Read one scalar: quoted string or bare word. Returns a new string. */
 static int
 conf_scalar(struct conf_lexer *lx, char **out)
@@ -105,17 +163,30 @@ conf_scalar(struct conf_lexer *lx, char **out)
 	if (lx->p >= lx->end)
 		return conf_fail(lx, "missing value");
 	if (*lx->p == '"' || *lx->p == '\'') {
-		char q = *lx->p++;
+		char q = *lx->p++, *buf, *w, c;
+		int rc;
 
+		/* the unescaped text is never longer than the quoted */
 		start = lx->p;
+		buf = w = xmalloc((size_t)(lx->end - start) + 1);
 		while (lx->p < lx->end && *lx->p != q) {
-			if (*lx->p == '\n' || *lx->p == '\0')
+			if (*lx->p == '\n' || *lx->p == '\0') {
+				free(buf);
 				return conf_fail(lx, "unterminated string");
-			lx->p++;
+			}
+			c = *lx->p++;
+			if (c == '\\' && (rc = conf_escape(lx, &c)) != 0) {
+				free(buf);
+				return rc;
+			}
+			*w++ = c;
 		}
-		if (lx->p >= lx->end)
+		if (lx->p >= lx->end) {
+			free(buf);
 			return conf_fail(lx, "unterminated string");
-		*out = xstrndup(start, (size_t)(lx->p - start));
+		}
+		*w = '\0';
+		*out = buf;
 		lx->p++;
 		return 0;
 	}
@@ -164,18 +235,48 @@ conf_list(struct conf_lexer *lx, struct conf_entry *e)
 	}
 }
 
+/* key += value (xl): a list gets e's items appended, a string e's text;
+ * e is used up either way. */
+static int
+conf_append(struct conf_entry *old, struct conf_entry *e,
+    struct conf_lexer *lx)
+{
+	size_t i;
+	char *v;
+
+	if ((old->value == NULL) != (e->value == NULL))
+		return conf_fail(lx, "'+=' adds a list to a list or a string "
+		    "to a string");
+	if (e->value != NULL) {
+		v = xasprintf("%s%s", old->value, e->value);
+		free(old->value);
+		old->value = v;
+	} else {
+		old->items = xreallocarray(old->items, old->n_items +
+		    e->n_items + 1, sizeof *old->items);
+		for (i = 0; i < e->n_items; i++)
+			old->items[old->n_items++] = e->items[i];
+		e->n_items = 0;
+	}
+	conf_entry_dispose(e);
+	return 0;
+}
+
 /*
- * Store e (taking its allocations), replacing an entry with the same key.
- * The lookup is linear, so the number of keys is capped: a file of a
- * million one-letter keys must not take minutes.
+ * Store e (taking its allocations), replacing an entry with the same key,
+ * or, for +=, adding to it. The lookup is linear, so the number of keys
+ * is capped: a file of a million one-letter keys must not take minutes.
  */
 static int
-conf_put(struct conf *c, struct conf_entry *e, struct conf_lexer *lx)
+conf_put(struct conf *c, struct conf_entry *e, bool add,
+    struct conf_lexer *lx)
 {
 	size_t i;
 
 	for (i = 0; i < c->n; i++) {
 		if (strcmp(c->e[i].key, e->key) == 0) {
+			if (add)
+				return conf_append(&c->e[i], e, lx);
 			conf_entry_dispose(&c->e[i]);
 			c->e[i] = *e;
 			return 0;
@@ -199,6 +300,7 @@ conf_parse(struct conf **out, const char *text, size_t len,
 	struct conf *c = xcalloc(1, sizeof *c);
 	struct conf_entry e;
 	const char *start;
+	bool add;
 	int rc = 0;
 
 	*out = NULL;
@@ -225,6 +327,9 @@ conf_parse(struct conf **out, const char *text, size_t len,
 			lx.p++;
 		e.key = xstrndup(start, (size_t)(lx.p - start));
 		conf_skip(&lx, false);
+		add = lx.p + 1 < lx.end && lx.p[0] == '+' && lx.p[1] == '=';
+		if (add)
+			lx.p++;
 		if (lx.p >= lx.end || *lx.p != '=') {
 			rc = conf_fail(&lx, "expected '=' after the key");
 			conf_entry_dispose(&e);
@@ -246,7 +351,7 @@ conf_parse(struct conf **out, const char *text, size_t len,
 			conf_entry_dispose(&e);
 			goto out;
 		}
-		if ((rc = conf_put(c, &e, &lx)) != 0) {
+		if ((rc = conf_put(c, &e, add, &lx)) != 0) {
 			conf_entry_dispose(&e);
 			goto out;
 		}

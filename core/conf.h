@@ -7,6 +7,9 @@
  *   name = "web01"                  single or double quotes
  *   disk = [ 'file:/img,xvda,w',    list, may span lines
  *            'phy:/dev/vg/x,xvdb,r' ]
+ *   disk += [ 'file:/b,xvdc,w' ]    += appends to a list or a string
+ *   extra = "root=\"/dev/xvda1\""   escapes in quotes, as xl: \" \' \\
+ *                                   \a \b \f \n \r \t \v \xHH \OOO
  *
  * Every value is kept as text; lists keep their items. A malformed file
  * gets one error naming the file and line. Keys are ASCII identifiers

@@ -119,6 +119,52 @@ test_lists(void **state)
 	conf_free(c);
 }
 
+/* Backslash escapes in quoted strings and key += value, as xl reads a
+ * guest's config. */
+static void
+test_xl_escapes_and_append(void **state)
+{
+	struct conf *c;
+
+	(void)state;
+	c = parse_ok("extra = \"console=hvc0 root=\\\"/dev/xvda1\\\"\"\n"
+	    "q = 'it\\'s'\n"
+	    "ctl = \"a\\tb\\nc\\\\d\"\n"
+	    "hex = \"\\x41\\x4a\\101z\"\n"
+	    "list = [ 'a,b', \"c\\\"d\" ]\n");
+	assert_string_equal(conf_get(c, "extra"),
+	    "console=hvc0 root=\"/dev/xvda1\"");
+	assert_string_equal(conf_get(c, "q"), "it's");
+	assert_string_equal(conf_get(c, "ctl"), "a\tb\nc\\d");
+	assert_string_equal(conf_get(c, "hex"), "AJAz");
+	assert_int_equal(conf_list_len(c, "list"), 2);
+	assert_string_equal(conf_list_item(c, "list", 1), "c\"d");
+	conf_free(c);
+
+	c = parse_ok("disk = [ 'a' ]\n"
+	    "disk += [ 'b', 'c' ]\n"
+	    "extra = \"x\"\n"
+	    "extra += \" y\"\n"
+	    "new += [ 'z' ]\n"
+	    "new2 += 'w'\n");
+	assert_int_equal(conf_list_len(c, "disk"), 3);
+	assert_string_equal(conf_list_item(c, "disk", 2), "c");
+	assert_string_equal(conf_get(c, "extra"), "x y");
+	assert_int_equal(conf_list_len(c, "new"), 1);
+	assert_string_equal(conf_get(c, "new2"), "w");
+	conf_free(c);
+
+	parse_bad("a = \"x\\q\"\n", "t.cfg:1: unknown escape");
+	parse_bad("a = 1\nb = \"\\x\"\n", "t.cfg:2: \\x needs hex digits");
+	parse_bad("a = \"\\0\"\n", "t.cfg:1: escape for a NUL");
+	parse_bad("a = \"\\x00\"\n", "t.cfg:1: escape for a NUL");
+	parse_bad("a = \"ends\\\n\"\n", "t.cfg:1: unterminated string");
+	parse_bad("a = \"ends\\", "t.cfg:1: unterminated string");
+	parse_bad("a = [ 'x' ]\na += 'y'\n", "t.cfg:2: '+=' adds a list");
+	parse_bad("a = 'x'\na += [ 'y' ]\n", "t.cfg:2: '+=' adds a list");
+	parse_bad("a + = 1\n", "t.cfg:1: expected '='");
+}
+
 static void
 test_errors_name_the_line(void **state)
 {
@@ -455,6 +501,7 @@ main(void)
 		cmocka_unit_test(test_scalars),
 		cmocka_unit_test(test_later_key_wins),
 		cmocka_unit_test(test_lists),
+		cmocka_unit_test(test_xl_escapes_and_append),
 		cmocka_unit_test(test_errors_name_the_line),
 		cmocka_unit_test(test_nul_bytes),
 		cmocka_unit_test(test_length_bound),

@@ -537,7 +537,13 @@ test_tty_suspend_resume(void **state)
 	child = fork();
 	assert_true(child >= 0);
 	if (child == 0) {
-		int rc = console_relay(t.p.guest[0], &t.p.o, &err);
+		int rc;
+
+		/* a process group of its own, with its parent outside it:
+		 * not orphaned, so SIGTSTP stops it whatever group the test
+		 * runs in (an orphaned one discards it) */
+		setpgid(0, 0);
+		rc = console_relay(t.p.guest[0], &t.p.o, &err);
 
 		_exit(rc == 0 && t.p.res.end == CONSOLE_END_ESCAPE ? 0 : 3);
 	}
