@@ -78,6 +78,12 @@ ident_from_ids(uid_t uid, gid_t gid, pid_t pid, struct ident *id)
 	}
 	/* A uid the user database does not know is no user and in no
 	 * group: no rule can match it. */
+	/* Room for every group was only needed while collecting them:
+	 * a connection keeps what its caller has (most have a few). */
+	id->groups = xreallocarray(id->groups, id->n_groups + 1,
+	    sizeof *id->groups);
+	id->group_ptrs = xreallocarray(id->group_ptrs, id->n_groups + 1,
+	    sizeof *id->group_ptrs);
 	for (i = 0; i < (int)id->n_groups; i++)
 		id->group_ptrs[i] = id->groups[i];
 	free(buf);

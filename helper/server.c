@@ -76,7 +76,8 @@ struct conn {
 	/* the worker serving the current request */
 	pid_t worker;		/* 0 when none */
 	int wfd;		/* socketpair to it, -1 when none */
-	uint8_t win[PROTO_HDR_LEN + SRV_WORKER_MSG];
+	uint8_t *win;		/* PROTO_HDR_LEN + SRV_WORKER_MSG bytes, only
+				   while a worker runs */
 	size_t win_len;
 	int64_t worker_deadline;
 	int64_t worker_said;	/* last frame relayed from the worker, ms */
@@ -239,6 +240,7 @@ srv_conn_free(struct server *s, size_t slot)
 	}
 	if (c->wfd >= 0)
 		close(c->wfd);
+	free(c->win);
 	if (c->pass_fd >= 0)
 		close(c->pass_fd);
 	close(c->fd);
@@ -407,6 +409,7 @@ srv_start_worker(struct server *s, struct conn *c, struct xdom_err *err)
 	}
 	c->worker = pid;
 	c->wfd = sp[0];
+	c->win = xmalloc(PROTO_HDR_LEN + SRV_WORKER_MSG);
 	c->win_len = 0;
 	c->client_gone = false;
 	c->worker_said = srv_now_ms();
@@ -606,6 +609,9 @@ srv_worker_done(struct server *s, struct conn *c, int rc, const char *msg)
 	if (c->wfd >= 0)
 		close(c->wfd);
 	c->wfd = -1;
+	free(c->win);
+	c->win = NULL;
+	c->win_len = 0;
 	/* The pid stays until SIGCHLD reaps it (srv_reap). */
 	c->worker = 0;
 	c->last_active = srv_now_ms();

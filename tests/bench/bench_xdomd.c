@@ -35,6 +35,7 @@ int main(int argc, char **argv);
 #define BENCH_LAT_MAX 400000
 
 static char bench_sock[100];
+static pid_t bench_daemon;
 
 struct bench_thread {
 	pthread_t t;
@@ -125,6 +126,24 @@ bench_level(int nclients)
 	return failed;
 }
 
+/* VmRSS of pid in KiB, -1 when unknown. */
+static long
+bench_rss_kb(pid_t pid)
+{
+	char path[64], line[256];
+	long kb = -1;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "VmRSS: %ld", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
 /* Hold n idle connections, then prove each is served with a whoami. */
 static int
 bench_idle(int n)
@@ -137,6 +156,7 @@ bench_idle(int n)
 	uint8_t hdr[PROTO_HDR_LEN];
 	uint16_t type;
 	uint32_t len, id;
+	long rss;
 
 	memset(&r, 0, sizeof r);
 	r.type = PROTO_T_WHOAMI;
@@ -175,12 +195,14 @@ bench_idle(int n)
 				alive++;
 		}
 	}
+	rss = bench_rss_kb(bench_daemon);
 	for (i = 0; i < held; i++)
 		close(fds[i]);
 	free(fds);
 	pbuf_dispose(&whoami);
 	printf("idle connections: %d opened, %d held and answering at once "
-	    "(target %d)\n", held, alive, n);
+	    "(target %d); xdomd's resident memory then %ld KiB\n", held,
+	    alive, n, rss);
 	return alive < n;
 }
 
@@ -231,6 +253,7 @@ main(int argc, char **argv)
 		    audit, (char *)NULL);
 		_exit(127);
 	}
+	bench_daemon = pid;
 	for (i = 0; i < 100 && stat(bench_sock, &st) != 0; i++)
 		usleep(50000);
 	if (stat(bench_sock, &st) != 0) {
