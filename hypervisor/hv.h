@@ -8,7 +8,8 @@
  *   sim     the embedded simulated host (always built, the default)
  *   xen     libxenstat + libxenlight (built when libxenlight is found)
  *   helper  the same calls sent to xdomd over its Unix socket
- *   ssh, fleet  remote hosts' `xdom stats --stream` (read-only)
+ *   ssh, fleet  remote hosts over SSH: their `xdom stats --stream`, and
+ *               actions as the remote `xdom ACTION NAME`
  *
  * All functions return 0 or a negative XDOM_E* code and fill *err with a
  * one-line message a person can act on. Domain names are raw bytes from
