@@ -13,7 +13,7 @@
 # Environment:
 #   XDOM_XEN_CACHE     downloads and unpacked packages (default
 #                      $TMPDIR/xdom-xenlab); kept between runs
-#   XDOM_XEN_TIMEOUT   seconds QEMU may run (default 600)
+#   XDOM_XEN_TIMEOUT   seconds QEMU may run (default 1800: a loaded 2-core machine)
 #   XDOM_XEN_KEEP=1    keep the run directory (initramfs, serial log)
 #   XDOM_XEN_CPU       QEMU -cpu model (default max without XSAVE/AVX)
 #   XDOM_BUILD         build directory (default build)
@@ -23,7 +23,7 @@ HERE=$TOP/tests/xen
 BUILD=${XDOM_BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$TOP/$BUILD ;; esac
 CACHE=${XDOM_XEN_CACHE:-${TMPDIR:-/tmp}/xdom-xenlab}
-QEMU_TIMEOUT=${XDOM_XEN_TIMEOUT:-600}
+QEMU_TIMEOUT=${XDOM_XEN_TIMEOUT:-1800}
 XENVER=4.17
 QEMU_MEM=2816		# MiB; dom0 768 + guests 1.1 GiB + Xen
 T0=$(date +%s)
