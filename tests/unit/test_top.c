@@ -484,8 +484,7 @@ test_counts(void **state)
 
 /* History follows each domain when rows shift both ways at once: two
  * vanish at the front, several appear in the middle and one at the
- * front. Domain id k uses k x 10 % CPU, so its history says whose it
- * is. */
+ * front. Domain id k uses k % CPU, so its history says whose it is. */
 static void
 snap_ids(struct top_model *m, uint64_t t, const uint32_t *ids, size_t n)
 {
@@ -499,10 +498,10 @@ snap_ids(struct top_model *m, uint64_t t, const uint32_t *ids, size_t n)
 		uint64_t born;
 
 		snprintf(name, sizeof name, "d%u", ids[k]);
-		/* k x 10 % since it appeared, one interval before */
+		/* k % since it appeared, one interval before */
 		born = ids[k] >= 20 ? 14 : ids[k] >= 10 ? 12 : 0;
 
-		add(s, ids[k], name, (t - born) * SEC * ids[k] / 10, 0, z);
+		add(s, ids[k], name, (t - born) * SEC * ids[k] / 100, 0, z);
 	}
 	snap_finish(s);
 	top_model_update(m);
@@ -533,7 +532,7 @@ test_hist_moves(void **state)
 		for (k = 0; k < want; k++) {
 			double v = top_hist_get(&m, h, TOP_SERIES_CPU, k);
 
-			if (v < id * 10 - 0.2 || v > id * 10 + 0.2) {
+			if (v < id - 0.2 || v > id + 0.2) {
 				print_error("id %u sample %u: %.1f\n", id, k, v);
 				fail();
 			}
@@ -548,9 +547,9 @@ test_hist_moves(void **state)
 		assert_int_equal(h->n, id == 0 || id == 20 ? 1 : id == 14 ?
 		    2 : 3);
 		assert_true(top_hist_get(&m, h, TOP_SERIES_CPU, h->n - 1) >
-		    id * 10 - 0.2);
+		    id - 0.2);
 		assert_true(top_hist_get(&m, h, TOP_SERIES_CPU, h->n - 1) <
-		    id * 10 + 0.2);
+		    id + 0.2);
 	}
 	top_model_dispose(&m);
 }
