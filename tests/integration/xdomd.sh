@@ -391,6 +391,22 @@ out=$(as "$UB" "$CLIENT" "$S" ids web02 2>&1)
 if [ "$(printf '%s\n' "$out" | tr '\n' ' ')" = "answer 0x8001 id 41 answer 0x8002 id 42 answer 0x8007 id 43 " ]; then
 	ok "pipelined requests: each answer carries its request's id (loop and worker)"
 else not_ok "answers and ids:"; sed 's/^/#   /' <<<"$out"; fi
+# A slow action (the sim host's lock held for 5 s) is kept alive: progress
+# with the request's id, then its answer; the client library skips it.
+flock "$XDOM_SIM_DIR/lock" sleep 5 &
+LPID=$!
+sleep 0.2
+out=$(as "$UB" "$CLIENT" "$S" ids web02 2>&1)
+wait "$LPID"
+n=$(grep -c '^answer 0xff02 id 43$' <<<"$out")
+if [ "$n" -ge 1 ] && [ "$(tail -1 <<<"$out")" = "answer 0x8007 id 43" ]; then
+	ok "a 5 s reboot is kept alive ($n progress messages with its id), then answered"
+else not_ok "keep-alive of a slow action:"; sed 's/^/#   /' <<<"$out"; fi
+flock "$XDOM_SIM_DIR/lock" sleep 5 &
+LPID=$!
+sleep 0.2
+check "... and the client library waits through it" as "$UB" "$CLIENT" "$S" reboot web02
+wait "$LPID"
 check_out "truncated frame: daemon unharmed" "sent and left" as "$UB" "$CLIENT" "$S" truncated
 check_out "a client that never reads its answers is dropped (one answer buffered at most)" "xdomd hung up" as "$UB" "$CLIENT" "$S" noread 3000
 audited "... and the drop" "user=\"$UB\" .*action=timeout .*did not read its reply"

@@ -188,11 +188,14 @@ raw_ids(int fd, const char *name)
 	raw_send(fd, pbuf_ptr(&b), pbuf_avail(&b));
 	pbuf_dispose(&b);
 	for (i = 0; i < n; i++) {
-		if (raw_frame(fd, &type, &id) != 0) {
-			printf("no answer %d\n", i + 1);
-			return 1;
-		}
-		printf("answer %#x id %u\n", type, id);
+		/* Progress first (a long action kept alive), then one answer. */
+		do {
+			if (raw_frame(fd, &type, &id) != 0) {
+				printf("no answer %d\n", i + 1);
+				return 1;
+			}
+			printf("answer %#x id %u\n", type, id);
+		} while (type == PROTO_T_PROGRESS);
 	}
 	return 0;
 }
