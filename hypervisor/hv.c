@@ -124,6 +124,17 @@ hv_close(struct hv *hv)
 	free(hv);
 }
 
+bool
+hv_backend_known(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof hv_backends / sizeof hv_backends[0]; i++)
+		if (strcmp(hv_backends[i]->name, name) == 0)
+			return true;
+	return strcmp(name, "xen") == 0;
+}
+
 const char *
 hv_backend_name(const struct hv *hv)
 {

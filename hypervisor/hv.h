@@ -198,6 +198,9 @@ int hv_open(struct hv **out, const struct hv_open_opts *o,
     struct xdom_err *err);
 /* Close and free (NULL is fine). */
 void hv_close(struct hv *hv);
+/* Whether name is a backend hv_open() knows ("xen" even in a build
+ * without it, which hv_open() then explains). */
+bool hv_backend_known(const char *name);
 
 /* The backend's name ("sim") and whether its data is simulated. */
 const char *hv_backend_name(const struct hv *hv);

@@ -375,6 +375,14 @@ cli_options(struct cli *c, int argc, char **argv)
 			c->config_path = optarg;
 			break;
 		case OPT_BACKEND:
+			/* now, not when a command opens it: "--backend list"
+			 * should not read as "no command given" */
+			if (!hv_backend_known(optarg)) {
+				xdom_escape(esc, sizeof esc, optarg);
+				cli_error("unknown backend '%s' (try "
+				    "--backend=sim or --backend=xen)", esc);
+				return CLI_EXIT_USAGE;
+			}
 			c->hvo.backend = optarg;
 			break;
 		case OPT_SIM:

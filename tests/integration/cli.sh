@@ -287,6 +287,7 @@ one_line_err "missing NAME" 2 'expected NAME' "${X[@]}" reboot
 one_line_err "bad -d for stats" 2 'expected seconds' "${X[@]}" stats --stream -d -1
 one_line_err "bad --sim-domains" 2 'sim-domains' "$XDOM" --config "$T/empty.conf" --sim-domains x list
 one_line_err "unknown backend" 2 "unknown backend 'nope'" "$XDOM" --config "$T/empty.conf" --backend=nope list
+one_line_err "--backend given a command, not a backend" 2 "unknown backend 'list'" "$XDOM" --config "$T/empty.conf" --backend list
 one_line_err "missing --config file" 2 "$T/absent.conf" "$XDOM" --config "$T/absent.conf" --sim list
 mkdir "$T/dir.conf"
 one_line_err "a directory as --config" 2 'not a regular file' "$XDOM" --config "$T/dir.conf" --sim list
