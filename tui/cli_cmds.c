@@ -227,6 +227,7 @@ cli_run_console(struct cli *c, const struct cli_cmd *cmd, int argc,
 		return status;
 	if (hv_console(hv, name, &fd, &err) != 0)
 		return cli_dom_error(name, &err);
+	o.simulated = hv_simulated(hv);
 	fflush(stdout);
 	if (console_relay(fd, &o, &err) != 0) {
 		cli_error("%s", xdom_err_msg(&err));

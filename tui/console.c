@@ -494,11 +494,12 @@ console_relay(int fd, const struct console_opts *o, struct xdom_err *err)
 
 	if (o->escape != 0) {
 		console_escape_name(o->escape, key, sizeof key);
-		snprintf(line, sizeof line, "Connected to %s's console. %s to "
-		    "leave.\n", name, key);
+		snprintf(line, sizeof line, "Connected to %s's console%s. %s "
+		    "to leave.\n", name, o->simulated ? " (SIMULATED guest)" :
+		    "", key);
 	} else {
-		snprintf(line, sizeof line, "Connected to %s's console.\n",
-		    name);
+		snprintf(line, sizeof line, "Connected to %s's console%s.\n",
+		    name, o->simulated ? " (SIMULATED guest)" : "");
 	}
 	console_signals_setup(&sv, &wait_mask);
 	if ((flags = fcntl(fd, F_GETFL)) < 0) {

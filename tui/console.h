@@ -52,6 +52,7 @@ struct console_opts {
 	unsigned char escape;	/* byte that leaves; 0: no escape byte */
 	const char *name;	/* guest name for the notes (raw bytes;
 				   escaped here); NULL: "the guest" */
+	bool simulated;		/* the entry note says SIMULATED */
 	/* After the input ends (not a terminal), keep relaying the guest's
 	 * output until it has been quiet this long, so piped commands
 	 * see their answer; at most 10 times this in all. 0: leave at

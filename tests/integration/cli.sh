@@ -180,9 +180,9 @@ else
 	check "tmux shell is up" wait_for 5 pane_has 'READY$'
 
 	sh_run "stty -g > $T/stty.before; clear; ${X[*]} console web01"
-	if wait_for 10 pane_has "Connected to web01's console. Ctrl-] to leave."; then
-		ok "console prints the entry note"
-	else not_ok "console prints the entry note"; show_pane; fi
+	if wait_for 10 pane_has "Connected to web01's console (SIMULATED guest). Ctrl-] to leave."; then
+		ok "console prints the entry note, saying SIMULATED"
+	else not_ok "console prints the entry note, saying SIMULATED"; show_pane; fi
 	"${TM[@]}" send-keys -t t Enter
 	if wait_for 10 pane_has "web01 login:"; then ok "console shows web01 login:"
 	else not_ok "console shows web01 login:"; show_pane; fi
@@ -204,7 +204,7 @@ else
 	# The guest is destroyed while the console is attached.
 	rm -f "$T/stty.after"
 	sh_run "clear; ${X[*]} console db01; echo RC=\$?"
-	if wait_for 10 pane_has "Connected to db01's console."; then ok "console on db01"
+	if wait_for 10 pane_has "Connected to db01's console (SIMULATED guest)."; then ok "console on db01"
 	else not_ok "console on db01"; show_pane; fi
 	check "destroy db01 while its console is open" quiet "${X[@]}" destroy db01
 	if wait_for 5 pane_has "db01's console closed"; then ok "console notices the guest went away"
@@ -219,7 +219,7 @@ else
 	# SIGTERM to the relay restores the terminal too.
 	rm -f "$T/stty.after"
 	sh_run "clear; sh -c 'echo \$\$ > $T/con.pid; exec ${X[*]} console mail01'"
-	if wait_for 10 pane_has "Connected to mail01's console."; then
+	if wait_for 10 pane_has "Connected to mail01's console (SIMULATED guest)."; then
 		kill -TERM "$(cat "$T/con.pid")" 2>/dev/null
 		if wait_for 5 pane_has "Left mail01's console ("; then ok "SIGTERM ends the console with a note"
 		else not_ok "SIGTERM ends the console with a note"; show_pane; fi

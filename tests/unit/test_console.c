@@ -150,6 +150,13 @@ test_escape_leaves(void **state)
 	assert_non_null(strstr(buf, "Left web01's console.\n"));
 	/* The fd is left open and blocking again. */
 	assert_int_equal(fcntl(p.guest[0], F_GETFL) & O_NONBLOCK, 0);
+	/* A simulated guest's console says so as it opens. */
+	p.o.simulated = true;
+	assert_int_equal(write(p.in[1], "\x1d", 1), 1);
+	assert_int_equal(console_relay(p.guest[0], &p.o, &err), 0);
+	drain(p.note[0], buf, sizeof buf, 100);
+	assert_non_null(strstr(buf, "Connected to web01's console "
+	    "(SIMULATED guest). Ctrl-] to leave.\n"));
 	plain_close(&p);
 }
 
