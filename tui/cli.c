@@ -91,6 +91,10 @@ cli_dom_error(const char *name, const struct xdom_err *err)
 	const char *msg = xdom_err_msg(err);
 	char esc[XDOM_NAME_MAX * 4 + 1];
 
+	if (name[0] == '\0') {
+		cli_error("an empty domain name: give a NAME or an id");
+		return CLI_EXIT_FAIL;
+	}
 	xdom_escape(esc, sizeof esc, name);
 	if (cli_msg_names(msg, name) || cli_msg_names(msg, esc))
 		cli_error("%s", msg);
@@ -428,6 +432,10 @@ cli_load_config(struct cli *c)
 	const char *path = c->config_path != NULL ? c->config_path :
 	    XDOM_CONF_DEFAULT;
 
+	if (path[0] == '\0') {
+		cli_error("--config: an empty file name");
+		return CLI_EXIT_USAGE;
+	}
 	if (conf_load(&c->conf, path, c->config_path != NULL, &err) != 0) {
 		cli_error("%s", xdom_err_msg(&err));
 		return CLI_EXIT_USAGE;

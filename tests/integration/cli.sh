@@ -279,6 +279,9 @@ one_line_err "console on an unknown domain" 1 '^xdom: web99: ' "${X[@]}" console
 one_line_err "list of an unknown domain" 1 '^xdom: web99: no such domain' "${X[@]}" list web99
 one_line_err "invalid domain name" 1 'not a valid domain name' "${X[@]}" destroy '../x'
 one_line_err "name with control characters is escaped" 1 'a\\x1b\[2Jb' "${X[@]}" pause $'a\e[2Jb'
+one_line_err "an empty NAME" 1 'empty domain name' "${X[@]}" pause ''
+one_line_err "list of an empty NAME" 1 'empty domain name' "${X[@]}" list ''
+one_line_err "--config ''" 2 'empty file name' "$XDOM" --config '' --sim list
 one_line_err "unknown command" 2 "unknown command 'frobnicate'" "${X[@]}" frobnicate
 one_line_err "no command" 2 'no command' "${X[@]}"
 one_line_err "bad global option" 2 "unknown option '--frob'" "${X[@]}" --frob list
