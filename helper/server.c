@@ -782,6 +782,8 @@ srv_accept(struct server *s)
 				(void)!send(fd, pbuf_ptr(&b), pbuf_avail(&b),
 				    MSG_NOSIGNAL | MSG_DONTWAIT);
 			pbuf_dispose(&b);
+			/* An attempt like any other: audited. */
+			srv_audit(s, c, "connect", NULL, NULL, XDOM_EBUSY, why);
 			if (c->last_active - s->last_full_log > 1000) {
 				log_warn("uid %lu: %s", (unsigned long)c->id.uid,
 				    why);

@@ -412,6 +412,8 @@ check_out "a client that never reads its answers is dropped (one answer buffered
 audited "... and the drop" "user=\"$UB\" .*action=timeout .*did not read its reply"
 check_out "slow sender: timed out, closed" "error -10: .*not completed in time.*closed" as "$UB" "$CLIENT" "$S" slow
 check_out "200 connections at once" "opened 200" as "$UB" "$CLIENT" "$S" flood 200
+check_out "320 connections at once (20 over the per-user limit)" "opened 320" as "$UB" "$CLIENT" "$S" flood 320 1
+audited "a connection over the per-user limit" "user=\"$UB\" .*action=connect .*result=busy msg=\"too many connections from this user\""
 # The fd count once earlier clients are gone (the same for 0.5 s).
 same=0 base=-1
 for _ in $(seq 50); do

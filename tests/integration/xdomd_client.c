@@ -19,7 +19,8 @@
  *   xdomd_client SOCKET ids [NAME]               pipelined requests with
  *                                                chosen ids; prints the
  *                                                type and id of each answer
- *   xdomd_client SOCKET flood N                  N connections at once
+ *   xdomd_client SOCKET flood N [SECONDS]        N connections at once,
+ *                                                held SECONDS
  *   xdomd_client SOCKET console-drop NAME        console, then vanish
  *   xdomd_client SOCKET reimage-drop NAME        leave mid-re-image
  *   xdomd_client SOCKET reimage-drop-backup NAME leave during its backup
@@ -256,6 +257,10 @@ hostile(const char *path, const char *mode, char **rest)
 				raw_send(fds[i], whoami, 5);
 		}
 		printf("opened %d\n", n);
+		fflush(stdout);
+		/* Held open for a while when asked, so xdomd sees them all. */
+		if (rest[0] != NULL && rest[1] != NULL)
+			sleep((unsigned)atoi(rest[1]));
 		for (i = 0; i < n; i++)
 			close(fds[i]);
 		free(fds);
