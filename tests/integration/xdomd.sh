@@ -157,6 +157,14 @@ audited "owner's reboot" "user=\"$UA\" .*domain=\"web01\" action=reboot .*result
 sleep 0.5
 check "owner (as $UA) pauses db01" as "$UA" "$CLIENT" "$S" pause db01
 check "owner (as $UA) unpauses db01" as "$UA" "$CLIENT" "$S" unpause db01
+check "owner resets web01" as "$UA" "$CLIENT" "$S" reset web01
+check_out "owner sees web01's status" "^web01 running" as "$UA" "$CLIENT" "$S" info web01
+check "owner shuts web01 down" as "$UA" "$CLIENT" "$S" shutdown web01
+for _ in $(seq 50); do as "$UA" "$CLIENT" "$S" info web01 2>/dev/null | grep -q '^web01 stopped' && break; sleep 0.1; done
+check_out "... it stops" "^web01 stopped" as "$UA" "$CLIENT" "$S" info web01
+check "owner boots web01 again" as "$UA" "$CLIENT" "$S" boot web01
+check_out "... it runs" "^web01 running" as "$UA" "$CLIENT" "$S" info web01
+audited "each of the owner's actions" "user=\"$UA\" .*domain=\"web01\" action=boot .*result=ok"
 one_line "owner may not destroy (not granted)" 1 "web01: not allowed: destroy" as "$UA" "$CLIENT" "$S" destroy web01
 
 # ---- another customer is refused everywhere -----------------------------
