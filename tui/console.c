@@ -43,6 +43,25 @@ static const int console_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
 
 static volatile sig_atomic_t console_caught, console_tstp, console_cont;
 
+/* A crash while the terminal is raw: put it back, then die as the
+ * signal would have (the handler resets itself: SA_RESETHAND). */
+static const int console_fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+    SIGABRT, SIGTRAP, SIGSYS };
+#define CONSOLE_NFATAL (sizeof console_fatal / sizeof console_fatal[0])
+static struct termios console_fatal_tio;
+static volatile sig_atomic_t console_fatal_fd = -1;
+
+static void
+console_on_fatal(int signo)
+{
+	int e = errno;
+
+	if (console_fatal_fd >= 0)
+		(void)tcsetattr(console_fatal_fd, TCSANOW, &console_fatal_tio);
+	raise(signo);		/* the default action, now that we are reset */
+	errno = e;
+}
+
 static void
 console_on_signal(int signo)
 {
@@ -73,6 +92,8 @@ struct console_saved {
 	struct sigaction old_pipe;
 	bool mask;			/* old_mask must be put back */
 	sigset_t old_mask;
+	bool fatal;			/* old_fatal must be put back */
+	struct sigaction old_fatal[CONSOLE_NFATAL];
 };
 
 void
@@ -179,6 +200,12 @@ console_restore(const struct console_opts *o, struct console_saved *sv,
 			;
 		sv->tty = false;
 	}
+	if (sv->fatal) {
+		console_fatal_fd = -1;
+		for (i = 0; i < CONSOLE_NFATAL; i++)
+			sigaction(console_fatal[i], &sv->old_fatal[i], NULL);
+		sv->fatal = false;
+	}
 	if (sv->fd_flags != -1) {
 		(void)fcntl(fd, F_SETFL, sv->fd_flags);
 		sv->fd_flags = -1;
@@ -275,6 +302,23 @@ console_job_control(const struct console_opts *o, struct console_saved *sv)
 	}
 }
 
+static void
+console_fatal_handlers(const struct console_opts *o, struct console_saved *sv)
+{
+	struct sigaction sa;
+	size_t i;
+
+	console_fatal_tio = sv->termios;
+	console_fatal_fd = o->in_fd;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = console_on_fatal;
+	sa.sa_flags = SA_RESETHAND | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < CONSOLE_NFATAL; i++)
+		sigaction(console_fatal[i], &sa, &sv->old_fatal[i]);
+	sv->fatal = true;
+}
+
 static int
 console_raw(const struct console_opts *o, struct console_saved *sv,
     struct xdom_err *err)
@@ -292,6 +336,7 @@ console_raw(const struct console_opts *o, struct console_saved *sv,
 	raw.c_cc[VTIME] = 0;
 	sv->raw = raw;
 	sv->tty = true;
+	console_fatal_handlers(o, sv);
 	if (tcsetattr(o->in_fd, TCSADRAIN, &raw) != 0)
 		return xdom_err_errno(err, XDOM_EIO, errno, "console: setting "
 		    "the terminal to raw mode");

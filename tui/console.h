@@ -15,11 +15,12 @@
  * SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ) is caught unless the caller
  * ignores it, and ends the session (CONSOLE_END_SIGNAL); SIGPIPE is
  * ignored. SIGTSTP, unless ignored, suspends the session with the
- * terminal put back, and raw mode returns on SIGCONT. The previous
- * dispositions and signal mask are put back before returning, so a caller
- * that wants to exit on SIGTERM sees CONSOLE_END_SIGNAL and does so. Call
- * it from the thread that should get those signals: other threads of the
- * program must block them.
+ * terminal put back, and raw mode returns on SIGCONT. A crash (SIGSEGV,
+ * SIGABRT...) while relaying puts the terminal back before the process
+ * dies of it. The previous dispositions and signal mask are put back
+ * before returning, so a caller that wants to exit on SIGTERM sees
+ * CONSOLE_END_SIGNAL and does so. Call it from the thread that should
+ * get those signals: other threads of the program must block them.
  */
 #ifndef XDOM_TUI_CONSOLE_H
 #define XDOM_TUI_CONSOLE_H

@@ -16,6 +16,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -581,6 +582,45 @@ test_tty_suspend_resume(void **state)
 	tty_close(&t);
 }
 
+/* A crash while relaying (here a SIGSEGV or SIGABRT sent to it) still
+ * puts the terminal back, and the process dies of that signal. */
+static void
+test_tty_crash_restores(void **state)
+{
+	static const int sigs[] = { SIGSEGV, SIGABRT };
+	struct xdom_err err = { 0 };
+	struct tty t;
+	size_t k;
+	pid_t child;
+	int st, i;
+
+	(void)state;
+	for (k = 0; k < sizeof sigs / sizeof sigs[0]; k++) {
+		tty_open(&t);
+		child = fork();
+		assert_true(child >= 0);
+		if (child == 0) {
+			struct rlimit no_core = { 0, 0 };
+
+			setrlimit(RLIMIT_CORE, &no_core);
+			(void)console_relay(t.p.guest[0], &t.p.o, &err);
+			_exit(3);
+		}
+		assert_true(wait_raw(t.slave, true));
+		kill(child, sigs[k]);
+		for (i = 0; i < 300; i++) {
+			if (waitpid(child, &st, WNOHANG) == child)
+				break;
+			msleep(10);
+		}
+		assert_true(i < 300);
+		assert_true(WIFSIGNALED(st));
+		assert_int_equal(WTERMSIG(st), sigs[k]);
+		tty_check_restored(&t);
+		tty_close(&t);
+	}
+}
+
 /* The terminal's other end vanishing is an error, and still restores. */
 static void
 test_bad_fd(void **state)
@@ -612,6 +652,7 @@ main(void)
 		cmocka_unit_test(test_tty_other_signals_restore),
 		cmocka_unit_test(test_ignored_signal_stays_ignored),
 		cmocka_unit_test(test_tty_suspend_resume),
+		cmocka_unit_test(test_tty_crash_restores),
 		cmocka_unit_test(test_bad_fd),
 	};
 
