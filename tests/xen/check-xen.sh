@@ -198,6 +198,7 @@ done
 cp "$HERE/dom0/init" "$D/init"
 cp "$HERE/dom0/dom0-test.sh" "$HERE/dom0/fake-reimage" "$D/xdomtest/"
 cp "$HERE/dom0/hotplug-block" "$HERE/dom0/hotplug-vif" "$D/etc/xen/scripts/"
+cp "$HERE/dom0/hotplug-block" "$D/etc/xen/scripts/block"
 cp "$R/etc/xen/xl.conf" "$D/etc/xen/" 2>/dev/null
 for f in xl xenstored xenconsoled xentop xen-init-dom0 libxl-save-helper; do
 	add_prog "$D" "$R$XB/$f" "$XB/$f" || die "cannot add $f to dom0"

@@ -17,6 +17,11 @@
  *                                  COUNTER of guest NAME grew from A to B:
  *                                  vbd_rd, vbd_wr, net_rx, net_tx, cpu
  *   xencmp count JSON N            the snapshot holds at least N domains
+ *   xencmp get FILE NAME FIELD     print one field of guest NAME from any
+ *                                  of the inputs `top` reads (xentop text
+ *                                  too): state, cpu_s, mem_k, maxmem_k,
+ *                                  vcpus, nets, vbds; exit 1 when NAME is
+ *                                  not there
  *
  * The two tools read the host a moment apart (seconds under QEMU's
  * emulation, while a booting guest burns CPU), so counters are compared
@@ -31,6 +36,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -559,6 +565,45 @@ cmd_moved(const char *pa, const char *pb, const char *name, const char *what)
 	return fails ? 1 : 0;
 }
 
+static int
+cmd_get(const char *path, const char *name, const char *field)
+{
+	static struct xt_row rows[XT_MAX];
+	static const struct {
+		const char *name;
+		size_t off;
+	} fields[] = {
+		{ "cpu_s", offsetof(struct xt_row, cpu_s) },
+		{ "mem_k", offsetof(struct xt_row, mem_k) },
+		{ "maxmem_k", offsetof(struct xt_row, maxmem_k) },
+		{ "vcpus", offsetof(struct xt_row, vcpus) },
+		{ "nets", offsetof(struct xt_row, nets) },
+		{ "vbds", offsetof(struct xt_row, vbds) },
+	};
+	size_t f;
+	int n, i;
+
+	n = strstr(path, "xentop") != NULL ? cmp_xentop(path, rows) :
+	    cmp_rows_any(path, rows);
+	for (i = 0; i < n && strcmp(rows[i].name, name) != 0; i++)
+		;
+	if (i == n)
+		return 1;
+	if (strcmp(field, "state") == 0) {
+		printf("%s\n", rows[i].state);
+		return 0;
+	}
+	for (f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+		if (strcmp(fields[f].name, field) == 0) {
+			printf("%" PRIu64 "\n", *(const uint64_t *)(const void *)
+			    ((const char *)&rows[i] + fields[f].off));
+			return 0;
+		}
+	}
+	fprintf(stderr, "xencmp: unknown field %s\n", field);
+	return 2;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -569,6 +614,8 @@ main(int argc, char **argv)
 		return cmd_top(argv[2], argv[3], argc == 5 ? argv[4] : NULL);
 	if (argc == 4 && strcmp(argv[1], "list") == 0)
 		return cmd_list(argv[2], argv[3]);
+	if (argc == 5 && strcmp(argv[1], "get") == 0)
+		return cmd_get(argv[2], argv[3], argv[4]);
 	if (argc == 6 && strcmp(argv[1], "moved") == 0)
 		return cmd_moved(argv[2], argv[3], argv[4], argv[5]);
 	if (argc == 4 && strcmp(argv[1], "count") == 0) {
@@ -579,6 +626,6 @@ main(int argc, char **argv)
 		snap_dispose(&s);
 		return fails ? 1 : 0;
 	}
-	fprintf(stderr, "usage: xencmp top|list|moved|count ...\n");
+	fprintf(stderr, "usage: xencmp top|list|moved|count|get ...\n");
 	return 2;
 }
