@@ -480,6 +480,7 @@ con_input(struct con *c, unsigned char b)
 static void
 con_watch(struct con *c)
 {
+	const struct sim_guest *g;
 	struct sim_guest eff;
 	long idx;
 	double t;
@@ -490,7 +491,17 @@ con_watch(struct con *c)
 		con_klog(c, con_uptime_s(c), "reboot: Power down");
 		_exit(0);
 	}
-	sim_guest_effective(&c->s->st.g[idx], con_now_ms(), &eff, NULL);
+	g = &c->s->st.g[idx];
+	/* A shutdown or reboot says goodbye first, also when it fell due
+	 * since the last tick (a busy host can delay a tick past it): the
+	 * stored record keeps what was pending until a writer applies it. */
+	if (g->pending != SIM_PEND_NONE && g->pending != c->pending &&
+	    g->id == c->id) {
+		con_going_down(c, g->pending == SIM_PEND_SHUTDOWN ?
+		    "poweroff" : "reboot");
+		c->pending = g->pending;
+	}
+	sim_guest_effective(g, con_now_ms(), &eff, NULL);
 	t = con_uptime_s(c);
 	if (eff.run == SIM_STOPPED) {
 		if (c->pending != SIM_PEND_SHUTDOWN)
