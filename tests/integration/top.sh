@@ -108,10 +108,17 @@ check "--sort=nettx in text: NETTX(k) column descending ($tx)" \
 rc=${PIPESTATUS[0]}
 check "batch into a reader that leaves: status 0, nothing on stderr (rc $rc)" \
 	sh -c 'test "$1" -eq 0 && ! test -s "$2"' _ "$rc" "$T/err"
+# caught PID SIGNUM: the process has its handler for that signal in place.
+caught() {
+	local m
+	m=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
+	[ -n "$m" ] && (((16#$m >> ($2 - 1)) & 1))
+}
 for sig in TERM INT; do
 	"${X[@]}" top -b -d 5 >"$T/out" 2>"$T/err" &
 	pid=$!
-	sleep 0.5
+	# started (handlers in place), however busy the machine: 30 s at most
+	for _ in $(seq 300); do caught "$pid" "$(kill -l "$sig")" && break; sleep 0.1; done
 	kill -$sig $pid
 	t0=$(date +%s%N)
 	wait $pid
@@ -194,7 +201,7 @@ start() {
 		"${envs[@]}" \
 		"$(printf '%q ' env "${assign[@]}" "${X[@]}" top "$@"); echo EXITED=\$?; stty -a | tr ' ' '\n' | grep -x -- '-\\?icanon' | sed 's/^/TTY=/'; sleep 60"
 	"${TM[@]}" set-option -g status off >/dev/null 2>&1
-	wait_screen 10 'Quit' >/dev/null
+	wait_screen 20 'Quit' >/dev/null
 }
 cap() { "${TM[@]}" capture-pane -p "$@"; }
 keys() { "${TM[@]}" send-keys "$@"; }
@@ -211,7 +218,7 @@ wait_screen() {
 }
 # screen_ok DESC REGEX [SECONDS]: ok when the screen shows REGEX in time.
 screen_ok() {
-	if wait_screen "${3:-5}" "$2"; then ok "$1"
+	if wait_screen "${3:-20}" "$2"; then ok "$1"
 	else not_ok "$1: /$2/ not on screen:"; cap | sed 's/^/#   /' | head -45; fi
 }
 screen_not() {
@@ -270,8 +277,9 @@ screen_ok "delay 0 refused" 'delay: a number of seconds'
 keys /
 keys -l 'web0'
 screen_ok "/: incremental filter" '^Filter: web0'
-sleep 0.5
-if [ "$(cap | grep -Ec '^ +[0-9]+ +[^ ]+ +[-a-z]{6} ')" -eq 2 ] && cap | grep -q 'web02'; then
+two_rows() { [ "$(cap | grep -Ec '^ +[0-9]+ +[^ ]+ +[-a-z]{6} ')" -eq 2 ] && cap | grep -q 'web02'; }
+for _ in $(seq 200); do two_rows && break; sleep 0.1; done
+if two_rows; then
 	ok "filter keeps only web01 and web02"
 else not_ok "filter keeps only web01 and web02"; cap | sed 's/^/#   /' | head -30; fi
 keys Enter
@@ -324,24 +332,24 @@ screen_ok "n cancels" 'cancelled'
 screen_ok "... web02 still running" ' web02 +--b---|web02 +-----r'
 keys a p y
 screen_ok "pause web02: done" 'pause web02: done'
-screen_ok "the effect shows: web02 paused" ' web02 +----p-' 5
+screen_ok "the effect shows: web02 paused" ' web02 +----p-' 20
 keys a u y
-screen_ok "unpause web02" ' web02 +--b---|web02 +-----r' 5
+screen_ok "unpause web02" ' web02 +--b---|web02 +-----r' 20
 # Space tags: an action applies to every tagged domain
 keys /; esc
 keys /
 keys -l 'web0'
 keys Enter Home Space Space
-screen_ok "Space: two domains tagged (once the last status has gone)" 'Filter: web0 \(2\)  2 tagged' 10
+screen_ok "Space: two domains tagged (once the last status has gone)" 'Filter: web0 \(2\)  2 tagged' 20
 keys a p
 screen_ok "the question counts the tagged domains" '^Pause 2 tagged domains\? \(y/N\)'
 keys y
 screen_ok "pause on the tagged: done on both" 'pause: done on 2 domains'
-screen_ok "... web01 paused" ' web01 +----p-' 5
-screen_ok "... web02 paused" ' web02 +----p-' 5
+screen_ok "... web01 paused" ' web01 +----p-' 20
+screen_ok "... web02 paused" ' web02 +----p-' 20
 keys a u y
 screen_ok "unpause on the tagged" 'unpause: done on 2 domains'
-screen_ok "... both run again" ' web01 +--b---|web01 +-----r' 5
+screen_ok "... both run again" ' web01 +--b---|web01 +-----r' 20
 keys Home Space Space
 screen_not "Space again: untagged" '[0-9] tagged'
 keys /; esc
@@ -363,7 +371,7 @@ fi
 start 250 40 -- -d 1
 screen_ok "settings restored: sort by MEM(k) asc" '^Sort: MEM\(k\) asc'
 keys q
-wait_screen 5 EXITED >/dev/null
+wait_screen 20 EXITED >/dev/null
 echo 'version = 1
 columns = "name,bogus,,-state
 sort = ' >"$XDG_CONFIG_HOME/xdom/top.conf"
@@ -371,7 +379,7 @@ start 120 40 -- -d 1
 screen_ok "a corrupt settings file: defaults and a message" 'top.conf: ignored, using defaults'
 screen_ok "... and the dashboard runs" 'Delay  Networks'
 keys q
-wait_screen 5 EXITED >/dev/null
+wait_screen 20 EXITED >/dev/null
 
 # 40x10: nothing spills, the essentials are there
 start 40 10 -- -d 1 --no-settings
@@ -440,12 +448,12 @@ screen_ok "detail of monitor01" '^monitor01  id [0-9]+'
 "${X[@]}" destroy monitor01 >/dev/null 2>&1
 screen_ok "a domain gone while its detail is shown: back to the list, said so" 'monitor01 is gone'
 keys q
-wait_screen 5 EXITED >/dev/null
+wait_screen 20 EXITED >/dev/null
 
 # 8- and 16-colour terminals and one with no colours: a whole frame
 for term in xterm xterm-16color vt100; do
 	start 120 30 TERM=$term -- -d 1 --no-settings --theme=dark256
-	if wait_screen 5 'Delay  Networks' && cap | grep -q SIMULATED &&
+	if wait_screen 20 'Delay  Networks' && cap | grep -q SIMULATED &&
 		[ "$(cap | LC_ALL=C.UTF-8 wc -L)" -le 120 ] && cap | grep -Eq '^ +ID +NAME'; then
 		ok "TERM=$term: a whole frame with the 256-colour theme"
 	else not_ok "TERM=$term: frame"; cap | sed 's/^/#   /' | head -30; fi
@@ -457,19 +465,19 @@ for term in xterm xterm-16color vt100; do
 		not_ok "TERM=$term: 256-colour sequences sent"; cap -e | head -3 | cat -v | sed 's/^/#   /'
 	else ok "TERM=$term: only colours it has"; fi
 	keys q
-	wait_screen 5 EXITED >/dev/null
+	wait_screen 20 EXITED >/dev/null
 done
 
 # NO_COLOR: attributes, no colours
 start 120 30 NO_COLOR=1 -- -d 1 --no-settings
-wait_screen 5 'Delay' >/dev/null
+wait_screen 20 'Delay' >/dev/null
 if cap -e | grep -Eq $'\e\\[([0-9;]*;)?(3[0-7]|4[0-7]|38;5|48;5)[;m]'; then
 	not_ok "NO_COLOR: colours used"; cap -e | head -5 | cat -v | sed 's/^/#   /'
 else ok "NO_COLOR: no colours"; fi
 keys q
-wait_screen 5 EXITED >/dev/null
+wait_screen 20 EXITED >/dev/null
 start 120 30 -- -d 1 --no-settings --theme=dark256
-wait_screen 5 'Delay' >/dev/null
+wait_screen 20 'Delay' >/dev/null
 screen_not "--theme=dark256 is found" 'not found'
 keys Right
 screen_ok "Right: columns after ID and NAME scroll" '^ +ID +NAME +CPU\(sec\) '
@@ -477,12 +485,12 @@ keys Left
 screen_ok "Left: back" '^ +ID +NAME +STATE '
 keys Q
 screen_ok "Q quits with status 0" '^EXITED=0'
-wait_screen 5 EXITED >/dev/null
+wait_screen 20 EXITED >/dev/null
 start 120 30 -- -d 1 --no-settings --theme=nosuch
 screen_ok "--theme=nosuch: a message, default theme" 'theme nosuch not found'
 esc
 screen_ok "Esc quits with status 0" '^EXITED=0'
 start 120 30 -- -d 0.3 -i 3 --no-settings
-screen_ok "-i 3 on the screen: leaves by itself after 3 refreshes" '^EXITED=0' 8
+screen_ok "-i 3 on the screen: leaves by itself after 3 refreshes" '^EXITED=0' 20
 
 done_testing

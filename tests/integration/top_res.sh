@@ -39,11 +39,11 @@ wait_screen() {
 	return 1
 }
 screen_ok() {
-	if wait_screen "${3:-5}" "$2"; then ok "$1"
+	if wait_screen "${3:-20}" "$2"; then ok "$1"
 	else not_ok "$1: /$2/ not on screen:"; cap | sed 's/^/#   /' | head -45; fi
 }
 # a KEY: open the action menu and press KEY
-a() { keys a; wait_screen 3 '^Action: ' >/dev/null; keys "$1"; }
+a() { keys a; wait_screen 20 '^Action: ' >/dev/null; keys "$1"; }
 # clear the value prompt's text
 clear_input() { local i; for i in $(seq 1 80); do keys BSpace; done; }
 
@@ -51,7 +51,7 @@ clear_input() { local i; for i in $(seq 1 80); do keys BSpace; done; }
 	-e XDG_CONFIG_HOME="$XDG_CONFIG_HOME" \
 	"$(printf '%q ' "${X[@]}" top -d 1); echo EXITED=\$?; sleep 60"
 "${TM[@]}" set-option -g status off >/dev/null 2>&1
-screen_ok "dashboard starts" 'Quit' 10
+screen_ok "dashboard starts" 'Quit' 20
 keys /; text web01; keys Enter
 screen_ok "filtered to web01" 'Filter: web01 \(1\)'
 
@@ -66,7 +66,7 @@ screen_ok "a word for vcpus: refused" '^vcpus: a whole number from 1'
 a v; text 1; keys Enter
 screen_ok "vcpus 1: result in the status line" '^vcpus web01: 1 vcpu online'
 check "... the host has web01 at 1 vcpu" test "$(field web01 4)" = 1
-screen_ok "... and the table shows it" '^ +[0-9]+ +web01 .* 1 +[0-9]+ +[0-9]' 5
+screen_ok "... and the table shows it" '^ +[0-9]+ +web01 .* 1 +[0-9]+ +[0-9]' 20
 a v; text 2; esc
 screen_ok "Esc at the value: cancelled" 'cancelled'
 check "... still 1 vcpu" test "$(field web01 4)" = 1
@@ -82,16 +82,17 @@ check "... still 2048 MiB" test "$(field web01 3)" = 2048
 a m; text 3072; keys Enter
 screen_ok "memory 3072 (MiB): done" '^memory web01: memory now 3g'
 check "... the host has 3072 MiB" test "$(field web01 3)" = 3072
-sleep 1.2	# the next refresh shows it
+# The prompt shows what the table has: wait for a refresh to show it.
+wait_screen 30 '^ +[0-9]+ +web01 .* 3145728 ' >/dev/null
 a m; text 1g; keys Enter
 screen_ok "less memory asks first" "^Shrink web01's memory from 3g to 1g\? \(y/N\)"
 keys n
 screen_ok "n: cancelled" 'cancelled'
 check "... still 3072 MiB" test "$(field web01 3)" = 3072
-a m; text 1g; keys Enter; wait_screen 3 'Shrink' >/dev/null; keys y
+a m; text 1g; keys Enter; wait_screen 20 'Shrink' >/dev/null; keys y
 screen_ok "y: memory now 1g" '^memory web01: memory now 1g'
 check "... the host has 1024 MiB" test "$(field web01 3)" = 1024
-sleep 1.2	# the next refresh shows the new memory
+wait_screen 30 '^ +[0-9]+ +web01 .* 1048576 ' >/dev/null
 a x
 screen_ok "x: asks for the maximum, showing it and the memory" '^Maximum memory for web01 \(now 4g, memory 1g'
 text 512m; keys Enter
