@@ -1,8 +1,8 @@
 /*
  * top_batch.c - `xdom top -b`: one iteration of output for scripts.
  *
- *   text  xentop's summary lines, header and columns, byte for byte where
- *         xentop is right (totals, xentop's widths); --columns picks others
+ *   text  xentop's batch layout: the header and a line per domain (with
+ *         --summary, our summary lines first); --columns picks others
  *   csv   one header line, then one line per domain per iteration
  *   json  one object per iteration per line, built with json-c
  *
@@ -24,6 +24,18 @@
 #include "core/xmalloc.h"
 
 /* ---- summary lines ---- */
+
+bool
+top_batch_simulated(const struct top_model *m, const struct top_opts *o)
+{
+	const struct snap *s = top_model_cur(m);
+	bool sim = o->simulated;
+	size_t h;
+
+	for (h = 0; h < s->n_host; h++)
+		sim = sim || s->hosts[h].simulated;
+	return sim;
+}
 
 void
 top_fmt_title(const struct top_model *m, const struct top_opts *o, char *buf,
@@ -227,36 +239,95 @@ top_fmt_vcpu_line(const struct top_model *m, uint32_t i, char *buf,
 
 /* ---- text ---- */
 
-/* Width of column c in text output: xentop's, or for HOST the widest
- * host label. */
-static int
-batch_width(const struct top_model *m, int c)
+/*
+ * Text is a drop-in for scripts written for `xentop -b`: each iteration
+ * is xentop's header line and one line per domain, nothing else (xentop
+ * prints its summary lines on the screen only); --summary puts ours
+ * (title, counts, memory, fleet hosts) and a blank line before it.
+ * Right-aligned cells in xentop's widths, widened for the iteration to
+ * its longest figure (xentop widens its network and block columns so;
+ * here every column, so the rows always line up). NAME is cut to 10
+ * columns without a mark, as xentop's "%10.10s", or with -f sized to the
+ * longest name.
+ */
+
+/* Whether column c is cut to its width rather than widened. */
+static bool
+batch_cut(const struct top_opts *o, int c)
 {
-	return c == COL_HOST ? top_host_label_width(m) : top_cols[c].width;
+	return (c == COL_NAME && !o->full_name) || c == COL_HOST ||
+	    c == COL_CPU_HIST;
 }
 
-/* Cell of column c for row i, padded to its width. */
+/* Each column's width this iteration: the header's in the mode shown,
+ * xentop's, and the widest cell unless the column is cut. */
+static void
+batch_widths(const struct top_model *m, const struct top_opts *o,
+    const int *cols, int n, int *w)
+{
+	char buf[512];
+	size_t r;
+	int k;
+
+	for (k = 0; k < n; k++) {
+		const struct top_col_def *d = &top_cols[cols[k]];
+		const char *h = !m->totals && d->header_rate != NULL ?
+		    d->header_rate : d->header;
+		int hw = (int)strlen(h);
+
+		w[k] = cols[k] == COL_HOST ? top_host_label_width(m) :
+		    d->width;
+		if (hw > w[k])
+			w[k] = hw;
+	}
+	for (r = 0; r < m->n_order; r++) {
+		for (k = 0; k < n; k++) {
+			int cw;
+
+			if (batch_cut(o, cols[k]))
+				continue;
+			top_cols[cols[k]].print(m, m->order[r], buf,
+			    sizeof buf);
+			cw = top_text_width(buf);
+			if (cw > w[k])
+				w[k] = cw;
+		}
+	}
+}
+
+/* s padded to w columns (display width), right- or left-aligned. */
+static void
+batch_pad(FILE *f, const char *s, int w, bool left)
+{
+	int pad = w - top_text_width(s);
+
+	if (pad < 0)
+		pad = 0;
+	if (left)
+		fprintf(f, "%s%*s", s, pad, "");
+	else
+		fprintf(f, "%*s%s", pad, "", s);
+}
+
+/* Cell of column c for row i, padded to width w. */
 static void
 batch_cell(FILE *f, const struct top_model *m, const struct top_opts *o,
-    int c, uint32_t i, bool first)
+    int c, uint32_t i, int w, bool first)
 {
 	const struct top_col_def *d = &top_cols[c];
 	char buf[512];
-	int w = batch_width(m, c);
 
 	d->print(m, i, buf, sizeof buf);
-	if ((c == COL_NAME && !o->full_name) || c == COL_HOST)
+	if (batch_cut(o, c))
 		top_text_cut(buf, w);
 	if (!first)
 		fputc(' ', f);
-	if (d->left)
-		fprintf(f, "%-*s", w, buf);
-	else
-		fprintf(f, "%*s", w, buf);
+	batch_pad(f, buf, w, d->left);
 }
 
 static void
-batch_header(FILE *f, const struct top_model *m, const int *cols, int n)
+batch_header(FILE *f, const struct top_model *m, const int *cols,
+    const int *w, int n)
 {
 	int k;
 
@@ -264,11 +335,39 @@ batch_header(FILE *f, const struct top_model *m, const int *cols, int n)
 		const struct top_col_def *d = &top_cols[cols[k]];
 		const char *h = !m->totals && d->header_rate != NULL ?
 		    d->header_rate : d->header;
-		int w = batch_width(m, cols[k]);
 
 		if (k > 0)
 			fputc(' ', f);
-		fprintf(f, d->left ? "%-*s" : "%*s", w, h);
+		batch_pad(f, h, w[k], d->left);
+	}
+	fputc('\n', f);
+}
+
+/* --summary: our summary lines and a blank line, before the header. */
+static void
+batch_summary(FILE *f, const struct top_model *m, const struct top_opts *o)
+{
+	const struct snap *s = top_model_cur(m);
+	char line[1024];
+	size_t r;
+
+	top_fmt_title(m, o, line, sizeof line);
+	fprintf(f, "%s\n", line);
+	top_fmt_counts(m, line, sizeof line);
+	fprintf(f, "%s\n", line);
+	if (o->mode != TOP_MODE_RESTRICTED) {
+		top_fmt_memline(m, line, sizeof line);
+		fprintf(f, "%s\n", line);
+	}
+	if ((o->remote || s->n_host > 1) && o->mode != TOP_MODE_RESTRICTED) {
+		int lw = top_host_label_width(m);
+
+		top_fmt_hosts_line(m, line, sizeof line);
+		fprintf(f, "%s\n", line);
+		for (r = 0; r < s->n_host; r++) {
+			top_fmt_host_line(m, r, lw, line, sizeof line);
+			fprintf(f, "  %s\n", line);
+		}
 	}
 	fputc('\n', f);
 }
@@ -280,11 +379,13 @@ batch_text(FILE *f, const struct top_model *m0, const struct top_opts *o)
 	const struct top_model *m = &tm;
 	const struct snap *s = top_model_cur(m);
 	bool fleet = o->remote || s->n_host > 1;
-	int cols[COL__COUNT], n = 0, k;
+	int cols[COL__COUNT], w[COL__COUNT], n = 0, k;
 	char line[1024];
 	size_t r;
 
 	tm.exact = true;	/* scripts want every digit, as xentop */
+	if (o->mode == TOP_MODE_RESTRICTED)
+		tm.host_hidden = true;
 	/* xentop's columns and units unless --columns chose others; a
 	 * fleet's rows start with their HOST. */
 	if (o->columns != NULL) {
@@ -304,34 +405,18 @@ batch_text(FILE *f, const struct top_model *m0, const struct top_opts *o)
 			if (top_cols[k].xentop)
 				cols[n++] = k;
 	}
-	top_fmt_title(m, o, line, sizeof line);
-	fprintf(f, "%s\n", line);
-	top_fmt_counts(m, line, sizeof line);
-	fprintf(f, "%s\n", line);
-	if (o->mode != TOP_MODE_RESTRICTED) {
-		top_fmt_memline(m, line, sizeof line);
-		fprintf(f, "%s\n", line);
-	}
-	if (fleet && o->mode != TOP_MODE_RESTRICTED) {
-		int lw = top_host_label_width(m);
-
-		top_fmt_hosts_line(m, line, sizeof line);
-		fprintf(f, "%s\n", line);
-		for (r = 0; r < s->n_host; r++) {
-			top_fmt_host_line(m, r, lw, line, sizeof line);
-			fprintf(f, "  %s\n", line);
-		}
-	}
-	fputc('\n', f);
-	batch_header(f, m, cols, n);
+	if (o->summary)
+		batch_summary(f, m, o);
+	batch_widths(m, o, cols, n, w);
+	batch_header(f, m, cols, w, n);
 	for (r = 0; r < m->n_order; r++) {
 		uint32_t i = m->order[r], j;
 		const struct snap_dom *d = &s->dom[i];
 
 		if (o->repeat_header && r > 0)
-			batch_header(f, m, cols, n);
+			batch_header(f, m, cols, w, n);
 		for (k = 0; k < n; k++)
-			batch_cell(f, m, o, cols[k], i, k == 0);
+			batch_cell(f, m, o, cols[k], i, w[k], k == 0);
 		fputc('\n', f);
 		if (o->vcpus) {
 			/* " NNN: NNNNNNNNNNs" and a wrap: 32 a vcpu */
@@ -355,12 +440,13 @@ batch_text(FILE *f, const struct top_model *m0, const struct top_opts *o)
 
 /* ---- the shared csv/json field table ---- */
 
-enum bkind { BK_U64, BK_DBL, BK_STR, BK_MAXMEM };
+enum bkind { BK_U64, BK_DBL, BK_STR, BK_BOOL };
 
 struct bval {
-	uint64_t u;
+	uint64_t u;		/* BK_U64, BK_BOOL */
 	double d;
 	const char *s;
+	bool none;		/* no value: empty in csv, null in json */
 };
 
 typedef void (*bget_fn)(const struct top_model *m, uint32_t i,
@@ -421,24 +507,39 @@ static void g_mem(const struct top_model *m, uint32_t i, struct bval *v,
 	(void)b; (void)l;
 	v->u = M_DOM(m, i)->mem_kb;
 }
+/* Shares of the host's memory: none when the host's total is withheld
+ * or unknown, as for an unlimited maximum. */
 static void g_mem_pct(const struct top_model *m, uint32_t i, struct bval *v,
     char *b, size_t l)
 {
 	(void)b; (void)l;
-	v->d = top_cols[COL_MEM_PCT].key(m, i);
+	v->none = !top_col_mem_pct(m, i, M_DOM(m, i)->mem_kb, &v->d);
 }
 static void g_maxmem(const struct top_model *m, uint32_t i, struct bval *v,
     char *b, size_t l)
 {
 	(void)b; (void)l;
 	v->u = M_DOM(m, i)->maxmem_kb;
+	v->none = v->u == SNAP_MEM_UNLIMITED;
 }
 static void g_maxmem_pct(const struct top_model *m, uint32_t i,
     struct bval *v, char *b, size_t l)
 {
+	uint64_t max = M_DOM(m, i)->maxmem_kb;
+
 	(void)b; (void)l;
-	v->u = M_DOM(m, i)->maxmem_kb;
-	v->d = top_cols[COL_MAXMEM_PCT].key(m, i);
+	v->none = max == SNAP_MEM_UNLIMITED ||
+	    !top_col_mem_pct(m, i, max, &v->d);
+}
+/* Whether the row's host is simulated: every csv line says so. */
+static void g_sim(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	const struct snap *s = top_model_cur(m);
+	uint16_t h = M_DOM(m, i)->host;
+
+	(void)b; (void)l;
+	v->u = h < s->n_host && s->hosts[h].simulated;
 }
 static void g_vcpus(const struct top_model *m, uint32_t i, struct bval *v,
     char *b, size_t l)
@@ -515,8 +616,8 @@ static const struct bfield bfields[] = {
 	{ "cpu_pct", BK_DBL, g_cpu_pct },
 	{ "mem_kib", BK_U64, g_mem },
 	{ "mem_pct", BK_DBL, g_mem_pct },
-	{ "maxmem_kib", BK_MAXMEM, g_maxmem },
-	{ "maxmem_pct", BK_MAXMEM, g_maxmem_pct },
+	{ "maxmem_kib", BK_U64, g_maxmem },
+	{ "maxmem_pct", BK_DBL, g_maxmem_pct },
 	{ "vcpus", BK_U64, g_vcpus },
 	{ "nets", BK_U64, g_nets },
 	{ "net_tx_bytes", BK_U64, g_tx_b },
@@ -543,6 +644,7 @@ static const struct bfield bfields[] = {
 	{ "vbd_rsect_per_s", BK_DBL, g_rs_ps },
 	{ "vbd_wsect_per_s", BK_DBL, g_ws_ps },
 	{ "ssid", BK_U64, g_ssid },
+	{ "simulated", BK_BOOL, g_sim },
 };
 #define N_BFIELDS (sizeof bfields / sizeof bfields[0])
 
@@ -583,10 +685,12 @@ batch_csv(FILE *f, const struct top_model *m, long iteration)
 
 		fprintf(f, "%ld,%.3f", iteration, m->wall);
 		for (k = 0; k < N_BFIELDS; k++) {
-			struct bval v = { 0, 0, "" };
+			struct bval v = { 0, 0, "", false };
 
 			bfields[k].get(m, i, &v, scratch, sizeof scratch);
 			fputc(',', f);
+			if (v.none)
+				continue;	/* empty: no limit, unknown */
 			switch (bfields[k].kind) {
 			case BK_STR:
 				csv_str(f, v.s);
@@ -597,14 +701,8 @@ batch_csv(FILE *f, const struct top_model *m, long iteration)
 			case BK_DBL:
 				fprintf(f, "%.3f", v.d);
 				break;
-			case BK_MAXMEM:
-				if (v.u == SNAP_MEM_UNLIMITED)
-					break;	/* empty: no limit */
-				if (strcmp(bfields[k].name, "maxmem_pct") == 0)
-					fprintf(f, "%.3f", v.d);
-				else
-					fprintf(f, "%llu",
-					    (unsigned long long)v.u);
+			case BK_BOOL:
+				fputc(v.u ? '1' : '0', f);
 				break;
 			}
 		}
@@ -632,29 +730,20 @@ batch_json_dom(const struct top_model *m, uint32_t i)
 	size_t k;
 
 	for (k = 0; k < N_BFIELDS; k++) {
-		struct bval v = { 0, 0, "" };
+		struct bval v = { 0, 0, "", false };
 		struct json_object *j = NULL;
 
 		bfields[k].get(m, i, &v, scratch, sizeof scratch);
-		switch (bfields[k].kind) {
-		case BK_STR:
+		if (v.none)
+			;	/* null: no limit, unknown */
+		else if (bfields[k].kind == BK_BOOL)
+			continue;	/* the object's "simulated" says it */
+		else if (bfields[k].kind == BK_STR)
 			j = json_object_new_string(v.s);
-			break;
-		case BK_U64:
+		else if (bfields[k].kind == BK_U64)
 			j = json_object_new_uint64(v.u);
-			break;
-		case BK_DBL:
+		else
 			j = json_round(v.d);
-			break;
-		case BK_MAXMEM:
-			if (v.u == SNAP_MEM_UNLIMITED)
-				j = NULL;	/* null: no limit */
-			else if (strcmp(bfields[k].name, "maxmem_pct") == 0)
-				j = json_round(v.d);
-			else
-				j = json_object_new_uint64(v.u);
-			break;
-		}
 		json_object_object_add(o, bfields[k].name, j);
 	}
 	return o;

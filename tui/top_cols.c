@@ -164,10 +164,17 @@ col_w(const struct top_model *m, int w)
 	return m->exact ? 64 : w;
 }
 
-static double
-col_pct(uint64_t part, uint64_t whole)
+bool
+top_col_mem_pct(const struct top_model *m, uint32_t i, uint64_t kb,
+    double *pct)
 {
-	return whole > 0 ? (double)part * 100.0 / (double)whole : 0.0;
+	uint64_t whole = col_host_mem(m, i);
+
+	*pct = 0;
+	if (m->host_hidden || whole == 0)
+		return false;
+	*pct = (double)kb * 100.0 / (double)whole;
+	return true;
 }
 
 /* ---- printers and keys, one pair per column ---- */
@@ -294,16 +301,25 @@ k_mem(const struct top_model *m, uint32_t i)
 	return (double)col_dom(m, i)->mem_kb;
 }
 
+/* Without the host's total (withheld from a customer, or not reported)
+ * a share of it is unknown: "-", never a made-up 0.0; it sorts below
+ * every known share. */
 static void
 p_mem_pct(const struct top_model *m, uint32_t i, char *b, size_t l)
 {
-	snprintf(b, l, "%.1f", col_pct(col_dom(m, i)->mem_kb,
-	    col_host_mem(m, i)));
+	double pct;
+
+	if (top_col_mem_pct(m, i, col_dom(m, i)->mem_kb, &pct))
+		snprintf(b, l, "%.1f", pct);
+	else
+		snprintf(b, l, "-");
 }
 static double
 k_mem_pct(const struct top_model *m, uint32_t i)
 {
-	return col_pct(col_dom(m, i)->mem_kb, col_host_mem(m, i));
+	double pct;
+
+	return top_col_mem_pct(m, i, col_dom(m, i)->mem_kb, &pct) ? pct : -1;
 }
 
 static void
@@ -329,18 +345,24 @@ p_maxmem_pct(const struct top_model *m, uint32_t i, char *b, size_t l)
 {
 	uint64_t v = col_dom(m, i)->maxmem_kb;
 
+	double pct;
+
 	if (v == SNAP_MEM_UNLIMITED)
 		snprintf(b, l, "n/a");
+	else if (top_col_mem_pct(m, i, v, &pct))
+		snprintf(b, l, "%.1f", pct);
 	else
-		snprintf(b, l, "%.1f", col_pct(v, col_host_mem(m, i)));
+		snprintf(b, l, "-");
 }
 static double
 k_maxmem_pct(const struct top_model *m, uint32_t i)
 {
 	uint64_t v = col_dom(m, i)->maxmem_kb;
+	double pct;
 
-	return v == SNAP_MEM_UNLIMITED ? INFINITY :
-	    col_pct(v, col_host_mem(m, i));
+	if (v == SNAP_MEM_UNLIMITED)
+		return INFINITY;
+	return top_col_mem_pct(m, i, v, &pct) ? pct : -1;
 }
 
 static void

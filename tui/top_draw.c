@@ -899,6 +899,8 @@ top_draw(struct top_ui *ui)
 		ui->cap_lines = LINES;
 	}
 	ui->host_w = top_host_label_width(&ui->m);
+	/* A customer's view: no share of the host's memory either. */
+	ui->m.host_hidden = ui->o->mode == TOP_MODE_RESTRICTED;
 	erase();
 	if (LINES < 5 || COLS < 20) {
 		put(0, 0, "xdom top: terminal too small", A_BOLD, -1);

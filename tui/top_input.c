@@ -1288,6 +1288,7 @@ ui_init_view(struct top_session *ss, struct top_opts *o)
 	o->repeat_header = o->repeat_header || s.repeat_header;
 	o->full_name = o->full_name || s.full_name;
 	ui->m.dom0_first = o->dom0_first || s.dom0_first;
+	ui->m.host_hidden = o->mode == TOP_MODE_RESTRICTED;
 	ui->pcpu_view = o->mode != TOP_MODE_RESTRICTED && (o->pcpus ||
 	    s.pcpus);
 	if (o->filter != NULL)

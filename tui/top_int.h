@@ -112,6 +112,11 @@ void top_name_escape(const char *raw, bool ascii_only, char *buf, size_t len);
 int top_text_width(const char *s);
 void top_text_cut(char *s, int width);
 
+/* Row i's kb as a percentage of its host's memory; false (and 0) when
+ * that total is unknown: withheld (m->host_hidden) or not reported. */
+bool top_col_mem_pct(const struct top_model *m, uint32_t i, uint64_t kb,
+    double *pct);
+
 /* Filter and order the rows of the current snapshot into m->order. */
 void top_model_sort(struct top_model *m);
 
@@ -172,6 +177,9 @@ struct top_model {
 	char filter[TOP_FILTER_MAX];	/* substring of the escaped name */
 	bool ascii_only;	/* terminal without UTF-8 */
 	bool exact;		/* numbers in full, never scaled (batch) */
+	bool host_hidden;	/* host-wide figures withheld (xdom-shell's
+				   restricted top): no share of the host's
+				   memory either */
 	/* Host figures of host 0; with several hosts, CPU over all of
 	 * them (weighted by their CPUs) and memory summed: */
 	double host_cpu_pct;
@@ -251,6 +259,7 @@ struct top_opts {
 	char *hosts;		/* --host specs, comma-joined; the caller
 				   of top_parse_args frees it */
 	const char *hosts_file;	/* --hosts FILE */
+	bool summary;		/* --summary: text batch's summary lines */
 };
 
 /* Parse top's flags (argv[0] is "top"). Returns 0, or 1 after printing
@@ -267,6 +276,8 @@ int top_cols_parse(const char *list, int order[COL__COUNT],
  * A failed write gives XDOM_EIO with errno kept (EPIPE: reader gone). */
 int top_batch_write(FILE *f, const struct top_model *m,
     const struct top_opts *o, long iteration, struct xdom_err *err);
+/* Whether the figures are simulated: the backend, or any host. */
+bool top_batch_simulated(const struct top_model *m, const struct top_opts *o);
 /* CSV needs its header once, before the first iteration. */
 void top_batch_csv_header(FILE *f);
 

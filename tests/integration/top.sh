@@ -68,12 +68,30 @@ else
 	skip "JSON content checks" "neither jq nor python3 here"
 fi
 
-out=$("${X[@]}" top -b -i 1 -d 0.2 2>&1)
-check_out "text batch: xentop's summary line" '^[0-9]+ domains: [0-9]+ running, [0-9]+ blocked, [0-9]+ paused, [0-9]+ crashed, [0-9]+ dying, [0-9]+ shutdown' echo "$out"
-check_out "text batch: memory and CPUs line" '^Mem: [0-9]+k total, [0-9]+k used, [0-9]+k free    CPUs: [0-9]+ @ [0-9]+MHz' echo "$out"
-check_out "text batch: xentop's header" '^      NAME  STATE   CPU\(sec\) CPU\(%\)     MEM\(k\) MEM\(%\)  MAXMEM\(k\) MAXMEM\(%\) VCPUS NETS NETTX\(k\) NETRX\(k\) VBDS   VBD_OO   VBD_RD   VBD_WR  VBD_RSECT  VBD_WSECT SSID$' echo "$out"
-check_out "text batch: SIMULATED in the title" '^xdom top - [0-9:]+ .*SIMULATED' echo "$out"
+# Text batch is xentop -b's layout: per iteration the header line, then
+# a line per domain, nothing else on stdout; SIMULATED goes to stderr.
+"${X[@]}" top -b -i 2 -d 0.2 >"$T/text" 2>"$T/text.err"
+rc=$?
+out=$(cat "$T/text")
+hdr='^ +NAME +STATE +CPU\(sec\) CPU\(%\) +MEM\(k\) MEM\(%\) +MAXMEM\(k\) MAXMEM\(%\) VCPUS NETS +NETTX\(k\) +NETRX\(k\) VBDS +VBD_OO +VBD_RD +VBD_WR +VBD_RSECT +VBD_WSECT SSID$'
+check "text batch: exit 0" test "$rc" -eq 0
+check_out "text batch: the first line is xentop's header" "$hdr" head -1 "$T/text"
+ndom=$("${X[@]}" list 2>/dev/null | grep -cvE '^(Name|SIMULATED|#)')
+check "text batch: 2 iterations are 2 headers and 2 x $ndom rows, nothing else ($(wc -l <"$T/text") lines)" \
+	test "$(grep -cE "$hdr" "$T/text")" -eq 2 -a "$(grep -cE '^ *[^ ]+ [-dsbcpr]{6} +[0-9]+ +[0-9.]+ ' "$T/text")" -eq $((2 * ndom)) -a "$(wc -l <"$T/text")" -eq $((2 + 2 * ndom))
+check "text batch: no summary line on stdout" sh -c '! grep -qE "SIMULATED|domains:|^Mem:|^$" "$1"' _ "$T/text"
+check "text batch: every row as wide as the header (columns line up)" \
+	test "$(awk '{ print length($0) }' "$T/text" | sort -u | wc -l)" -eq 1
+check_out "text batch: one SIMULATED notice on stderr" '^xdom: top: SIMULATED host' cat "$T/text.err"
+check "... and only one line there" test "$(wc -l <"$T/text.err")" -eq 1
 check_out "text batch: Domain-0 with no limit" '^  Domain-0 -----r .* no limit +n/a ' echo "$out"
+out=$("${X[@]}" top -b -i 1 -d 0.2 --summary 2>/dev/null)
+check_out "--summary: the title with SIMULATED first" '^xdom top - [0-9:]+ .*SIMULATED' head -1 <<<"$out"
+check_out "--summary: xentop's counts line" '^[0-9]+ domains: [0-9]+ running, [0-9]+ blocked, [0-9]+ paused, [0-9]+ crashed, [0-9]+ dying, [0-9]+ shutdown' echo "$out"
+check_out "--summary: memory and CPUs line" '^Mem: [0-9]+k total, [0-9]+k used, [0-9]+k free    CPUs: [0-9]+ @ [0-9]+MHz' echo "$out"
+check_out "--summary: then a blank line and the header" "$hdr" sed -n 5p <<<"$out"
+"${X[@]}" top -b -i 1 -d 0.2 --summary --format=json >/dev/null 2>"$T/err"
+check "--summary with json: usage error (exit 2)" test $? -eq 2
 out=$("${X[@]}" top -b -i 1 -d 0.2 -n -x -v 2>&1)
 check_out "-n: network lines" '^Net0 RX: +[0-9]+bytes' echo "$out"
 check_out "-x: block device lines" '^VBD BlkBack +[0-9]+ \[xvda\] OO:' echo "$out"
@@ -83,6 +101,8 @@ check "csv: a header and one line per domain per iteration" \
 	test "$(wc -l <<<"$out")" -eq $((1 + 2 * $(grep -c '^1,' <<<"$out")))
 check_out "csv: header names carry units" '^iteration,time,host,id,name,state,cpu_s,cpu_pct,mem_kib,' echo "$out"
 check_out "csv: names quoted" '^1,[0-9.]+,"[^"]*",0,"Domain-0","-----r",' echo "$out"
+check_out "csv: a simulated field, 1 on every line" ',simulated$' head -1 <<<"$out"
+check "... 1 on every line of the sim" test "$(grep '^[12],' <<<"$out" | grep -vc ',1$')" -eq 0
 out=$("${X[@]}" top -b -i 1 -d 0.2 --sort=mem:desc --filter=web --format=csv 2>&1)
 check "--filter and --sort in batch" test "$(grep -c '^1,' <<<"$out")" -ge 2
 check "--filter keeps only matches" test "$(grep '^1,' <<<"$out" | grep -vc web)" -eq 0

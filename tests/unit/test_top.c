@@ -729,15 +729,173 @@ test_batch_csv_and_text(void **state)
 	/* quoted, inner quotes doubled, newline escaped, one line */
 	assert_non_null(strstr(line2, ",\"a,\"\"b\"\"\\x0a\","));
 	assert_int_equal(strchr(line2, '\n')[1], '\0');
+	/* every line says whether its host is simulated ("h0" is not) */
+	assert_non_null(strstr(out, ",simulated\n"));
+	assert_non_null(strstr(line2, ",0\n"));
 	free(out);
 	out = batch_out(&m, TOP_FMT_TEXT, false);
-	assert_non_null(strstr(out, "1 domains: 1 running"));
-	assert_non_null(strstr(out, "Mem: 1000000k total, 600000k used, "
-	    "400000k free    CPUs: 4 @ 2400MHz"));
-	assert_non_null(strstr(out, "      NAME  STATE   CPU(sec) CPU(%)     "
+	/* xentop -b: the header is the first line, no summary lines */
+	assert_true(strncmp(out, "      NAME  STATE   CPU(sec) CPU(%)     "
 	    "MEM(k) MEM(%)  MAXMEM(k) MAXMEM(%) VCPUS NETS NETTX(k) "
 	    "NETRX(k) VBDS   VBD_OO   VBD_RD   VBD_WR  VBD_RSECT  VBD_WSECT "
-	    "SSID"));
+	    "SSID\n", strlen("      NAME  STATE   CPU(sec) CPU(%)     "
+	    "MEM(k) MEM(%)  MAXMEM(k) MAXMEM(%) VCPUS NETS NETTX(k) "
+	    "NETRX(k) VBDS   VBD_OO   VBD_RD   VBD_WR  VBD_RSECT  VBD_WSECT "
+	    "SSID\n")) == 0);
+	assert_null(strstr(out, "domains:"));
+	assert_null(strstr(out, "Mem:"));
+	free(out);
+	top_model_dispose(&m);
+}
+
+/* Text batch into a string, with the options given. */
+static char *
+batch_text_out(struct top_model *m, const struct top_opts *o)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	struct xdom_err err = { 0, "" };
+
+	assert_non_null(f);
+	m->sort_col = COL_ID;
+	m->sort_desc = false;
+	top_model_sort(m);
+	assert_int_equal(top_batch_write(f, m, o, 1, &err), 0);
+	fclose(f);
+	return buf;
+}
+
+static size_t
+count_lines(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/*
+ * `xentop -b` drop-in: every line of an iteration is the header or a
+ * domain, each row exactly what xentop's printf formats make of the same
+ * figures; --summary adds our lines first; a figure too long for
+ * xentop's width widens its column, header included, so rows line up.
+ */
+static void
+test_batch_text_xentop(void **state)
+{
+	static const uint64_t z[5] = { 0, 0, 0, 0, 0 };
+	struct top_model m;
+	struct top_opts o;
+	struct snap *s;
+	char *out, want[512], *p;
+	size_t hl;
+
+	(void)state;
+	model_two(&m);
+	memset(&o, 0, sizeof o);
+	out = batch_text_out(&m, &o);
+	assert_int_equal(count_lines(out), 1 + 4);
+	/* web01, id 1: 12.5 % CPU; 2000 bytes sent, 1000 received; vbd
+	 * counters 4 10 300 7000 20; 2048 of 1000000 KiB, max 8192 */
+	snprintf(want, sizeof want, "\n%10.10s %6s %10llu %6.1f %10llu %6.1f "
+	    "%10llu %9.1f %5u %4u %8llu %8llu %4u %8llu %8llu %8llu %10llu "
+	    "%10llu %4u\n", "web01", "-----r", 0ull, 12.5, 2048ull,
+	    2048 / 1e6 * 100, 8192ull, 8192 / 1e6 * 100, 1u, 1u, 1ull, 0ull,
+	    1u, 4ull, 10ull, 300ull, 7000ull, 20ull, 0u);
+	print_message("# want: %s", want + 1);
+	print_message("# got:\n%s", out);
+	assert_non_null(strstr(out, want));
+	/* id 3: no limit, n/a, as xentop */
+	assert_non_null(strstr(out, "  no limit       n/a "));
+	free(out);
+
+	/* --summary: title, counts and memory, a blank line, the table */
+	o.summary = true;
+	o.simulated = true;
+	out = batch_text_out(&m, &o);
+	assert_true(strncmp(out, "xdom top - ", 11) == 0);
+	assert_non_null(strstr(out, "SIMULATED\n4 domains: "));
+	assert_non_null(strstr(out, "\nMem: 1000000k total"));
+	assert_non_null(strstr(out, "MHz\n\n      NAME  STATE "));
+	free(out);
+	top_model_dispose(&m);
+
+	/* a huge NETTX(k): the column widens, header too; -f: NAME fits
+	 * the longest name, right-aligned as xentop's */
+	top_model_init(&m);
+	s = top_model_next(&m);
+	host(s, SEC);
+	add(s, 1, "cust-alice-web", 0, 1024ull * 5000000000000ull, z);
+	add(s, 2, "cust-alice-db", 0, 0, z);
+	snap_finish(s);
+	top_model_update(&m);
+	memset(&o, 0, sizeof o);
+	out = batch_text_out(&m, &o);
+	print_message("# got:\n%s", out);
+	hl = (size_t)(strchr(out, '\n') - out);
+	for (p = out; *p != '\0'; p = strchr(p, '\n') + 1)
+		assert_int_equal((size_t)(strchr(p, '\n') - p), hl);
+	assert_non_null(strstr(out, "    NETTX(k) "));
+	assert_non_null(strstr(out, " 10000000000000 "));
+	/* cut to 10 without a mark, as xentop's %10.10s */
+	assert_non_null(strstr(out, "\ncust-alice -----r"));
+	free(out);
+	o.full_name = true;
+	out = batch_text_out(&m, &o);
+	assert_true(strncmp(out, "          NAME  STATE ", 22) == 0);
+	assert_non_null(strstr(out, "\ncust-alice-web -----r"));
+	assert_non_null(strstr(out, "\n cust-alice-db -----r"));
+	free(out);
+	top_model_dispose(&m);
+}
+
+/* Restricted (xdom-shell's top): no share of the host's memory in any
+ * format; "-" in text, null in json, empty in csv. The same model in
+ * admin mode has them, so each check can fail. */
+static void
+test_batch_restricted_mem_pct(void **state)
+{
+	struct top_model m;
+	struct top_opts o;
+	struct json_object *j, *doms, *d, *v;
+	char *out;
+
+	(void)state;
+	model_two(&m);
+	memset(&o, 0, sizeof o);
+	out = batch_text_out(&m, &o);
+	assert_non_null(strstr(out, "    0.2       8192       0.8 "));
+	free(out);
+	o.mode = TOP_MODE_RESTRICTED;
+	out = batch_text_out(&m, &o);
+	print_message("# got:\n%s", out);
+	assert_non_null(strstr(out, "      -       8192         - "));
+	assert_non_null(strstr(out, "  no limit       n/a "));
+	assert_null(strstr(out, " 0.0 "));
+	free(out);
+	/* json and csv: the model as top_batch_run sets it up */
+	m.host_hidden = true;
+	out = batch_out(&m, TOP_FMT_JSON, false);
+	j = json_tokener_parse(out);
+	assert_non_null(j);
+	assert_true(json_object_object_get_ex(j, "domains", &doms));
+	d = json_object_array_get_idx(doms, 0);
+	assert_true(json_object_object_get_ex(d, "mem_pct", &v));
+	assert_null(v);
+	assert_true(json_object_object_get_ex(d, "maxmem_pct", &v));
+	assert_null(v);
+	assert_true(json_object_object_get_ex(d, "mem_kib", &v));
+	assert_int_equal(json_object_get_int64(v), 2048);
+	json_object_put(j);
+	free(out);
+	out = batch_out(&m, TOP_FMT_CSV, false);
+	assert_non_null(strstr(out, ",2048,,8192,,"));
+	free(out);
+	m.host_hidden = false;
+	out = batch_out(&m, TOP_FMT_CSV, false);
+	assert_non_null(strstr(out, ",2048,0.205,8192,0.819,"));
 	free(out);
 	top_model_dispose(&m);
 }
@@ -809,6 +967,8 @@ main(void)
 		cmocka_unit_test(test_args),
 		cmocka_unit_test(test_batch_json),
 		cmocka_unit_test(test_batch_csv_and_text),
+		cmocka_unit_test(test_batch_text_xentop),
+		cmocka_unit_test(test_batch_restricted_mem_pct),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -153,6 +153,7 @@ test_admin_shows_host(void **state)
 	assert_true(screen_has("CPUs: 8 @ 2400MHz"));
 	assert_true(screen_has("Xen 4.17.3"));
 	assert_true(screen_has("alice1"));
+	assert_true(screen_has(" 1048576    1.6    1048576       1.6 "));
 	frame_close(&f);
 }
 
@@ -169,6 +170,10 @@ test_restricted_hides_host(void **state)
 	assert_true(screen_has("SIMULATED"));
 	assert_true(screen_has("2 domains:"));
 	assert_int_equal(marks_shown(), 0);
+	/* MEM(%) and MAXMEM(%) are shares of the host's memory: "-", not
+	 * a made-up 0.0 (admin mode shows 1.6 for these 1 GiB guests) */
+	assert_true(screen_has(" 1048576      -    1048576         - "));
+	assert_false(screen_has(" 0.0 "));
 	f.ui.mode = UI_DETAIL;
 	f.ui.sel = 0;
 	top_draw(&f.ui);
