@@ -84,6 +84,22 @@ pad(char *out, size_t len, const char *s, int w, bool left)
 		snprintf(out, len, "%*s%s", n, "", cut);
 }
 
+/* A name cut to w columns says so: its last column becomes a mark, '~'
+ * or, on a UTF-8 terminal, an ellipsis, so two names that share their
+ * first letters never look like the same guest. */
+static void
+cut_marked(char *s, size_t len, int w, bool ascii_only)
+{
+	const char *mark = ascii_only ? "~" : "\xe2\x80\xa6";
+	size_t l;
+
+	if (w < 2 || top_text_width(s) <= w)
+		return;
+	top_text_cut(s, w - 1);
+	l = strlen(s);
+	snprintf(s + l, len - l, "%s", mark);
+}
+
 void
 top_ui_status(struct top_ui *ui, bool error, double secs, const char *fmt,
     ...)
@@ -355,39 +371,166 @@ draw_summary(struct top_ui *ui, int y)
 
 /* ---- message line and bottom bar ---- */
 
+/* The action menu's keys: on one line when the screen is wide enough,
+ * else the letters alone there and this legend over the rows. */
 static const char *const prompt_action_text =
     "Action: p pause  u unpause  s shutdown  r reboot  d destroy  "
     "c console  v vcpus  m memory  x maxmem  b attach  e detach  "
     "w save  l restore  (Esc cancels)";
+static const char *const prompt_action_short[] = {
+	"Action: p u s r d c v m x b e w l (Esc)",
+	"Action: pusrdcvmxbewl",
+};
+static const char *const action_legend[] = {
+	"p pause", "u unpause", "s shutdown", "r reboot", "d destroy",
+	"c console", "v vcpus", "m memory", "x maxmem", "b attach",
+	"e detach", "w save", "l restore",
+};
+#define LEGEND_W 12	/* widest item and a space */
+
+/* Where a prompt line ends: the screen's width, the last cell spared on
+ * the bottom line. */
+static int
+prompt_room(int y)
+{
+	return y == LINES - 1 ? COLS - 1 : COLS;
+}
+
+/* Pointer into s where its last w columns start (whole characters). */
+static const char *
+text_tail(const char *s, int w)
+{
+	while (*s != '\0' && top_text_width(s) > w) {
+		s++;
+		while (((unsigned char)*s & 0xc0) == 0x80)
+			s++;
+	}
+	return s;
+}
+
+/*
+ * A prompt that fits room columns: label, then tail (what is being typed,
+ * or the "? (y/N) " that must stay readable). When both do not fit the
+ * label is cut first, with a mark, down to half the line; then the typed
+ * text shows its end, marked at its start, so the cursor side is always
+ * in view.
+ */
+static void
+prompt_fit(const struct top_ui *ui, const char *label, const char *tail,
+    int room, char *out, size_t len)
+{
+	const char *mark = ui->m.ascii_only ? "~" : "\xe2\x80\xa6";
+	char lab[1400];
+	int lw = top_text_width(label), tw = top_text_width(tail), keep;
+
+	if (lw + tw <= room) {
+		snprintf(out, len, "%s%s", label, tail);
+		return;
+	}
+	keep = room - tw;
+	if (keep < room / 2)
+		keep = room / 2;
+	if (keep > lw)
+		keep = lw;
+	snprintf(lab, sizeof lab, "%s", label);
+	cut_marked(lab, sizeof lab, keep, ui->m.ascii_only);
+	if (tw <= room - keep)
+		snprintf(out, len, "%s%s", lab, tail);
+	else if (room - keep >= 2)
+		snprintf(out, len, "%.1000s%s%s", lab, mark,
+		    text_tail(tail, room - keep - 1));
+	else
+		snprintf(out, len, "%s", lab);
+}
+
+/* Whether the action menu is too wide for one line here. */
+static bool
+action_narrow(int y)
+{
+	return (int)strlen(prompt_action_text) > prompt_room(y);
+}
+
+/* The legend of the action keys over the rows from y, on a narrow screen:
+ * as many items a line as fit, as many lines as there is room for. */
+static void
+draw_action_legend(struct top_ui *ui, int y)
+{
+	int per = COLS / LEGEND_W, n = (int)(sizeof action_legend /
+	    sizeof action_legend[0]), k;
+
+	if (per < 1)
+		per = 1;
+	for (k = 0; k < n && y < LINES - 1; k += per, y++) {
+		char line[256];
+		int j, o = 0;
+
+		for (j = k; j < k + per && j < n; j++)
+			o += snprintf(line + o, sizeof line - (size_t)o,
+			    "%-*s", LEGEND_W, action_legend[j]);
+		fill(y, 0, COLS, ui->attrs[TH_PROMPT]);
+		put(y, 0, line, ui->attrs[TH_PROMPT], -1);
+	}
+}
 
 static void
 draw_message(struct top_ui *ui, int y)
 {
-	char line[1024];
+	char line[2600], lab[1400];
+	int room = prompt_room(y);
+	const char *q;
+	size_t k;
 
 	switch (ui->prompt) {
 	case PR_DELAY:
-		snprintf(line, sizeof line, "Delay(sec): %s", ui->input);
+		prompt_fit(ui, "Delay(sec): ", ui->input, room, line,
+		    sizeof line);
 		break;
 	case PR_FILTER:
-		snprintf(line, sizeof line, "Filter: %s", ui->input);
+		prompt_fit(ui, "Filter: ", ui->input, room, line, sizeof line);
 		break;
 	case PR_REASON:
-		snprintf(line, sizeof line, "Reason (for the audit log): %s",
-		    ui->input);
+		q = "Reason (for the audit log): ";
+		if (top_text_width(q) + (int)ui->input_len + 8 > room)
+			q = "Reason: ";
+		prompt_fit(ui, q, ui->input, room, line, sizeof line);
 		break;
 	case PR_ACTION:
-		snprintf(line, sizeof line, "%s", prompt_action_text);
+		q = prompt_action_text;
+		for (k = 0; action_narrow(y) && k < sizeof prompt_action_short /
+		    sizeof prompt_action_short[0]; k++) {
+			q = prompt_action_short[k];
+			if ((int)strlen(q) <= room)
+				break;
+		}
+		snprintf(line, sizeof line, "%s", q);
 		break;
 	case PR_CONFIRM:
-		snprintf(line, sizeof line, "%s", ui->input);
+	case PR_RES_CONFIRM:
+		/* "verb name? (y/N) ": the question's end stays whole */
+		q = ui->prompt == PR_CONFIRM ? ui->input : ui->res.label;
+		snprintf(lab, sizeof lab, "%s", q);
+		if ((q = strrchr(lab, '?')) != NULL && strstr(q, "(y/N)")) {
+			char tail[32];
+
+			snprintf(tail, sizeof tail, "%s", q);
+			lab[q - lab] = '\0';
+			prompt_fit(ui, lab, tail, room, line, sizeof line);
+		} else
+			prompt_fit(ui, "", lab, room, line, sizeof line);
 		break;
 	case PR_RES_VALUE:
-		snprintf(line, sizeof line, "%.500s%.500s", ui->res.label,
-		    ui->input);
-		break;
-	case PR_RES_CONFIRM:
-		snprintf(line, sizeof line, "%.1000s", ui->res.label);
+		/* the full question, or "memory web01: " when it and the
+		 * value do not fit */
+		snprintf(lab, sizeof lab, "%s", ui->res.label);
+		if (top_text_width(lab) + (int)ui->input_len + 1 > room) {
+			char name[4 * 128 + 8];
+
+			top_name_escape(ui->res.job.name, ui->m.ascii_only,
+			    name, sizeof name);
+			snprintf(lab, sizeof lab, "%s %s: ",
+			    top_res_verb(ui->res.job.kind), name);
+		}
+		prompt_fit(ui, lab, ui->input, room, line, sizeof line);
 		break;
 	default:
 		line[0] = '\0';
@@ -523,6 +666,8 @@ draw_row(struct top_ui *ui, int y, uint32_t i, bool sel, const int *cols,
 		char raw[512], cell[600];
 
 		top_cols[c].print(&ui->m, i, raw, sizeof raw);
+		if (c == COL_NAME || c == COL_HOST)
+			cut_marked(raw, sizeof raw, w, ui->m.ascii_only);
 		pad(cell, sizeof cell, raw, w, top_cols[c].left);
 		put(y, x, cell, c == COL_CPU_HIST && !sel ?
 		    ui->attrs[TH_SPARK] : a, -1);
@@ -530,16 +675,25 @@ draw_row(struct top_ui *ui, int y, uint32_t i, bool sel, const int *cols,
 	}
 }
 
-/* NAME's width this frame: 10 as xentop, or the longest on screen (-f). */
+/*
+ * NAME's width this frame: the longest name on screen, at least xentop's
+ * 10. Up to TOP_NAME_CAP (and a third of the screen) it grows, because
+ * guests are told apart by the end of their names (cust-alice-web,
+ * cust-alice-db) and the columns it pushes off the right edge are a
+ * scroll away; a longer name is cut with a mark (cut_marked). -f, as
+ * xentop's, shows names in full: up to half the screen.
+ */
+#define TOP_NAME_CAP 32
+
 static void
 measure_names(struct top_ui *ui, int h)
 {
 	size_t p;
-	int lines = 0;
+	int lines = 0, cap = ui->o->full_name ? COLS / 2 : COLS / 3;
 
+	if (!ui->o->full_name && cap > TOP_NAME_CAP)
+		cap = TOP_NAME_CAP;
 	ui->name_w = 0;
-	if (!ui->o->full_name)
-		return;
 	for (p = ui->top; p < ui->m.n_order && lines < h; p++) {
 		char raw[512];
 
@@ -549,8 +703,8 @@ measure_names(struct top_ui *ui, int h)
 			ui->name_w = top_text_width(raw);
 		lines += top_ui_dom_lines(ui, p);
 	}
-	if (ui->name_w > COLS / 2)
-		ui->name_w = COLS / 2;
+	if (ui->name_w > cap)
+		ui->name_w = cap;
 }
 
 static void
@@ -926,5 +1080,7 @@ top_draw(struct top_ui *ui)
 		draw_list(ui, y);
 		break;
 	}
+	if (ui->prompt == PR_ACTION && action_narrow(y - 1))
+		draw_action_legend(ui, y);
 	draw_bar(ui);
 }

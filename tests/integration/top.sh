@@ -258,7 +258,7 @@ for h in ID NAME STATE 'CPU(sec)' 'CPU(%)' 'MEM(k)' 'MEM(%)' 'MAXMEM(k)' 'MAXMEM
 	NETTX/s NETRX/s VBDS VBD_OO/s VBD_RD/s VBD_WR/s VBD_RSECT/s VBD_WSECT/s SSID; do
 	if grep -qF -- " $h" <<<" $hdr"; then ok "header shows $h"; else not_ok "header shows $h: $hdr"; fi
 done
-screen_ok "first frame has real CPU rates (a batch guest well above 0)" '^ +[0-9]+ ci-runner0 +-----r +[0-9]+ +([5-9][0-9]|[1-9][0-9][0-9])\.[0-9] '
+screen_ok "first frame has real CPU rates (a batch guest well above 0)" '^ +[0-9]+ +ci-runner01 +-----r +[0-9]+ +([5-9][0-9]|[1-9][0-9][0-9])\.[0-9] '
 keys T
 screen_ok "T: totals, xentop's headers" ' NETTX\(k\) NETRX\(k\) VBDS +VBD_OO +VBD_RD +VBD_WR +VBD_RSECT +VBD_WSECT SSID'
 keys t
@@ -401,14 +401,50 @@ screen_ok "... and the dashboard runs" 'Delay  Networks'
 keys q
 wait_screen 20 EXITED >/dev/null
 
+# NAME grows to fit the names on screen (cust-alice-web, cust-alice-db
+# would both be "cust-alice" at xentop's 10) and says when it cuts one.
+start 120 40 -- -d 1 --no-settings --filter=cust-alice
+screen_ok "120x40: cust-alice-web in full" ' cust-alice-web +-'
+screen_ok "120x40: cust-alice-db in full" ' cust-alice-db +-'
+keys q
+wait_screen 5 EXITED >/dev/null
+start 40 10 -- -d 1 --no-settings --filter=cust-alice
+screen_ok "40x10: a cut name is marked (~ or an ellipsis)" ' cust-alice-w(~|…) '
+screen_ok "40x10: the other still whole" ' cust-alice-db '
+if [ "$(cap | LC_ALL=C.UTF-8 wc -L)" -le 40 ]; then ok "40x10: names inside the screen"
+else not_ok "40x10: names spill"; cap | sed 's/^/#   /'; fi
+keys q
+wait_screen 5 EXITED >/dev/null
+
 # 40x10: nothing spills, the essentials are there
 start 40 10 -- -d 1 --no-settings
 screen_ok "40x10: bottom bar" '^Delay  Networks'
 screen_ok "40x10: SIMULATED visible" 'SIMULATED'
 screen_ok "40x10: header" '^ +ID +NAME'
-if [ "$(cap | awk 'length($0) > 40' | wc -l)" -eq 0 ] && [ "$(cap | wc -l)" -le 10 ]; then
+# fits40: nothing wider than 40 columns, at most 10 lines
+fits40() { [ "$(cap | LC_ALL=C.UTF-8 wc -L)" -le 40 ] && [ "$(cap | wc -l)" -le 10 ]; }
+if fits40; then
 	ok "40x10: no line longer than the screen"
 else not_ok "40x10: lines spill"; cap | sed 's/^/#   /'; fi
+# Prompts fit: the action menu in short, its legend over the rows; a
+# confirmation keeps its "(y/N)"; a value prompt keeps what is typed.
+keys a
+screen_ok "40x10: the action prompt fits, whole" '^Action: p u s r d c v m x b e w l \(Esc\)$'
+screen_ok "40x10: ... with a legend of the keys" '^p pause +u unpause +s shutdown'
+if fits40; then ok "40x10: action menu inside the screen"
+else not_ok "40x10: action menu spills"; cap | sed 's/^/#   /'; fi
+keys p
+screen_ok "40x10: a confirmation ends in (y/N), whole" '^[Pp]ause .+\? \(y/N\) *$'
+keys n
+screen_ok "40x10: n cancels" 'cancelled'
+keys a
+wait_screen 3 '^Action: ' >/dev/null
+keys m
+keys -l 123456789
+screen_ok "40x10: a value prompt in short, the typed value in view" '^memory [^ ]+: 123456789$'
+if fits40; then ok "40x10: value prompt inside the screen"
+else not_ok "40x10: value prompt spills"; cap | sed 's/^/#   /'; fi
+esc
 keys Enter
 screen_ok "40x10: detail view fits" 'id [0-9]+'
 esc

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <wchar.h>
 
 #include "tui/top_ui.h"
 
@@ -649,6 +650,143 @@ test_detail_vanished(void **state)
 	frame_close(&f);
 }
 
+/* Guests told apart only by the end of their names. */
+static const char *const long_names[] = { "cust-alice-web",
+    "cust-alice-db", "cust-bob-a-very-long-guest-name-0123456789" };
+
+static void
+fill_names(struct top_model *m, uint64_t mono)
+{
+	struct snap *s = top_model_next(m);
+	uint16_t h = snap_add_host(s, "h0");
+	uint32_t k;
+
+	s->hosts[h].mem_total_kb = 64ull << 20;
+	s->hosts[h].mem_free_kb = 8ull << 20;
+	s->mono_ns = mono;
+	for (k = 0; k < 3; k++)
+		add_dom(s, k + 1, long_names[k], mono, SNAP_F_BLOCKED);
+	snap_finish(s);
+	top_model_update(m);
+	m->sort_col = COL_ID;
+	m->sort_desc = false;
+	top_model_sort(m);
+}
+
+/* The text of screen line y, wide characters included, as UTF-8. */
+static void
+screen_line_w(int y, char *buf, size_t len)
+{
+	wchar_t wl[1024];
+	int n = mvinnwstr(y, 0, wl, 1023);
+
+	wl[n > 0 ? n : 0] = L'\0';
+	if (wcstombs(buf, wl, len) == (size_t)-1)
+		buf[0] = '\0';
+}
+
+static bool
+screen_has_w(const char *needle)
+{
+	char line[4096];
+	int y;
+
+	for (y = 0; y < LINES; y++) {
+		screen_line_w(y, line, sizeof line);
+		if (strstr(line, needle) != NULL)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * NAME grows to the longest name on screen when there is room (up to 32
+ * columns, a third of the screen), so cust-alice-web and cust-alice-db
+ * are both whole at 120 columns where xentop's 10 showed "cust-alice"
+ * twice; a name cut says so with an ellipsis (UTF-8) or '~'; -f shows
+ * names in full; and 40x10 stays inside the screen.
+ */
+static void
+test_frame_names(void **state)
+{
+	struct frame f;
+	int y;
+
+	(void)state;
+	setlocale(LC_ALL, "C.UTF-8");
+	frame_open(&f, "xterm-256color", 40, 120);
+	top_model_dispose(&f.ui.m);
+	top_model_init(&f.ui.m);
+	fill_names(&f.ui.m, 10 * SEC);
+	fill_names(&f.ui.m, 12 * SEC);
+	draw(&f);
+	assert_true(screen_has(" cust-alice-web "));
+	assert_true(screen_has(" cust-alice-db "));
+	/* 32 columns: 31 of the name and the mark */
+	assert_true(screen_has_w(" cust-bob-a-very-long-guest-name\xe2\x80\xa6 "));
+	assert_false(screen_has("cust-bob-a-very-long-guest-name-"));
+	f.ui.m.ascii_only = true;
+	draw(&f);
+	assert_true(screen_has(" cust-bob-a-very-long-guest-name~ "));
+	/* -f: in full (up to half the screen) */
+	f.o.full_name = true;
+	draw(&f);
+	assert_true(screen_has(" cust-bob-a-very-long-guest-name-0123456789 "));
+	f.o.full_name = false;
+	/* 40x10: a third of the screen, 13 columns; the cut is marked, the
+	 * names stay apart, nothing spills */
+	resizeterm(10, 40);
+	draw(&f);
+	assert_true(screen_has(" cust-alice-w~ "));
+	assert_true(screen_has(" cust-alice-db "));
+	for (y = 0; y < LINES; y++) {
+		char line[1024];
+
+		screen_line(y, line, sizeof line);
+		assert_true(strlen(line) <= 40);
+	}
+	assert_frame_clean();
+	frame_close(&f);
+}
+
+/* The message line at 40 columns: a question about a long name keeps
+ * its "? (y/N)", the name cut with a mark; a long filter shows its end
+ * (where the typing is); the action menu in short with its legend. */
+static void
+test_frame_prompts(void **state)
+{
+	struct frame f;
+
+	(void)state;
+	setlocale(LC_ALL, "C.UTF-8");
+	frame_open(&f, "xterm-256color", 10, 40);
+	f.ui.m.ascii_only = true;
+	f.ui.prompt = PR_CONFIRM;
+	snprintf(f.ui.input, sizeof f.ui.input, "Destroy %s? (y/N) ",
+	    long_names[2]);
+	f.ui.input_len = strlen(f.ui.input);
+	draw(&f);
+	assert_true(screen_has("Destroy cust-bob-a-very-long-gu~? (y/N)"));
+	f.ui.prompt = PR_FILTER;
+	snprintf(f.ui.input, sizeof f.ui.input, "%s", long_names[2]);
+	f.ui.input_len = strlen(f.ui.input);
+	draw(&f);
+	assert_true(screen_has("Filter: ~"));
+	assert_true(screen_has("long-guest-name-0123456789"));
+	f.ui.prompt = PR_ACTION;
+	draw(&f);
+	assert_true(screen_has("Action: p u s r d c v m x b e w l (Esc)"));
+	assert_true(screen_has("p pause     u unpause   s shutdown"));
+	assert_true(screen_has("l restore"));
+	assert_frame_clean();
+	/* wide: the menu on one line, no legend */
+	resizeterm(40, 200);
+	draw(&f);
+	assert_true(screen_has("Action: p pause  u unpause  s shutdown"));
+	assert_false(screen_has("p pause     u unpause"));
+	frame_close(&f);
+}
+
 int
 main(void)
 {
@@ -662,6 +800,8 @@ main(void)
 		cmocka_unit_test(test_frame_sizes),
 		cmocka_unit_test(test_frame_escapes),
 		cmocka_unit_test(test_detail_vanished),
+		cmocka_unit_test(test_frame_names),
+		cmocka_unit_test(test_frame_prompts),
 	};
 
 	return cmocka_run_group_tests(tests, themes_setup, NULL);
