@@ -79,9 +79,21 @@ sim_eff(const struct sim_guest *g, int64_t now_ms, struct sim_guest *tmp,
 	return tmp;
 }
 
+/*
+ * As on Xen, a guest that was asked to shut down or reboot runs its
+ * shutdown for a while, then has shut down ('s') for the last moment
+ * before its domain goes away: here the last quarter of the delay, at
+ * most a second.
+ */
 static uint32_t
-sim_flags(const struct sim_guest *g, bool dom0)
+sim_flags(const struct sim_guest *g, bool dom0, int64_t now_ms)
 {
+	int64_t tail = sim_delay_ms() / 4;
+
+	if (tail > 1000)
+		tail = 1000;
+	if (g->pending != SIM_PEND_NONE && now_ms >= g->pend_ms - tail)
+		return SNAP_F_SHUTDOWN;
 	switch (g->run) {
 	case SIM_PAUSED:
 		return SNAP_F_PAUSED;
@@ -106,7 +118,7 @@ sim_add_dom(const struct sim_store *s, struct snap *out,
 	sim_res_counters(s, g, tau, &c);
 	*busy_ns += c.cpu_ns;
 	d = snap_add_dom(out, 0, g->id, g->name);
-	d->flags = sim_flags(g, dom0);
+	d->flags = sim_flags(g, dom0, now_ns / 1000000);
 	d->cpu_ns = c.cpu_ns;
 	d->mem_kb = g->mem_kb;
 	d->maxmem_kb = g->maxmem_kb;

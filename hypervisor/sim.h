@@ -13,7 +13,8 @@
  * There is no daemon. Every counter is a closed-form function of the wall
  * clock (the integral of the guest's load profile since it booted), and a
  * pending shutdown or reboot is a deadline stored in the state: a reader
- * computes the effective state at `now`, the next writer stores it.
+ * computes the effective state at `now`, the next writer stores it. For
+ * the last quarter of that delay the guest shows as shut down ('s').
  *
  * Load profiles: per guest, the rate of each counter is
  *     mean x scale x (1 + sum of three sines)
