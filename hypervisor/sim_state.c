@@ -446,7 +446,10 @@ sim_state_parse(struct sim_state *st, const char *text, size_t len,
 		st->n++;
 	}
 	if (!ended) {
-		rc = sim_state_bad(&ps, "no end record (truncated file)");
+		if (ps.line == 0)
+			ps.line = 1;
+		rc = sim_state_bad(&ps, len == 0 ? "an empty file" :
+		    "no end record (truncated file)");
 		goto out;
 	}
 	if ((why = sim_state_check(st)) != NULL) {

@@ -795,6 +795,7 @@ static void
 test_corrupt_state(void **state)
 {
 	static const char *const bad[] = {
+		"",
 		"garbage\n",
 		"xdom-sim-state 1\nhost 1 0 5 8 2400 67108864 1 0\n",
 		"xdom-sim-state 1\nhost 1 0 5 8 2400 67108864 1 0\n"
@@ -835,6 +836,9 @@ test_corrupt_state(void **state)
 		if (rc != XDOM_ECORRUPT)
 			print_error("case %zu: rc %d %s\n", i, rc, err.msg);
 		assert_int_equal(rc, XDOM_ECORRUPT);
+		if (bad[i][0] == '\0')
+			assert_non_null(strstr(err.msg, "line 1: an empty "
+			    "file"));
 		assert_non_null(strstr(err.msg, path));
 		assert_non_null(strstr(err.msg, "remove"));
 		assert_null(strchr(err.msg, '\n'));
