@@ -55,7 +55,7 @@ EOF
 	--policy "$T/policy" --audit "$T/audit" 2>"$T/log" &
 DPID=$!
 T_CLEANUP+=("kill $DPID 2>/dev/null; wait $DPID 2>/dev/null")
-for _ in $(seq 50); do [ -S "$S" ] && break; sleep 0.1; done
+for _ in $(seq 300); do [ -S "$S" ] && break; sleep 0.1; done
 if [ -S "$S" ] && kill -0 "$DPID" 2>/dev/null; then ok "xdomd listens on a private socket"
 else not_ok "xdomd did not start:"; sed 's/^/#   /' "$T/log"; done_testing; exit 1; fi
 
@@ -202,14 +202,14 @@ if command -v tmux >/dev/null; then
 		return 1
 	}
 	screen_ok() {
-		if wait_screen "${3:-5}" "$2"; then ok "$1"
+		if wait_screen "${3:-20}" "$2"; then ok "$1"
 		else not_ok "$1: /$2/ not on screen:"; cap | sed 's/^/#   /' | head -12; fi
 	}
-	a() { keys a; wait_screen 3 '^Action: ' >/dev/null; keys "$1"; }
+	a() { keys a; wait_screen 20 '^Action: ' >/dev/null; keys "$1"; }
 	"${TM[@]}" new-session -d -x 200 -y 40 \
 		"$(printf '%q ' runuser -u "$UA" -- "${XH[@]}" top --no-settings -d 1); echo EXITED=\$?; sleep 60"
 	"${TM[@]}" set-option -g status off >/dev/null 2>&1
-	screen_ok "dashboard through xdomd as $UA" 'Quit' 10
+	screen_ok "dashboard through xdomd as $UA" 'Quit' 20
 	keys /; text web01; keys Enter
 	screen_ok "... filtered to web01" 'Filter: web01 \(1\)'
 	a v; text 1; keys Enter

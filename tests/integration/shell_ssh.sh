@@ -459,13 +459,13 @@ tm_start() {
 tm_screen() { $TM capture-pane -p -J -S -300 -t "$1" 2>/dev/null; }
 tm_has() { [[ $(tm_screen "$1") =~ $2 ]]; }
 # tm_wait SESSION REGEX [TENTHS]: until the window shows REGEX.
-tm_wait() { wait_until "${3:-100}" tm_has "$1" "$2"; }
+tm_wait() { wait_until "${3:-250}" tm_has "$1" "$2"; }
 # tm_count SESSION REGEX: lines matching REGEX on screen.
 tm_count() { tm_screen "$1" | grep -cE -- "$2"; }
 tm_type() { $TM send-keys -t "$1" -l -- "$2"; $TM send-keys -t "$1" Enter; }
 # tm_prompts SESSION N: wait until N prompts have been shown.
 tm_nprompts() { [ "$(tm_count "$1" '^xdom(\[[^]]*\])?> ')" -ge "$2" ]; }
-tm_prompts() { wait_until 100 tm_nprompts "$1" "$2"; }
+tm_prompts() { wait_until 250 tm_nprompts "$1" "$2"; }
 # tm_do SESSION LINE REGEX: type LINE, wait for one more line matching
 # REGEX than there was before (messages repeat in the scrollback).
 tm_more() { [ "$(tm_count "$1" "$2")" -gt "$3" ]; }
@@ -473,7 +473,7 @@ tm_do() {
 	local n
 	n=$(tm_count "$1" "$3")
 	tm_type "$1" "$2"
-	wait_until 150 tm_more "$1" "$3" "$n"
+	wait_until 250 tm_more "$1" "$3" "$n"
 }
 no_procs() { ! pgrep -u "$1" >/dev/null; }
 
@@ -557,7 +557,7 @@ tm_type a "top"
 # The visible screen only (top draws on the alternate screen).
 tm_visible() { $TM capture-pane -p -t "$1"; }
 top_up() { tm_visible a | grep -q '^xdom top' && tm_visible a | grep -q '^2 domains:'; }
-if wait_until 100 top_up && sleep 1 && top_up &&
+if wait_until 250 top_up && sleep 1 && top_up &&
 	! tm_visible a | grep -qE 'web01|cust-bob|Domain-0' &&
 	! tm_visible a | grep -qE '^Mem:|CPUs:|Xen [0-9]'; then
 	ok "top shows only the customer's guests and no host-wide figures (memory, CPUs, Xen version)"
@@ -681,7 +681,7 @@ tm_wait a 'login:' 150
 sshpid=$($TM list-panes -t a -F '#{pane_pid}' 2>/dev/null)
 [ -n "$sshpid" ] && for p in $(pgrep -P "$sshpid" -x ssh); do kill -KILL "$p"; done
 $TM kill-session -t a 2>/dev/null
-if wait_until 100 no_procs "$UA"; then
+if wait_until 250 no_procs "$UA"; then
 	ok "closing the ssh connection mid-console leaves no process of the user"
 else
 	not_ok "stray processes after a dropped console:"; show "$(ps -fu "$UA")"
@@ -729,15 +729,15 @@ tm_has a2 'cust-bob' && not_ok "completion offered another customer's guest" ||
 	ok "completion never offers another customer's guest"
 $TM send-keys -t a2 C-u
 tm_type a2 "exit"
-wait_until 100 no_procs "$UA" || not_ok "exit did not end the session"
+wait_until 250 no_procs "$UA" || not_ok "exit did not end the session"
 
 # ssh -t alice@host top: the dashboard without the prompt; q ends it.
 $TM new-session -d -s t -x 160 -y 50 \
 	"ssh ${SSH_OPTS[*]} -tt -i $W/key_$UA $UA@127.0.0.1 top; echo top-rc=\$?; sleep 600"
 tt_up() { $TM capture-pane -p -t t | grep -q '^xdom top'; }
-if wait_until 100 tt_up; then
+if wait_until 250 tt_up; then
 	$TM send-keys -t t q
-	if wait_until 100 tm_has t 'top-rc=0'; then
+	if wait_until 250 tm_has t 'top-rc=0'; then
 		ok "ssh -t A top runs the restricted dashboard; q exits 0"
 	else
 		not_ok "ssh -t top did not exit 0:"; show "$(tm_screen t | sed "/^ *$/d" | tail -10)" 10
@@ -750,8 +750,8 @@ $TM kill-session -t t 2>/dev/null
 # Idle timeout at the prompt, in the middle of a question, on the console
 # and in top (B's config says 3 s): the session ends, nothing is done.
 tm_start b "$UB"
-if tm_wait b 'xdom> ' && tm_wait b 'Idle for 3 s: logging out' 100 &&
-	wait_until 50 no_procs "$UB"; then
+if tm_wait b 'xdom> ' && tm_wait b 'Idle for 3 s: logging out' 250 &&
+	wait_until 250 no_procs "$UB"; then
 	ok "idle timeout at the prompt logs out and ends the session"
 else
 	not_ok "idle timeout at the prompt:"; show "$(tm_screen b | sed "/^ *$/d" | tail -20)" 20
@@ -760,8 +760,8 @@ $TM kill-session -t b 2>/dev/null
 tm_start b "$UB"
 tm_wait b 'xdom> '
 tm_type b "reimage cust-bob-shop"
-if tm_wait b "Type the guest's name" && tm_wait b 'Idle for 3 s: logging out' 100 &&
-	wait_until 50 no_procs "$UB" &&
+if tm_wait b "Type the guest's name" && tm_wait b 'Idle for 3 s: logging out' 250 &&
+	wait_until 250 no_procs "$UB" &&
 	! grep "user=\"$UB\"" "$W/audit.log" | grep -q "action=reimage"; then
 	ok "idle timeout during a re-image question logs out; nothing re-imaged"
 else
@@ -771,8 +771,8 @@ $TM kill-session -t b 2>/dev/null
 tm_start b "$UB"
 tm_wait b 'xdom> '
 tm_type b "console cust-bob-shop"
-if tm_wait b "Connected to cust-bob-shop's console" && tm_wait b 'Idle for 3 s: logging out' 100 &&
-	wait_until 50 no_procs "$UB"; then
+if tm_wait b "Connected to cust-bob-shop's console" && tm_wait b 'Idle for 3 s: logging out' 250 &&
+	wait_until 250 no_procs "$UB"; then
 	ok "idle timeout on the console (guest output does not count) logs out"
 else
 	not_ok "idle timeout on the console:"; show "$(tm_screen b | sed "/^ *$/d" | tail -20)" 20
@@ -782,8 +782,8 @@ tm_start b "$UB"
 tm_wait b 'xdom> '
 tm_type b "top"
 tb_up() { $TM capture-pane -p -t b | grep -q '^xdom top'; }
-if wait_until 100 tb_up && tm_wait b 'Idle for 3 s: logging out' 100 &&
-	wait_until 50 no_procs "$UB"; then
+if wait_until 250 tb_up && tm_wait b 'Idle for 3 s: logging out' 250 &&
+	wait_until 250 no_procs "$UB"; then
 	ok "idle timeout in top logs out"
 else
 	not_ok "idle timeout in top:"; show "$(tm_screen b | sed "/^ *$/d" | tail -20)" 20
@@ -805,7 +805,7 @@ else
 	not_ok "no reason prompt:"; show "$(tm_screen h | sed "/^ *$/d" | tail -20)" 20
 fi
 tm_type h "exit"
-wait_until 100 no_procs "$UH" ||
+wait_until 250 no_procs "$UH" ||
 	not_ok "help-desk session did not end on exit"
 
 # ---- login time: xdom-shell against /bin/sh on the same sshd -----------
@@ -822,7 +822,7 @@ fi
 $TM kill-server 2>/dev/null
 stray=0
 for u in $UA $UB $UH; do
-	wait_until 50 no_procs "$u" || { stray=1; ps -fu "$u" | sed 's/^/#   /'; }
+	wait_until 250 no_procs "$u" || { stray=1; ps -fu "$u" | sed 's/^/#   /'; }
 done
 [ "$stray" -eq 0 ] && ok "no stray processes of the test users" || not_ok "stray processes"
 kill -0 "$XDOMD_PID" 2>/dev/null && ok "xdomd survived every session" || not_ok "xdomd died"

@@ -36,9 +36,9 @@ fi
 ok "test users $UA (owner), $UB (other customer), $UH (help-desk, group $G)"
 as() { local u=$1; shift; runuser -u "$u" -- "$@"; }
 # wait_up SOCKET LOG: until xdomd says it listens (the socket file exists
-# a moment before its mode and group are set), 5 s at most.
+# a moment before its mode and group are set), 30 s at most.
 wait_up() {
-	for _ in $(seq 50); do
+	for _ in $(seq 300); do
 		[ -S "$1" ] && grep -q "listening on" "$2" 2>/dev/null && return 0
 		sleep 0.1
 	done
@@ -119,6 +119,30 @@ one_line() {
 		sed 's/^/#   /' "$T/err" "$T/out" | head -5
 	fi
 }
+# wait_audit REGEX [N]: until more than N (0) lines of the audit file
+# match (an action that ends on its own, after its client left), 30 s at
+# most.
+audit_count() { grep -Ec -- "$1" "$T/audit"; }
+wait_audit() {
+	for _ in $(seq 300); do
+		[ "$(audit_count "$1")" -gt "${2:-0}" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+# hup: SIGHUP to xdomd, then wait until its log says it read the policy
+# again (reloaded or not), 30 s at most.
+reloads() { grep -Ec 'policy (not )?reloaded' "$T/log"; }
+hup() {
+	local n
+	n=$(reloads)
+	kill -HUP "$DPID"
+	for _ in $(seq 300); do
+		[ "$(reloads)" -gt "$n" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
 audited() {	# DESC REGEX: a line of the audit file matches
 	if grep -Eq -- "$2" "$T/audit"; then ok "audit: $1"
 	else not_ok "audit: $1: /$2/ not in the audit file"; tail -5 "$T/audit" | sed 's/^/#   /'; fi
@@ -160,7 +184,7 @@ check "owner (as $UA) unpauses db01" as "$UA" "$CLIENT" "$S" unpause db01
 check "owner resets web01" as "$UA" "$CLIENT" "$S" reset web01
 check_out "owner sees web01's status" "^web01 running" as "$UA" "$CLIENT" "$S" info web01
 check "owner shuts web01 down" as "$UA" "$CLIENT" "$S" shutdown web01
-for _ in $(seq 50); do as "$UA" "$CLIENT" "$S" info web01 2>/dev/null | grep -q '^web01 stopped' && break; sleep 0.1; done
+for _ in $(seq 300); do as "$UA" "$CLIENT" "$S" info web01 2>/dev/null | grep -q '^web01 stopped' && break; sleep 0.1; done
 check_out "... it stops" "^web01 stopped" as "$UA" "$CLIENT" "$S" info web01
 check "owner boots web01 again" as "$UA" "$CLIENT" "$S" boot web01
 check_out "... it runs" "^web01 running" as "$UA" "$CLIENT" "$S" info web01
@@ -210,7 +234,7 @@ audited "a bad name sent anyway is recorded, escaped" "user=\"$UB\" .*domain=\"\
 WID=$("$XDOM" --sim list | awk '$1 == "web02" {print $2}')
 flock "$XDOM_SIM_DIR/lock" sed -i "s/^guest dns01 /guest $WID /" "$XDOM_SIM_DIR/state"
 printf 'user:%s %s status,pause,unpause,reboot\n' "$UA" "$WID" >>"$T/policy"
-kill -HUP "$DPID"; sleep 0.5
+hup
 check_out "a guest named \"$WID\" (web02's id) is listed for $UA by that name" "^$WID running" as "$UA" "$CLIENT" "$S" info "$WID"
 check "$UA pauses the guest named \"$WID\"" as "$UA" "$CLIENT" "$S" pause "$WID"
 out=$("$XDOM" --sim list)
@@ -316,7 +340,12 @@ one_line "console of another's guest refused" 1 "not allowed: console" as "$UB" 
 one_line "re-image of a running guest refused without shutdown" 1 "is running" as "$UA" "$CLIENT" "$S" reimage db01
 as "$UA" "$CLIENT" "$S" reimage db01 shutdown >"$T/ri.out" 2>&1 &
 RPID=$!
-sleep 0.3
+# under way once it reports progress (or it ended: a reply)
+for _ in $(seq 300); do
+	grep -q . "$T/ri.out" 2>/dev/null && break
+	kill -0 "$RPID" 2>/dev/null || break
+	sleep 0.1
+done
 as "$UA" "$CLIENT" "$S" reimage db01 shutdown >"$T/ri2.out" 2>&1
 "$CLIENT" "$S" reboot db01 >"$T/lock1.out" 2>&1; lock1=$?
 "$CLIENT" "$S" reboot web01 >"$T/lock2.out" 2>&1; lock2=$?
@@ -332,6 +361,8 @@ fi
 if grep -q "not written yet" "$T/ri.out"; then
 	skip "re-image progress" "the sim backend has no re-image yet"
 	skip "one re-image per guest at a time" "the sim backend has no re-image yet"
+elif [ "$still" -ne 0 ] && ! grep -q "busy" "$T/ri2.out"; then
+	skip "one re-image per guest at a time" "the first re-image finished before the check (slow machine)"
 elif ! grep -q "busy" "$T/ri2.out"; then
 	not_ok "a second re-image of the same guest meanwhile: not refused as busy:"
 	sed 's/^/#   /' "$T/ri2.out" | tail -3
@@ -348,7 +379,7 @@ audited "the re-image result" "user=\"$UA\" .*domain=\"db01\" action=reimage .*r
 # ---- re-image: the backup step --------------------------------------------
 IMG=$XDOM_SIM_DIR/images/db01.img
 check "db01 boots again" as "$UA" "$CLIENT" "$S" boot db01
-for _ in $(seq 30); do "$XDOM" --sim list | grep -q '^db01 ' && break; sleep 0.1; done
+for _ in $(seq 300); do "$XDOM" --sim list | grep -q '^db01 ' && break; sleep 0.1; done
 printf 'OLD-IMAGE-4711' | dd of="$IMG" bs=1 seek=8192 conv=notrunc status=none
 : >"$T/backup.log"
 as "$UA" "$CLIENT" "$S" reimage db01 shutdown >"$T/ri4.out" 2>&1; rc=$?
@@ -379,7 +410,11 @@ check "a 5 s backup: progress repeated while it runs ($n messages), then done (e
 printf 'NEW-IMAGE-4713' | dd of="$IMG" bs=1 seek=8192 conv=notrunc status=none
 : >"$T/backup.log"
 as "$UA" "$CLIENT" "$S" reimage-drop-backup db01 >/dev/null 2>&1
+# Once it started, the backup would finish after its 5 s had it not been
+# killed; and xdomd audits the end of the request.
+for _ in $(seq 300); do grep -q '^db01 ' "$T/backup.log" && break; sleep 0.1; done
 sleep 6
+wait_audit "user=\"$UA\" .*domain=\"db01\" action=reimage .*result=failed .*client went away"
 check "a client leaving during the backup stops it (the command is killed)" \
 	bash -c "grep -q '^db01 ' '$T/backup.log' && ! grep -q finished '$T/backup.log'"
 check "... and the image is left as it was" grep -q NEW-IMAGE-4713 "$IMG"
@@ -431,20 +466,22 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 check "a client vanishes holding a console" as "$UA" "$CLIENT" "$S" console-drop web01
-for _ in $(seq 30); do
+for _ in $(seq 300); do
 	n=$(ls "/proc/$DPID/fd" | wc -l)
 	[ "$n" -le "$base" ] && break
 	sleep 0.1
 done
 check "... xdomd keeps nothing of it ($n fds, $base before)" test "$n" -le "$base"
 check_out "... and the console works for the next client" "saw login:" as "$UA" "$CLIENT" "$S" console web01
+re="user=\"$UA\" .*domain=\"db01\" action=reimage .*client went away"
+n=$(audit_count "$re")
 as "$UA" "$CLIENT" "$S" reimage-drop db01 shutdown >/dev/null 2>&1
-sleep 1
-audited "a re-image whose client left is stopped and says so" "user=\"$UA\" .*domain=\"db01\" action=reimage .*client went away"
+if wait_audit "$re" "$n"; then ok "audit: a re-image whose client left is stopped and says so"
+else not_ok "audit: a re-image whose client left: no new /$re/ line"; tail -5 "$T/audit" | sed 's/^/#   /'; fi
 check_out "after all that, whoami still answers" "user=$UB" as "$UB" "$CLIENT" "$S" whoami
 check "the daemon is still running" kill -0 "$DPID"
 # No worker left behind (sim consoles are the guests' own, not ours).
-for _ in $(seq 30); do
+for _ in $(seq 150); do
 	kids=$(pgrep -P "$DPID" | wc -l)
 	[ "$kids" -eq 0 ] && break
 	sleep 0.2
@@ -463,20 +500,20 @@ as "$UB" "$CLIENT" "$S" whoami >/dev/null 2>&1
 check_out "SIGHUP reopens the audit file (after rotation)" "user=\"$UB\" .*action=whoami" cat "$T/audit"
 check "... and the rotated file got nothing more" test "$(wc -l <"$T/audit.1")" -eq "$n1"
 cat "$T/audit.1" "$T/audit" >"$T/audit.all" && mv "$T/audit.all" "$T/audit"
-kill -HUP "$DPID"; sleep 0.3
+hup
 
 # ---- policy reload -------------------------------------------------------
 one_line "before reload: $UB may not see web01" 1 "not allowed: status" as "$UB" "$CLIENT" "$S" info web01
 printf 'user:%s web01 status\n' "$UB" >>"$T/policy"
-kill -HUP "$DPID"; sleep 0.5
+hup
 check_out "SIGHUP reloads the policy" "^web01 " as "$UB" "$CLIENT" "$S" info web01
 printf 'user:%s web01 fly\n' "$UB" >>"$T/policy"
-kill -HUP "$DPID"; sleep 0.5
+hup
 check_out "a malformed reload is reported" "policy not reloaded.*unknown action 'fly'" cat "$T/log"
 check_out "... and the old policy kept" "^web01 " as "$UB" "$CLIENT" "$S" info web01
 sed -i '$d' "$T/policy"
 chmod 666 "$T/policy"
-kill -HUP "$DPID"; sleep 0.5
+hup
 check_out "a reload from a policy made world-writable is refused" "policy not reloaded.*writable by others" cat "$T/log"
 chmod 644 "$T/policy"
 
@@ -547,7 +584,7 @@ T_CLEANUP+=("kill $SLPID 2>/dev/null")
 if wait_up "$T/sl.sock" "$T/sllog"; then
 	as "$UA" "$CLIENT" "$T/sl.sock" whoami >/dev/null 2>&1
 	as "$UB" "$CLIENT" "$T/sl.sock" reboot web01 "ticket 9" >/dev/null 2>&1
-	for _ in $(seq 30); do grep -q "action=reboot" "$SL.txt" 2>/dev/null && break; sleep 0.1; done
+	for _ in $(seq 300); do grep -q "action=reboot" "$SL.txt" 2>/dev/null && break; sleep 0.1; done
 	check_out "syslog: an allowed request, at authpriv.info" "^<86>.*xdomd.*uid=[0-9]+ user=\"$UA\" .*action=whoami .*result=ok" cat "$SL.txt"
 	check_out "syslog: a refusal with its reason, at authpriv.notice" "^<85>.*xdomd.*user=\"$UB\" .*domain=\"web01\" action=reboot reason=\"ticket 9\" result=denied" cat "$SL.txt"
 	check "syslog: one line per request" test "$(grep -c 'time=' "$SL.txt")" -eq 2
@@ -570,9 +607,20 @@ check_out "an idle connection closed by xdomd is reopened by the client" "second
 	as "$UH" "$CLIENT" "$T/g.sock" whoami-twice 2
 "$CLIENT" "$T/g.sock" reimage cust-carol-dev >"$T/ri3.out" 2>&1 &
 RPID=$!
-sleep 0.3
-one_line "per-user limit: a second concurrent action is refused" 1 "too many requests at once" \
-	"$CLIENT" "$T/g.sock" reboot web02
+for _ in $(seq 300); do
+	grep -q . "$T/ri3.out" 2>/dev/null && break
+	kill -0 "$RPID" 2>/dev/null || break
+	sleep 0.1
+done
+"$CLIENT" "$T/g.sock" reboot web02 >"$T/out" 2>"$T/err" </dev/null; rc=$?
+kill -0 "$RPID" 2>/dev/null; still=$?
+if [ "$rc" -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] && grep -q "too many requests at once" "$T/err"; then
+	ok "per-user limit: a second concurrent action is refused"
+elif [ "$still" -ne 0 ] && [ "$rc" -eq 0 ]; then
+	skip "per-user limit: a second concurrent action is refused" "the first finished before the check (slow machine)"
+else
+	not_ok "per-user limit: reboot meanwhile exit $rc:"; sed 's/^/#   /' "$T/err" | head -3
+fi
 wait "$RPID"
 check_out "... while the first completes" "^reimaged" cat "$T/ri3.out"
 kill "$GPID" 2>/dev/null
