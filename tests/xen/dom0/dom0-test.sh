@@ -264,12 +264,13 @@ stage helper
 if real "$XDOMD" && real "$XSHELL"; then
 	S=/run/xdomtest.sock
 	cat >"$W/policy" <<POL
-user:xdtest  cust1  status,console,boot,shutdown,reboot,reset,destroy,pause,unpause
+user:xdtest  cust1  status,console,boot,shutdown,reboot,reset,destroy,pause,unpause,vcpus,memory,save,restore
 user:root    *      all
 POL
 	cat >"$W/helper.conf" <<CONF
 socket = $S
 audit_syslog = no
+save_dir = $W/save
 CONF
 	XDOM_XEN_DEBUG=1 xdomd --foreground --backend=xen --config "$W/helper.conf" --socket "$S" \
 	    --policy "$W/policy" --audit "$W/audit" >"$W/xdomd.log" 2>&1 &
@@ -314,7 +315,28 @@ CONF
 	waitfor 120 ready cust1 $((n0 + 1)) || nok "cust1 up again after reset within 120 s"
 	check "xdom-shell shutdown cust1" sh_as shutdown cust1
 	if waitfor 60 gone cust1; then ok "cust1 gone after the shell's shutdown"; else nok "cust1 gone within 60 s of shutdown"; fi
+	n0=$(ready_count cust1)
 	check "xdom --backend=helper boot cust1" xd_as boot cust1
+	# resource actions and save/restore as the customer, through xdomd
+	if waitfor 120 ready cust1 $((n0 + 1)); then
+		check "xdom --backend=helper mem-set cust1 100m (as xdtest)" xd_as mem-set cust1 100m
+		check "cust1's memory target is 100 MiB (xenstore)" sh -c "[ \$(xenstore-read /local/domain/\$(xl domid cust1)/memory/target) = 102400 ]"
+		xd_as vcpu-set cust1 2 >"$W/e" 2>&1; r=$?
+		check "xdom --backend=helper vcpu-set cust1 2 is refused (at most 1): $(cat "$W/e")" \
+		    sh -c "[ $r = 1 ] && grep -q 'at most 1' $W/e"
+		xd_as mem-max cust1 200m >"$W/e" 2>&1; r=$?
+		check "xdom --backend=helper mem-max (not in xdtest's policy) is refused: $(cat "$W/e")" \
+		    sh -c "[ $r = 1 ] && grep -q 'not allowed' $W/e"
+		check "xdom --backend=helper save cust1 (as xdtest, into xdomd's save_dir)" xd_as save cust1
+		check "cust1 gone after the customer's save" gone cust1
+		check "the save file is save_dir/cust1.save, mode 0600, root's" \
+		    sh -c "[ -s $W/save/cust1.save ] && [ \$(stat -c %a:%u $W/save/cust1.save) = 600:0 ]"
+		check "xdom --backend=helper restore cust1 (by name, as xdtest)" xd_as restore cust1
+		check "cust1 runs again after the customer's restore" sh -c "xl list cust1 | awk 'NR == 2 && \$5 !~ /[psd]/ {f=1} END {exit !f}'"
+		check "xdomd removed the restored save file" test ! -e "$W/save/cust1.save"
+	else
+		nok "cust1 came up within 120 s after the helper's boot: resources through xdomd not checked"
+	fi
 	check "xdom --backend=helper destroy cust1" xd_as destroy cust1
 	check "cust1 gone after destroy" gone cust1
 	sh_as reboot web01 >"$W/sh.refused" 2>&1; r=$?
