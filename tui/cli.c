@@ -9,11 +9,13 @@
 #include "tui/cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/escape.h"
 #include "tui/cli_res.h"
@@ -446,6 +448,29 @@ cli_load_config(struct cli *c)
 	return -1;
 }
 
+/*
+ * Started with fd 0, 1 or 2 closed (`xdom console web01 <&-`), the next
+ * file opened would take its number: the guest's console would become
+ * "standard input", a note meant for stderr would be typed into the
+ * guest, a listing would land in the sim's lock file. /dev/null, read
+ * only, stands in for a closed one: reading it ends at once and writing
+ * to it still fails (EBADF) as writing to the closed fd would.
+ */
+static int
+cli_std_fds(void)
+{
+	int fd;
+
+	for (;;) {
+		if ((fd = open("/dev/null", O_RDONLY | O_NOCTTY)) < 0)
+			return -1;
+		if (fd > 2) {
+			close(fd);
+			return 0;
+		}
+	}
+}
+
 int
 cli_main(int argc, char **argv)
 {
@@ -453,6 +478,8 @@ cli_main(int argc, char **argv)
 	int status;
 
 	memset(&c, 0, sizeof c);
+	if (cli_std_fds() != 0)
+		return CLI_EXIT_FAIL;	/* no /dev/null: nowhere to say so */
 	if ((status = cli_options(&c, argc, argv)) >= 0)
 		goto out;
 	if (optind >= argc) {

@@ -243,6 +243,22 @@ else
 	else not_ok "console with piped input shows the guest's answer: $(head -c 300 <<<"$out" | tr '\r\n' '  ')"; fi
 fi
 
+# Closed standard fds: no hang, and nothing lands where it should not
+# (a closed fd's number must not go to the guest's console or a sim file).
+out=$(timeout 20 "${X[@]}" console dns01 <&- 2>/dev/null)
+rc=$?
+check "console with stdin closed ends by itself, status 0 (got $rc)" test "$rc" -eq 0
+out=$(printf '\r' | timeout 20 "${X[@]}" console dns01 2>&-)
+rc=$?
+if [ "$rc" -eq 0 ] && grep -q 'login:' <<<"$out" && ! grep -q 'Password' <<<"$out"; then
+	ok "console with stderr closed types no note into the guest"
+else not_ok "console with stderr closed: exit $rc, guest saw: $(tail -c 200 <<<"$out" | tr '\r\n' '  ')"; fi
+timeout 20 "${X[@]}" list >&- 2>"$T/closed.err"
+rc=$?
+if [ "$rc" -eq 1 ] && grep -q 'writing the output' "$T/closed.err" && [ ! -s "$XDOM_SIM_DIR/lock" ]; then
+	ok "list with stdout closed fails with one line, writes no sim file"
+else not_ok "list with stdout closed: exit $rc, $(head -c 200 "$T/closed.err"), lock $(stat -c %s "$XDOM_SIM_DIR/lock")"; fi
+
 # ---- through xdomd (--backend=helper) ----------------------------------
 if [ ! -x "$XDOMD" ]; then
 	skip "xdom --backend=helper" "$XDOMD was not built"
