@@ -1,6 +1,7 @@
 # xdom - terminal management console for Xen hosts.
 #
 #   make            build build/xdom, build/xdom-shell, build/xdomd
+#   make tests      also the unit tests, test tools and benchmarks (cmocka)
 #   make demo       install missing packages, build, open the dashboard (sim)
 #   make check      install missing packages, build, run every test
 #   make SANITIZE=address,undefined   the same with sanitizers (build-san/)
@@ -8,10 +9,22 @@
 #   make bench      benchmarks under tests/bench (print their figures)
 #   make check-xen  the real Xen 4.17 checks under QEMU
 #
-# Sources are found by wildcard: a new file in core/, hypervisor/, tui/,
-# shell/ or helper/ is built without touching this file. Each program's
-# main() lives in DIR/main.c; the rest of DIR is an archive that the unit
-# tests link too.
+# Sources are found by wildcard: a new file in a folder below is built
+# without touching this file. Each folder is one archive; each program is
+# its DIR/main.c, which also names the hypervisor backends the program
+# offers (hv_backends[]), and links only the archives and libraries those
+# need. tests/unit/test_link.sh checks the result with ldd.
+#
+#   core/               libxdomcore.a     pure logic; includes nothing above it
+#   hypervisor/hv.c     libxdomhv.a       the interface and its wrappers
+#   hypervisor/sim/     libxdomhv_sim.a   the simulated host
+#   hypervisor/xen/     libxdomhv_xen.a   libxenlight/libxenstat (if found)
+#   hypervisor/remote/  libxdomhv_remote.a  ssh, fleet (libssh), helper client
+#   console/            libxdomconsole.a  the terminal side of a console relay
+#   top/                libxdomtop.a      the dashboard (ncurses, libtermkey)
+#   cli/                libxdomcli.a      the `xdom` command line
+#   shell/              libxdomshell.a    xdom-shell (readline)
+#   helper/             libxdomhelper.a   xdomd, the privileged helper
 
 CC ?= gcc
 PKG_CONFIG ?= pkg-config
@@ -19,10 +32,10 @@ PREFIX ?= /usr/local
 SANITIZE ?=
 ifeq ($(SANITIZE),)
 BUILD ?= build
-OPT ?= -O2 -D_FORTIFY_SOURCE=2
+OPT = -O2 -D_FORTIFY_SOURCE=2
 else
 BUILD ?= build-san
-OPT ?= -O1 -fno-omit-frame-pointer -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
+OPT = -O1 -fno-omit-frame-pointer -fsanitize=$(SANITIZE) -fno-sanitize-recover=all
 endif
 
 WARN = -Wall -Wextra -Wshadow -Wformat=2 -Wmissing-prototypes \
@@ -34,26 +47,46 @@ ifeq ($(WERROR),1)
 WARN += -Werror
 endif
 
-PKGS = ncursesw termkey readline libcap libssh json-c
-HAVE_XEN := $(if $(wildcard hypervisor/hv_xen.c),$(shell $(PKG_CONFIG) --exists xenlight xenstat xentoollog 2>/dev/null && echo 1))
-XEN_PKGS = $(if $(HAVE_XEN),xenlight xenstat xentoollog)
+# pkg-config runs once per make, not once per compile (":=").
+pc_cflags = $(shell $(PKG_CONFIG) --cflags $(1) 2>/dev/null)
+pc_libs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
+HAVE_XEN := $(shell $(PKG_CONFIG) --exists xenlight xenstat xentoollog 2>/dev/null && echo 1)
+XEN_PKGS := $(if $(HAVE_XEN),xenlight xenstat xentoollog)
+PKG_CFLAGS := $(call pc_cflags,ncursesw termkey readline libcap libssh json-c $(XEN_PKGS))
 
-CPPFLAGS += -I. -D_GNU_SOURCE $(if $(HAVE_XEN),-DXDOM_HAVE_XEN) \
-	    $(shell $(PKG_CONFIG) --cflags $(PKGS) $(XEN_PKGS) 2>/dev/null)
-CFLAGS += -std=c11 -g $(OPT) $(WARN) -fPIE -fstack-protector-strong -MMD -MP
-LDFLAGS += -pie -Wl,-z,relro,-z,now $(if $(SANITIZE),-fsanitize=$(SANITIZE))
-LIBS_ALL = $(shell $(PKG_CONFIG) --libs $(PKGS) $(XEN_PKGS) 2>/dev/null) -lutil -lm -lpthread
-LIBS_XDOM = $(shell $(PKG_CONFIG) --libs ncursesw termkey libssh json-c $(XEN_PKGS) 2>/dev/null) -lutil -lm -lpthread
-LIBS_SHELL = $(shell $(PKG_CONFIG) --libs ncursesw termkey readline libssh json-c $(XEN_PKGS) 2>/dev/null) -lutil -lm -lpthread
-LIBS_HELPER = $(shell $(PKG_CONFIG) --libs libcap libssh json-c $(XEN_PKGS) 2>/dev/null) -lutil -lm -lpthread
+# What each piece needs beyond libc.
+LIBS_XEN := $(if $(HAVE_XEN),$(call pc_libs,$(XEN_PKGS)))
+LIBS_REMOTE := $(call pc_libs,libssh json-c) -lpthread
+LIBS_TOP := $(call pc_libs,ncursesw termkey json-c) -lm
+LIBS_CAP := $(call pc_libs,libcap)
+LIBS_RL := $(call pc_libs,readline)
+LIBS_CMOCKA := $(call pc_libs,cmocka)
+LIBS_SYS = -lutil -lm -lpthread
 
-CORE_SRC := $(wildcard core/*.c)
-HV_SRC := $(filter-out $(if $(HAVE_XEN),,hypervisor/hv_xen.c),$(wildcard hypervisor/*.c))
-TUI_SRC := $(filter-out tui/main.c,$(wildcard tui/*.c))
-SHELL_SRC := $(filter-out shell/main.c,$(wildcard shell/*.c))
-HELPER_SRC := $(filter-out helper/main.c,$(wildcard helper/*.c))
+# The project's flags always apply; CFLAGS, CPPFLAGS and LDFLAGS from the
+# command line add to them (make CFLAGS=-O0 changes the optimisation, not
+# the include path or the dependency files).
+CFLAGS ?= -g $(OPT)
+XCPPFLAGS = -I. -D_GNU_SOURCE $(if $(HAVE_XEN),-DXDOM_HAVE_XEN) $(PKG_CFLAGS)
+XCFLAGS = -std=c11 $(WARN) -fPIE -fstack-protector-strong -MMD -MP \
+	  $(if $(SANITIZE),-fsanitize=$(SANITIZE))
+XLDFLAGS = -pie -Wl,-z,relro,-z,now $(if $(SANITIZE),-fsanitize=$(SANITIZE))
+
+src = $(filter-out $(1)/main.c,$(wildcard $(1)/*.c))
+CORE_SRC := $(call src,core)
+HV_SRC := hypervisor/hv.c
+SIM_SRC := $(call src,hypervisor/sim)
+XEN_SRC := $(if $(HAVE_XEN),$(call src,hypervisor/xen))
+REMOTE_SRC := $(call src,hypervisor/remote)
+CONSOLE_SRC := $(call src,console)
+TOP_SRC := $(call src,top)
+CLI_SRC := $(call src,cli)
+SHELL_SRC := $(call src,shell)
+HELPER_SRC := $(call src,helper)
 TEST_SRC := $(wildcard tests/unit/test_*.c)
+TSUP_SRC := $(wildcard tests/unit/support/*.c)
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
+TOOL_SRC := tests/integration/xdomd_client.c $(if $(HAVE_XEN),tests/xen/hvprobe.c tests/xen/xencmp.c)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 
 # Quiet build lines unless V=1.
@@ -69,18 +102,28 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 LIB_CORE = $(BUILD)/libxdomcore.a
 LIB_HV = $(BUILD)/libxdomhv.a
-LIB_TUI = $(BUILD)/libxdomtui.a
+LIB_SIM = $(BUILD)/libxdomhv_sim.a
+LIB_XEN = $(if $(HAVE_XEN),$(BUILD)/libxdomhv_xen.a)
+LIB_REMOTE = $(BUILD)/libxdomhv_remote.a
+LIB_CONSOLE = $(BUILD)/libxdomconsole.a
+LIB_TOP = $(BUILD)/libxdomtop.a
+LIB_CLI = $(BUILD)/libxdomcli.a
 LIB_SHELL = $(BUILD)/libxdomshell.a
 LIB_HELPER = $(BUILD)/libxdomhelper.a
-ALL_LIBS = $(LIB_TUI) $(LIB_SHELL) $(LIB_HELPER) $(LIB_HV) $(LIB_CORE)
+LIB_TSUP = $(BUILD)/libxdomtestsup.a
+ALL_LIBS = $(LIB_TSUP) $(LIB_CLI) $(LIB_SHELL) $(LIB_HELPER) $(LIB_TOP) \
+	   $(LIB_CONSOLE) $(LIB_REMOTE) $(LIB_SIM) $(LIB_XEN) $(LIB_HV) $(LIB_CORE)
+LIBS_ALL = $(LIBS_TOP) $(LIBS_RL) $(LIBS_CAP) $(LIBS_REMOTE) $(LIBS_XEN) $(LIBS_SYS)
 
 PROGS = $(BUILD)/xdom $(BUILD)/xdom-shell $(BUILD)/xdomd
 TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 BENCHES = $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
+TOOLS = $(patsubst %.c,$(BUILD)/tools/%,$(notdir $(TOOL_SRC)))
 
 .SECONDARY:
-.PHONY: all deps demo check check-quick check-xen fuzz bench install clean
-all: $(PROGS) $(TESTS) $(BENCHES)
+.PHONY: all tests deps demo check check-quick check-xen fuzz bench install clean
+all: $(PROGS)
+tests: $(PROGS) $(TESTS) $(BENCHES) $(TOOLS)
 
 deps:
 	@scripts/deps.sh build
@@ -88,52 +131,68 @@ deps:
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(say) CC $<
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(XCPPFLAGS) $(CPPFLAGS) $(XCFLAGS) $(CFLAGS) -c -o $@ $<
 
 $(LIB_CORE): $(call obj,$(CORE_SRC))
 $(LIB_HV): $(call obj,$(HV_SRC))
-$(LIB_TUI): $(call obj,$(TUI_SRC))
+$(LIB_SIM): $(call obj,$(SIM_SRC))
+$(LIB_REMOTE): $(call obj,$(REMOTE_SRC))
+$(LIB_CONSOLE): $(call obj,$(CONSOLE_SRC))
+$(LIB_TOP): $(call obj,$(TOP_SRC))
+$(LIB_CLI): $(call obj,$(CLI_SRC))
 $(LIB_SHELL): $(call obj,$(SHELL_SRC))
 $(LIB_HELPER): $(call obj,$(HELPER_SRC))
+$(LIB_TSUP): $(call obj,$(TSUP_SRC))
+ifneq ($(HAVE_XEN),)
+$(LIB_XEN): $(call obj,$(XEN_SRC))
+endif
 $(BUILD)/%.a:
 	@mkdir -p $(dir $@)
 	@rm -f $@
 	$(say) AR $@
 	$(Q)ar rcs $@ $^
 
-# The helper links only core/ and hypervisor/: its link line is the size
-# of the privileged surface.
-$(BUILD)/xdomd: $(call obj,helper/main.c) $(LIB_HELPER) $(LIB_HV) $(LIB_CORE)
-	$(say) LD $@
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_HELPER)
-$(BUILD)/xdom: $(call obj,tui/main.c) $(LIB_TUI) $(LIB_HV) $(LIB_CORE)
-	$(say) LD $@
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_XDOM)
-$(BUILD)/xdom-shell: $(call obj,shell/main.c) $(LIB_SHELL) $(LIB_TUI) $(LIB_HV) $(LIB_CORE)
-	$(say) LD $@
-	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LIBS_SHELL)
+link = $(say) LD $@; $(CC) $(XLDFLAGS) $(LDFLAGS) -o $@
 
+# The privileged helper: the local backends and nothing of a terminal or
+# of SSH. This link line is the size of the privileged surface.
+$(BUILD)/xdomd: $(call obj,helper/main.c) $(LIB_HELPER) $(LIB_SIM) $(LIB_XEN) $(LIB_HV) $(LIB_CORE)
+	$(Q)$(link) $^ $(LIBS_CAP) $(LIBS_XEN) $(LIBS_SYS)
+# The customer's login shell: the helper client only (no Xen, no SSH).
+$(BUILD)/xdom-shell: $(call obj,shell/main.c) $(LIB_SHELL) $(LIB_TOP) $(LIB_CONSOLE) $(LIB_REMOTE) $(LIB_HV) $(LIB_CORE)
+	$(Q)$(link) $^ $(LIBS_RL) $(LIBS_TOP) $(LIBS_SYS)
+# The admin's command: every backend.
+$(BUILD)/xdom: $(call obj,cli/main.c) $(LIB_CLI) $(LIB_TOP) $(LIB_CONSOLE) $(LIB_REMOTE) $(LIB_SIM) $(LIB_XEN) $(LIB_HV) $(LIB_CORE)
+	$(Q)$(link) $^ $(LIBS_TOP) $(LIBS_REMOTE) $(LIBS_XEN) $(LIBS_SYS)
+
+# Unit tests, benchmarks and test tools link every archive; the test
+# support archive (tests/unit/support/) names every backend.
 $(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(ALL_LIBS)
 	@mkdir -p $(dir $@)
-	$(say) LD $@
-	$(Q)$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(ALL_LIBS) -Wl,--end-group \
-		$(LIBS_ALL) $(shell $(PKG_CONFIG) --libs cmocka)
+	$(Q)$(link) $< -Wl,--start-group $(ALL_LIBS) -Wl,--end-group $(LIBS_ALL) $(LIBS_CMOCKA)
 $(BUILD)/bench/%: $(call obj,tests/bench/%.c) $(ALL_LIBS)
 	@mkdir -p $(dir $@)
-	$(say) LD $@
-	$(Q)$(CC) $(LDFLAGS) -o $@ $< -Wl,--start-group $(ALL_LIBS) -Wl,--end-group $(LIBS_ALL)
+	$(Q)$(link) $< -Wl,--start-group $(ALL_LIBS) -Wl,--end-group $(LIBS_ALL)
+$(BUILD)/tools/%: $(BUILD)/obj/tests/integration/%.o $(ALL_LIBS)
+	@mkdir -p $(dir $@)
+	$(Q)$(link) $< -Wl,--as-needed -Wl,--start-group $(ALL_LIBS) -Wl,--end-group $(LIBS_ALL)
+$(BUILD)/tools/%: $(BUILD)/obj/tests/xen/%.o $(ALL_LIBS)
+	@mkdir -p $(dir $@)
+	$(Q)$(link) $< -Wl,--as-needed -Wl,--start-group $(ALL_LIBS) -Wl,--end-group $(LIBS_ALL)
 
-# libFuzzer targets: each links the core and hypervisor sources it needs
-# straight from source, built with clang's fuzzer and sanitizers.
+# libFuzzer targets: each links the core sources and includes the parser
+# it fuzzes; its .d file records the .c files it includes, so a change in
+# any of them rebuilds it.
 FUZZ_CC ?= clang
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -I. -D_GNU_SOURCE \
-	$(shell $(PKG_CONFIG) --cflags json-c)
+	$(call pc_cflags,json-c)
 fuzz: $(patsubst tests/fuzz/%.c,build-fuzz/%,$(FUZZ_SRC))
 build-fuzz/%: tests/fuzz/%.c $(CORE_SRC)
 	@mkdir -p build-fuzz
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(CORE_SRC) $(shell $(PKG_CONFIG) --libs json-c) -lm
+	$(FUZZ_CC) $(FUZZ_FLAGS) -MM -MP -MT $@ -o $@.d $<
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(CORE_SRC) $(call pc_libs,json-c) -lm -lpthread
 
-bench: all
+bench: tests
 	@for b in $(BENCHES); do echo "== $$b"; $$b || exit 1; done
 
 demo:
@@ -143,14 +202,14 @@ demo:
 
 check:
 	@scripts/deps.sh check
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory tests
 	@tests/check.sh
 
 # Unit and integration tests of the normal build only (fast loop).
-check-quick: all
+check-quick: tests
 	@CHECK_PHASES="unit integration" tests/check.sh
 
-check-xen: all
+check-xen: tests
 	@CHECK_PHASES="xen" tests/check.sh
 
 install: $(PROGS)
@@ -166,4 +225,7 @@ install: $(PROGS)
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+ALL_OBJ = $(call obj,$(CORE_SRC) $(HV_SRC) $(SIM_SRC) $(XEN_SRC) $(REMOTE_SRC) \
+	  $(CONSOLE_SRC) $(TOP_SRC) $(CLI_SRC) $(SHELL_SRC) $(HELPER_SRC) \
+	  $(TSUP_SRC) $(TEST_SRC) $(BENCH_SRC) $(TOOL_SRC) cli/main.c shell/main.c helper/main.c)
+-include $(ALL_OBJ:.o=.d) $(wildcard build-fuzz/*.d)

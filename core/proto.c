@@ -14,7 +14,7 @@
 #include "core/snap.h"
 #include "core/vdev.h"
 #include "core/xmalloc.h"
-#include "hypervisor/hv.h"
+#include "core/domain.h"
 
 /* Request table: indexed by type, checked by a static assert below. */
 static const struct proto_req_desc proto_reqs[] = {

@@ -20,6 +20,16 @@
 #include "core/conf.h"
 #include "core/resdir.h"
 #include "core/log.h"
+#include "hypervisor/hv.h"
+
+/* xdomd acts on the local host only: the sim and, where built, Xen. */
+const struct hv_backend *const hv_backends[] = {
+	&hv_sim_backend,
+#ifdef XDOM_HAVE_XEN
+	&hv_xen_backend,
+#endif
+	NULL,
+};
 
 int main(int argc, char **argv);
 

@@ -10,60 +10,32 @@
 #include "core/conf.h"
 #include "core/xmalloc.h"
 
-static const struct hv_backend *const hv_backends[] = {
-	&hv_sim_backend,
-	&hv_ssh_backend,
-	&hv_fleet_backend,
-	&hv_helper_backend,
-#ifdef XDOM_HAVE_XEN
-	&hv_xen_backend,
-#endif
+/* Every backend the project has; each program links some of them
+ * (hv_backends[], defined in its main.c). */
+static const char *const hv_backend_names[] = {
+	"sim", "xen", "helper", "ssh", "fleet",
 };
 
-static const char *const hv_action_names[HV_ACT__COUNT] = {
-	[HV_ACT_BOOT] = "boot",
-	[HV_ACT_SHUTDOWN] = "shutdown",
-	[HV_ACT_REBOOT] = "reboot",
-	[HV_ACT_RESET] = "reset",
-	[HV_ACT_DESTROY] = "destroy",
-	[HV_ACT_PAUSE] = "pause",
-	[HV_ACT_UNPAUSE] = "unpause",
-};
-
-const char *
-hv_action_name(enum hv_action a)
-{
-	if ((unsigned)a >= HV_ACT__COUNT)
-		return NULL;
-	return hv_action_names[a];
-}
-
-int
-hv_action_parse(const char *name, enum hv_action *out)
-{
-	unsigned i;
-
-	for (i = 0; i < HV_ACT__COUNT; i++) {
-		if (strcmp(name, hv_action_names[i]) == 0) {
-			*out = (enum hv_action)i;
-			return 0;
-		}
-	}
-	return XDOM_EINVAL;
-}
-
-void
-hv_guest_list_dispose(struct hv_guest_list *l)
+static bool
+hv_backend_exists(const char *name)
 {
 	size_t i;
 
-	if (l == NULL)
-		return;
-	for (i = 0; i < l->n; i++)
-		free(l->g[i].name);
-	free(l->g);
-	l->g = NULL;
-	l->n = 0;
+	for (i = 0; i < sizeof hv_backend_names / sizeof hv_backend_names[0]; i++)
+		if (strcmp(hv_backend_names[i], name) == 0)
+			return true;
+	return false;
+}
+
+static bool
+hv_backend_linked(const char *name)
+{
+	size_t i;
+
+	for (i = 0; hv_backends[i] != NULL; i++)
+		if (strcmp(hv_backends[i]->name, name) == 0)
+			return true;
+	return false;
 }
 
 static const char *
@@ -93,7 +65,7 @@ hv_open(struct hv **out, const struct hv_open_opts *o, struct xdom_err *err)
 	if (o == NULL)
 		o = &none;
 	name = hv_choose(o);
-	for (i = 0; i < sizeof hv_backends / sizeof hv_backends[0]; i++) {
+	for (i = 0; hv_backends[i] != NULL; i++) {
 		if (strcmp(hv_backends[i]->name, name) != 0)
 			continue;
 		hv = xcalloc(1, sizeof *hv);
@@ -106,10 +78,15 @@ hv_open(struct hv **out, const struct hv_open_opts *o, struct xdom_err *err)
 		*out = hv;
 		return 0;
 	}
+#ifndef XDOM_HAVE_XEN
 	if (strcmp(name, "xen") == 0)
 		return xdom_err_set(err, XDOM_EUNAVAIL, "backend xen: this "
 		    "build has no Xen support (libxenlight was not found at "
 		    "build time); use --sim for the simulated host");
+#endif
+	if (hv_backend_exists(name))
+		return xdom_err_set(err, XDOM_EUNAVAIL, "backend %.64s is not "
+		    "available in this program", name);
 	return xdom_err_set(err, XDOM_EINVAL, "unknown backend '%.64s' "
 	    "(try --backend=sim or --backend=xen)", name);
 }
@@ -127,12 +104,7 @@ hv_close(struct hv *hv)
 bool
 hv_backend_known(const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof hv_backends / sizeof hv_backends[0]; i++)
-		if (strcmp(hv_backends[i]->name, name) == 0)
-			return true;
-	return strcmp(name, "xen") == 0;
+	return hv_backend_linked(name) || hv_backend_exists(name);
 }
 
 const char *
@@ -255,12 +227,6 @@ hv_console_reason(struct hv *hv, const char *name, const char *reason,
 	if (hv->be->console == NULL)
 		return hv_nosys(hv, "open consoles", err);
 	return hv->be->console(hv, name, reason, fd, err);
-}
-
-bool
-hv_sysrq_key_valid(int key)
-{
-	return key > 0 && key < 0x80 && strchr(HV_SYSRQ_KEYS, key) != NULL;
 }
 
 int

@@ -21,74 +21,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/domain.h"
 #include "core/err.h"
 #include "core/snap.h"
 
 struct conf;
-
-enum hv_action {
-	HV_ACT_BOOT = 0,	/* start a stopped guest from its config */
-	HV_ACT_SHUTDOWN,	/* ask the guest to shut down (takes a moment) */
-	HV_ACT_REBOOT,		/* ask the guest to reboot (new domain id) */
-	HV_ACT_RESET,		/* hard reset: destroy and boot again */
-	HV_ACT_DESTROY,		/* stop immediately */
-	HV_ACT_PAUSE,
-	HV_ACT_UNPAUSE,
-	HV_ACT__COUNT
-};
-
-/* "boot", "shutdown", ...; NULL for an out-of-range value. */
-const char *hv_action_name(enum hv_action a);
-/* Parse an action name; XDOM_EINVAL when unknown. */
-int hv_action_parse(const char *name, enum hv_action *out);
-
-/* What a snapshot should include: backends skip what is not asked for
- * (libxenstat's flags argument). Basic per-domain fields always come. */
-enum hv_snap_what {
-	HV_SNAP_VCPUS = 1u << 0,	/* per-vcpu times */
-	HV_SNAP_NETS = 1u << 1,		/* per-vif counters */
-	HV_SNAP_VBDS = 1u << 2,		/* per-vbd counters */
-	HV_SNAP_PCPUS = 1u << 3,	/* per-physical-CPU busy time */
-	HV_SNAP_ALL = 0xf,
-};
-
-/* A guest the host knows of, running or not (for boot, list, policy). */
-struct hv_guest {
-	char *name;
-	bool running;		/* has a domain now */
-	uint32_t id;		/* domain id when running */
-};
-
-struct hv_guest_list {
-	struct hv_guest *g;
-	size_t n;
-};
-void hv_guest_list_dispose(struct hv_guest_list *l);
-
-/* Static facts about one guest, for `info`. */
-struct hv_disk {
-	char vdev[16];		/* "xvda" */
-	char target[256];	/* image path or device */
-	bool writable;
-};
-struct hv_nic {
-	char mac[18];		/* "00:16:3e:12:34:56" */
-	char bridge[32];
-	char ip[48];		/* empty when unknown */
-};
-struct hv_info {
-	char name[128];
-	bool running;
-	uint32_t id;
-	uint64_t mem_kb, maxmem_kb;
-	uint32_t vcpus;
-	uint64_t uptime_s;	/* since the domain was created; 0 if stopped */
-	char config_path[256];	/* empty when the guest has no config file */
-	struct hv_disk disks[8];
-	unsigned n_disks;
-	struct hv_nic nics[8];
-	unsigned n_nics;
-};
 
 /* A block device to attach (xl block-attach). */
 struct hv_block {
@@ -198,8 +135,8 @@ int hv_open(struct hv **out, const struct hv_open_opts *o,
     struct xdom_err *err);
 /* Close and free (NULL is fine). */
 void hv_close(struct hv *hv);
-/* Whether name is a backend hv_open() knows ("xen" even in a build
- * without it, which hv_open() then explains). */
+/* Whether name is a backend of the project ("xen" even in a build or a
+ * program without it, which hv_open() then explains). */
 bool hv_backend_known(const char *name);
 
 /* The backend's name ("sim") and whether its data is simulated. */
@@ -238,11 +175,9 @@ int hv_reimage(struct hv *hv, const char *name,
  * Send a magic SysRq key to a running guest, as `xl sysrq` does (the
  * guest's kernel acts on it: 's' sync, 'u' remount read-only, 'b' reboot
  * at once, 'o' power off, 'c' crash, 'h' help on its console...). Keys
- * are the ones HV_SYSRQ_KEYS lists; another is XDOM_EINVAL, a backend
+ * are the ones HV_SYSRQ_KEYS (core/domain.h) lists; another is XDOM_EINVAL, a backend
  * without SysRq gives XDOM_ENOSYS. reason as for hv_action_reason().
  */
-#define HV_SYSRQ_KEYS "0123456789bcdefhijklmnopqrstuvwxyz"
-bool hv_sysrq_key_valid(int key);
 int hv_sysrq(struct hv *hv, const char *name, char key, const char *reason,
     struct xdom_err *err);
 
@@ -282,13 +217,21 @@ void hv_cancel(struct hv *hv);
  * failed", "key mismatch", "down", "retrying"; "?" when out of range. */
 const char *hv_host_state_name(int state);
 
-/* Backends, for the registry in hv.c. */
-extern const struct hv_backend hv_sim_backend;
-extern const struct hv_backend hv_ssh_backend;
-extern const struct hv_backend hv_fleet_backend;
-extern const struct hv_backend hv_helper_backend;
+/*
+ * The backends a program offers, NULL-terminated. Each program defines
+ * this list in its main.c (cli/, shell/, helper/; the tests in
+ * tests/unit/support/), so it links only those backends and their
+ * libraries: xdomd {sim, xen}, xdom-shell {helper}, xdom all of them.
+ */
+extern const struct hv_backend *const hv_backends[];
+
+/* The backends, each in its own folder and archive (see Makefile). */
+extern const struct hv_backend hv_sim_backend;		/* hypervisor/sim/ */
+extern const struct hv_backend hv_ssh_backend;		/* hypervisor/remote/ */
+extern const struct hv_backend hv_fleet_backend;	/* hypervisor/remote/ */
+extern const struct hv_backend hv_helper_backend;	/* hypervisor/remote/ */
 #ifdef XDOM_HAVE_XEN
-extern const struct hv_backend hv_xen_backend;
+extern const struct hv_backend hv_xen_backend;		/* hypervisor/xen/ */
 #endif
 
 #endif

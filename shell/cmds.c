@@ -18,10 +18,10 @@
 #include "core/escape.h"
 #include "core/policy.h"
 #include "core/proto.h"
-#include "hypervisor/helper_client.h"
+#include "hypervisor/remote/helper_client.h"
 #include "shell/term.h"
 #include "shell/ui.h"
-#include "tui/top.h"
+#include "top/top.h"
 
 
 #define ESC_LEN (4 * 256 + 1)	/* enough for any escaped field */

@@ -26,7 +26,7 @@
 #include "core/policy.h"
 #include "core/resdir.h"
 #include "core/vdev.h"
-#include "hypervisor/helper_client.h"
+#include "hypervisor/remote/helper_client.h"
 
 #define RES_ESC_LEN (4 * XDOM_NAME_MAX + 8)
 

@@ -18,8 +18,8 @@
 #include "shell/ui.h"
 
 #if defined(__has_include)
-#if __has_include("tui/console.h")
-#include "tui/console.h"
+#if __has_include("console/console.h")
+#include "console/console.h"
 #define TERM_HAVE_CONSOLE 1
 #endif
 #endif

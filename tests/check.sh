@@ -75,7 +75,7 @@ for phase in $PHASES; do
 	integration) integration_phase build ;;
 	san)
 		echo "=== building with SANITIZE=address,undefined"
-		if make --no-print-directory SANITIZE=address,undefined all >"$LOGDIR/build-san.log" 2>&1; then
+		if make --no-print-directory SANITIZE=address,undefined tests >"$LOGDIR/build-san.log" 2>&1; then
 			export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1
 			export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 			unit_phase build-san

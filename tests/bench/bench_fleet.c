@@ -34,7 +34,7 @@
 #include "core/rates.h"
 #include "core/snap.h"
 #include "core/xmalloc.h"
-#include "hypervisor/fleet.h"
+#include "hypervisor/remote/fleet.h"
 #include "hypervisor/hv.h"
 
 extern char **environ;

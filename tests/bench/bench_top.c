@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "tui/top_ui.h"
+#include "top/top_ui.h"
 
 #define RUNS 15
 

@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "hypervisor/helper_client.h"
+#include "hypervisor/remote/helper_client.h"
 
 int main(int argc, char **argv);
 

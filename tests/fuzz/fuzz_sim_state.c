@@ -7,8 +7,8 @@
  * The fuzz build links only core/, so the two sim sources the parser
  * needs are compiled in here.
  */
-#include "hypervisor/sim_load.c"
-#include "hypervisor/sim_state.c"
+#include "hypervisor/sim/sim_load.c"
+#include "hypervisor/sim/sim_state.c"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

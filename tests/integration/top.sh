@@ -48,7 +48,7 @@ if [ "$JSONCHK" = jq ]; then
 		jq -e '.domains | length > 20' >/dev/null <<<"$line" && n=$((n + 1))
 	done <"$T/json"
 	check "... each line is a JSON object with the domains" test "$n" -eq 3
-	# Profiles (hypervisor/sim.h): batch guests run each online vcpu at
+	# Profiles (hypervisor/sim/sim.h): batch guests run each online vcpu at
 	# about 92 % (within 25 % scale and 5 % waves); idle ones near 1 %.
 	ci=$(jq -r '.domains[] | select(.name=="ci-runner01") | .cpu_pct' <"$T/json" | tail -1)
 	vc=$(jq -r '.domains[] | select(.name=="ci-runner01") | .vcpus' <"$T/json" | tail -1)

@@ -46,15 +46,11 @@ wait_up() {
 }
 
 # ---- a test client built from the client library -----------------------
+# (built by `make tests` from tests/integration/xdomd_client.c; copied so
+# that the test users can run it)
 CLIENT=$T/xdomd_client
-SANFLAGS=
-case $XDOM_BUILD in *san*) SANFLAGS="-fsanitize=address,undefined" ;; esac
-if ! ${CC:-gcc} -std=c11 -D_GNU_SOURCE -I"$TOP" $SANFLAGS \
-	-o "$CLIENT" "$TOP/tests/integration/xdomd_client.c" \
-	"$B/libxdomhv.a" "$B/libxdomcore.a" $(pkg-config --libs libssh json-c) \
-	$(pkg-config --libs xenlight xenstat xentoollog 2>/dev/null) \
-	-lutil -lm -lpthread 2>"$T/cc.log"; then
-	not_ok "building the test client"; sed 's/^/#   /' "$T/cc.log" | head -20
+if ! cp "$B/tools/xdomd_client" "$CLIENT" 2>"$T/cc.log"; then
+	not_ok "the test client $B/tools/xdomd_client is missing (make tests)"
 	done_testing; exit 1
 fi
 chmod 755 "$CLIENT"

@@ -41,7 +41,7 @@
 #include <unistd.h>
 
 #include "core/snap.h"
-#include "hypervisor/helper_client.h"
+#include "hypervisor/remote/helper_client.h"
 
 int main(int argc, char **argv);
 

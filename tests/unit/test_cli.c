@@ -12,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "tui/cli.h"
+#include "cli/cli.h"
 
 static char *
 list_text(const struct snap *s, bool simulated, char **names, int n,

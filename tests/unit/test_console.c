@@ -24,7 +24,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "tui/console.h"
+#include "console/console.h"
 
 static void
 msleep(int ms)

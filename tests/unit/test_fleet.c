@@ -19,9 +19,9 @@
 #include <cmocka.h>
 
 #include "core/conf.h"
-#include "hypervisor/fleet.h"
+#include "hypervisor/remote/fleet.h"
 #include "hypervisor/hv.h"
-#include "tui/top.h"
+#include "top/top.h"
 
 static void
 test_spec_valid(void **state)

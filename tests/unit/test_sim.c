@@ -31,7 +31,7 @@
 #include "core/rates.h"
 #include "core/snap.h"
 #include "hypervisor/hv.h"
-#include "hypervisor/sim.h"
+#include "hypervisor/sim/sim.h"
 
 #define DELAY_MS 300
 

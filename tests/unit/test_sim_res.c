@@ -24,7 +24,7 @@
 #include "core/snap.h"
 #include "core/vdev.h"
 #include "hypervisor/hv.h"
-#include "hypervisor/sim.h"
+#include "hypervisor/sim/sim.h"
 
 #define MIB 1024ull
 #define GIB (1024ull * 1024)

@@ -16,7 +16,7 @@
 
 #include <json-c/json.h>
 
-#include "tui/top_int.h"
+#include "top/top_int.h"
 
 #define SEC 1000000000ull
 

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "tui/top_ui.h"
+#include "top/top_ui.h"
 
 #define SEC 1000000000ull
 

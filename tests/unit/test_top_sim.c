@@ -31,8 +31,8 @@
 #include <json-c/json.h>
 
 #include "hypervisor/hv.h"
-#include "hypervisor/sim.h"
-#include "tui/top.h"
+#include "hypervisor/sim/sim.h"
+#include "top/top.h"
 
 /* hypervisor/sim.h's profile table: means per online vcpu (CPU) or per
  * guest (I/O), sectors per request, and the documented spread: scale

@@ -23,7 +23,7 @@
 #include <unistd.h>
 #include <wchar.h>
 
-#include "tui/top_ui.h"
+#include "top/top_ui.h"
 
 #define SEC 1000000000ull
 

@@ -15,7 +15,7 @@
 #include "core/escape.h"
 #include "core/snap.h"
 #include "hypervisor/hv.h"
-#include "hypervisor/xen_conv.h"
+#include "hypervisor/xen/xen_conv.h"
 
 static void
 test_flags(void **state)

@@ -1,0 +1,923 @@
+/*
+ * top_batch.c - `xdom top -b`: one iteration of output for scripts.
+ *
+ *   text  xentop's batch layout: the header and a line per domain (with
+ *         --summary, our summary lines first); --columns picks others
+ *   csv   one header line, then one line per domain per iteration
+ *   json  one object per iteration per line, built with json-c
+ *
+ * CSV and JSON share one field table, so their names and units agree:
+ * every field carries its unit in its name (cpu_pct, mem_kib,
+ * net_rx_bytes_per_s). Names are escaped (core/escape.h) in every format.
+ * Also here: the summary lines, shared with the drawer.
+ */
+#include "top/top_int.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "core/escape.h"
+#include "core/xmalloc.h"
+
+/* ---- summary lines ---- */
+
+bool
+top_batch_simulated(const struct top_model *m, const struct top_opts *o)
+{
+	const struct snap *s = top_model_cur(m);
+	bool sim = o->simulated;
+	size_t h;
+
+	for (h = 0; h < s->n_host; h++)
+		sim = sim || s->hosts[h].simulated;
+	return sim;
+}
+
+void
+top_fmt_title(const struct top_model *m, const struct top_opts *o, char *buf,
+    size_t len)
+{
+	const struct snap *s = top_model_cur(m);
+	char hms[16] = "--:--:--";
+	time_t t = (time_t)m->wall;
+	struct tm tm;
+	bool sim = o->simulated;
+	size_t h;
+
+	for (h = 0; h < s->n_host; h++)
+		sim = sim || s->hosts[h].simulated;
+	if (t == 0)
+		t = time(NULL);
+	if (localtime_r(&t, &tm) != NULL)
+		strftime(hms, sizeof hms, "%H:%M:%S", &tm);
+	if (o->mode == TOP_MODE_RESTRICTED || s->n_host == 0)
+		snprintf(buf, len, "xdom top - %s%s", hms,
+		    sim ? "   SIMULATED" : "");
+	else if (o->remote || s->n_host > 1) {
+		unsigned c[SNAP_HOST_RETRYING + 1];
+		size_t n = top_model_host_states(m, c);
+
+		snprintf(buf, len, "xdom top - %s   Fleet: %zu host%s, %u up%s",
+		    hms, n, n == 1 ? "" : "s", c[SNAP_HOST_UP],
+		    sim ? "   SIMULATED" : "");
+	} else {
+		char ver[4 * 32 + 8];
+
+		top_name_escape(s->hosts[0].hv_version, true, ver, sizeof ver);
+		snprintf(buf, len, "xdom top - %s   Xen %s%s", hms, ver,
+		    sim ? "   SIMULATED" : "");
+	}
+}
+
+void
+top_fmt_counts(const struct top_model *m, char *buf, size_t len)
+{
+	struct top_counts c;
+
+	top_model_counts(m, &c);
+	snprintf(buf, len, "%u domains: %u running, %u blocked, %u paused, "
+	    "%u crashed, %u dying, %u shutdown", c.total, c.running,
+	    c.blocked, c.paused, c.crashed, c.dying, c.shutdown);
+}
+
+void
+top_fmt_memline(const struct top_model *m, char *buf, size_t len)
+{
+	const struct snap *s = top_model_cur(m);
+	uint64_t total, used, free_kb;
+	uint32_t cpus = s->n_host > 0 ? s->hosts[0].ncpus : 0;
+	uint32_t mhz = s->n_host > 0 ? s->hosts[0].cpu_mhz : 0;
+	size_t h;
+
+	top_model_mem(m, &total, &used, &free_kb);
+	if (s->n_host > 1) {
+		/* A fleet: CPUs of every host that reported, no clock. */
+		for (cpus = 0, h = 0; h < s->n_host; h++)
+			cpus += s->hosts[h].ncpus;
+		snprintf(buf, len, "Mem: %lluk total, %lluk used, %lluk free"
+		    "    CPUs: %u (all hosts) %.1f%%",
+		    (unsigned long long)total, (unsigned long long)used,
+		    (unsigned long long)free_kb, cpus, m->host_cpu_pct);
+		return;
+	}
+	snprintf(buf, len, "Mem: %lluk total, %lluk used, %lluk free    "
+	    "CPUs: %u @ %uMHz", (unsigned long long)total,
+	    (unsigned long long)used, (unsigned long long)free_kb, cpus, mhz);
+}
+
+void
+top_fmt_hosts_line(const struct top_model *m, char *buf, size_t len)
+{
+	unsigned c[SNAP_HOST_RETRYING + 1];
+	size_t n = top_model_host_states(m, c), o;
+	int st;
+
+	o = (size_t)snprintf(buf, len, "Hosts: %zu, %u up", n,
+	    c[SNAP_HOST_UP]);
+	for (st = SNAP_HOST_CONNECTING; st <= SNAP_HOST_RETRYING; st++) {
+		if (c[st] == 0 || o >= len)
+			continue;
+		o += (size_t)snprintf(buf + o, len - o, ", %u %s", c[st],
+		    hv_host_state_name(st));
+	}
+}
+
+int
+top_host_label_width(const struct top_model *m)
+{
+	const struct snap *s = top_model_cur(m);
+	char esc[4 * 128 + 8];
+	int w = 4, l;
+	size_t h;
+
+	for (h = 0; h < s->n_host; h++) {
+		top_name_escape(s->hosts[h].name, m->ascii_only, esc,
+		    sizeof esc);
+		l = top_text_width(esc);
+		if (l > w)
+			w = l;
+	}
+	return w > 40 ? 40 : w;
+}
+
+void
+top_fmt_host_line(const struct top_model *m, size_t h, int label_w,
+    char *buf, size_t len)
+{
+	const struct snap *s = top_model_cur(m);
+	const struct snap_host *sh = &s->hosts[h];
+	const struct top_host_row *r = &m->host_rows[h];
+	char label[4 * 128 + 8], status[4 * 96 + 8], a[16], b[16];
+	int pad;
+
+	top_name_escape(sh->name, m->ascii_only, label, sizeof label);
+	top_text_cut(label, label_w);
+	pad = label_w - top_text_width(label);
+	if (sh->state != SNAP_HOST_UP) {
+		top_name_escape(sh->status, m->ascii_only, status,
+		    sizeof status);
+		snprintf(buf, len, "%s%*s  %-12s %s", label, pad > 0 ? pad : 0,
+		    "", hv_host_state_name(sh->state), status);
+		return;
+	}
+	top_fmt_scaled((double)r->mem_used_kb * 1024, 1024, a, sizeof a);
+	top_fmt_scaled((double)sh->mem_total_kb * 1024, 1024, b, sizeof b);
+	snprintf(buf, len, "%s%*s  %-12s %4u domains %4u running  CPU %5.1f%% "
+	    "of %u  Mem %s/%s", label, pad > 0 ? pad : 0, "",
+	    hv_host_state_name(sh->state), r->doms, r->running, r->cpu_pct,
+	    sh->ncpus, a, b);
+}
+
+/* ---- xentop's sub-lines ---- */
+
+void
+top_fmt_net_line(const struct top_model *m, uint32_t i, uint32_t k,
+    char *buf, size_t len)
+{
+	const struct snap *s = top_model_cur(m);
+	const struct snap_net *n = &snap_dom_nets(s, &s->dom[i])[k];
+
+	snprintf(buf, len, "Net%u RX: %8llubytes %8llupkts %8lluerr "
+	    "%8lludrop  TX: %8llubytes %8llupkts %8lluerr %8lludrop",
+	    n->id, (unsigned long long)n->rx_bytes,
+	    (unsigned long long)n->rx_pkts, (unsigned long long)n->rx_errs,
+	    (unsigned long long)n->rx_drops, (unsigned long long)n->tx_bytes,
+	    (unsigned long long)n->tx_pkts, (unsigned long long)n->tx_errs,
+	    (unsigned long long)n->tx_drops);
+}
+
+void
+top_fmt_vbd_line(const struct top_model *m, uint32_t i, uint32_t k,
+    char *buf, size_t len)
+{
+	const struct snap *s = top_model_cur(m);
+	const struct snap_vbd *v = &snap_dom_vbds(s, &s->dom[i])[k];
+	char dev[16];
+
+	snap_vbd_name(v->dev, dev, sizeof dev);
+	snprintf(buf, len, "VBD BlkBack %5u [%s] OO: %8llu   RD: %8llu   "
+	    "WR: %8llu  RSECT: %10llu  WSECT: %10llu", v->dev, dev,
+	    (unsigned long long)v->oo, (unsigned long long)v->rd_reqs,
+	    (unsigned long long)v->wr_reqs, (unsigned long long)v->rd_sect,
+	    (unsigned long long)v->wr_sect);
+}
+
+/* xentop's vcpu line: online vcpus only, by index; in batch output a
+ * new line of eight spaces before every fifth index, as xentop. */
+static void
+fmt_vcpus(const struct top_model *m, uint32_t i, bool wrap, char *buf,
+    size_t len)
+{
+	const struct snap *s = top_model_cur(m);
+	const struct snap_dom *d = &s->dom[i];
+	const struct snap_vcpu *v = snap_dom_vcpus(s, d);
+	size_t o;
+	uint32_t k;
+
+	o = (size_t)snprintf(buf, len, "VCPUs(sec): ");
+	for (k = 0; k < d->n_vcpu && o < len; k++) {
+		if (!v[k].online)
+			continue;
+		if (wrap && k != 0 && k % 5 == 0)
+			o += (size_t)snprintf(buf + o, len - o, "\n        ");
+		if (o < len)
+			o += (size_t)snprintf(buf + o, len - o, " %2u: %10llus",
+			    k, (unsigned long long)(v[k].ns / 1000000000ull));
+	}
+}
+
+void
+top_fmt_vcpu_line(const struct top_model *m, uint32_t i, char *buf,
+    size_t len)
+{
+	fmt_vcpus(m, i, false, buf, len);
+}
+
+/* ---- text ---- */
+
+/*
+ * Text is a drop-in for scripts written for `xentop -b`: each iteration
+ * is xentop's header line and one line per domain, nothing else (xentop
+ * prints its summary lines on the screen only); --summary puts ours
+ * (title, counts, memory, fleet hosts) and a blank line before it.
+ * Right-aligned cells in xentop's widths, widened for the iteration to
+ * its longest figure (xentop widens its network and block columns so;
+ * here every column, so the rows always line up). NAME is cut to 10
+ * columns without a mark, as xentop's "%10.10s", or with -f sized to the
+ * longest name.
+ */
+
+/* Whether column c is cut to its width rather than widened. */
+static bool
+batch_cut(const struct top_opts *o, int c)
+{
+	return (c == COL_NAME && !o->full_name) || c == COL_HOST ||
+	    c == COL_CPU_HIST;
+}
+
+/* Each column's width this iteration: the header's in the mode shown,
+ * xentop's, and the widest cell unless the column is cut. */
+static void
+batch_widths(const struct top_model *m, const struct top_opts *o,
+    const int *cols, int n, int *w)
+{
+	char buf[512];
+	size_t r;
+	int k;
+
+	for (k = 0; k < n; k++) {
+		const struct top_col_def *d = &top_cols[cols[k]];
+		const char *h = !m->totals && d->header_rate != NULL ?
+		    d->header_rate : d->header;
+		int hw = (int)strlen(h);
+
+		w[k] = cols[k] == COL_HOST ? top_host_label_width(m) :
+		    d->width;
+		if (hw > w[k])
+			w[k] = hw;
+	}
+	for (r = 0; r < m->n_order; r++) {
+		for (k = 0; k < n; k++) {
+			int cw;
+
+			if (batch_cut(o, cols[k]))
+				continue;
+			top_cols[cols[k]].print(m, m->order[r], buf,
+			    sizeof buf);
+			cw = top_text_width(buf);
+			if (cw > w[k])
+				w[k] = cw;
+		}
+	}
+}
+
+/* s padded to w columns (display width), right- or left-aligned. */
+static void
+batch_pad(FILE *f, const char *s, int w, bool left)
+{
+	int pad = w - top_text_width(s);
+
+	if (pad < 0)
+		pad = 0;
+	if (left)
+		fprintf(f, "%s%*s", s, pad, "");
+	else
+		fprintf(f, "%*s%s", pad, "", s);
+}
+
+/* Cell of column c for row i, padded to width w. */
+static void
+batch_cell(FILE *f, const struct top_model *m, const struct top_opts *o,
+    int c, uint32_t i, int w, bool first)
+{
+	const struct top_col_def *d = &top_cols[c];
+	char buf[512];
+
+	d->print(m, i, buf, sizeof buf);
+	if (batch_cut(o, c))
+		top_text_cut(buf, w);
+	if (!first)
+		fputc(' ', f);
+	batch_pad(f, buf, w, d->left);
+}
+
+static void
+batch_header(FILE *f, const struct top_model *m, const int *cols,
+    const int *w, int n)
+{
+	int k;
+
+	for (k = 0; k < n; k++) {
+		const struct top_col_def *d = &top_cols[cols[k]];
+		const char *h = !m->totals && d->header_rate != NULL ?
+		    d->header_rate : d->header;
+
+		if (k > 0)
+			fputc(' ', f);
+		batch_pad(f, h, w[k], d->left);
+	}
+	fputc('\n', f);
+}
+
+/* --summary: our summary lines and a blank line, before the header. */
+static void
+batch_summary(FILE *f, const struct top_model *m, const struct top_opts *o)
+{
+	const struct snap *s = top_model_cur(m);
+	char line[1024];
+	size_t r;
+
+	top_fmt_title(m, o, line, sizeof line);
+	fprintf(f, "%s\n", line);
+	top_fmt_counts(m, line, sizeof line);
+	fprintf(f, "%s\n", line);
+	if (o->mode != TOP_MODE_RESTRICTED) {
+		top_fmt_memline(m, line, sizeof line);
+		fprintf(f, "%s\n", line);
+	}
+	if ((o->remote || s->n_host > 1) && o->mode != TOP_MODE_RESTRICTED) {
+		int lw = top_host_label_width(m);
+
+		top_fmt_hosts_line(m, line, sizeof line);
+		fprintf(f, "%s\n", line);
+		for (r = 0; r < s->n_host; r++) {
+			top_fmt_host_line(m, r, lw, line, sizeof line);
+			fprintf(f, "  %s\n", line);
+		}
+	}
+	fputc('\n', f);
+}
+
+static void
+batch_text(FILE *f, const struct top_model *m0, const struct top_opts *o)
+{
+	struct top_model tm = *m0;
+	const struct top_model *m = &tm;
+	const struct snap *s = top_model_cur(m);
+	bool fleet = o->remote || s->n_host > 1;
+	int cols[COL__COUNT], w[COL__COUNT], n = 0, k;
+	char line[1024];
+	size_t r;
+
+	tm.exact = true;	/* scripts want every digit, as xentop */
+	if (o->mode == TOP_MODE_RESTRICTED)
+		tm.host_hidden = true;
+	/* xentop's columns and units unless --columns chose others; a
+	 * fleet's rows start with their HOST. */
+	if (o->columns != NULL) {
+		int order[COL__COUNT];
+		bool shown[COL__COUNT];
+
+		tm.totals = o->totals;
+		if (top_cols_parse(o->columns, order, shown, NULL) == 0)
+			for (k = 0; k < COL__COUNT; k++)
+				if (shown[order[k]])
+					cols[n++] = order[k];
+	} else {
+		tm.totals = true;
+		if (fleet && o->mode != TOP_MODE_RESTRICTED)
+			cols[n++] = COL_HOST;
+		for (k = 0; k < COL__COUNT; k++)
+			if (top_cols[k].xentop)
+				cols[n++] = k;
+	}
+	if (o->summary)
+		batch_summary(f, m, o);
+	batch_widths(m, o, cols, n, w);
+	batch_header(f, m, cols, w, n);
+	for (r = 0; r < m->n_order; r++) {
+		uint32_t i = m->order[r], j;
+		const struct snap_dom *d = &s->dom[i];
+
+		if (o->repeat_header && r > 0)
+			batch_header(f, m, cols, w, n);
+		for (k = 0; k < n; k++)
+			batch_cell(f, m, o, cols[k], i, w[k], k == 0);
+		fputc('\n', f);
+		if (o->vcpus) {
+			/* " NNN: NNNNNNNNNNs" and a wrap: 32 a vcpu */
+			size_t vlen = 32 + (size_t)d->n_vcpu * 32;
+			char *vline = xmalloc(vlen);
+
+			fmt_vcpus(m, i, true, vline, vlen);
+			fprintf(f, "%s\n", vline);
+			free(vline);
+		}
+		for (j = 0; o->networks && j < d->n_net; j++) {
+			top_fmt_net_line(m, i, j, line, sizeof line);
+			fprintf(f, "%s\n", line);
+		}
+		for (j = 0; o->vbds && j < d->n_vbd; j++) {
+			top_fmt_vbd_line(m, i, j, line, sizeof line);
+			fprintf(f, "%s\n", line);
+		}
+	}
+}
+
+/* ---- the shared csv/json field table ---- */
+
+enum bkind { BK_U64, BK_DBL, BK_STR, BK_BOOL };
+
+struct bval {
+	uint64_t u;		/* BK_U64, BK_BOOL */
+	double d;
+	const char *s;
+	bool none;		/* no value: empty in csv, null in json */
+};
+
+typedef void (*bget_fn)(const struct top_model *m, uint32_t i,
+    struct bval *v, char *scratch, size_t len);
+
+struct bfield {
+	const char *name;
+	enum bkind kind;
+	bget_fn get;
+};
+
+#define M_DOM(m, i) (&top_model_cur(m)->dom[i])
+static void g_host(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	const struct snap *s = top_model_cur(m);
+	uint16_t h = M_DOM(m, i)->host;
+
+	xdom_escape(b, l, h < s->n_host ? s->hosts[h].name : "");
+	v->s = b;
+}
+static void g_id(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	(void)b; (void)l;
+	v->u = M_DOM(m, i)->id;
+}
+static void g_name(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	xdom_escape(b, l, snap_dom_name(top_model_cur(m), M_DOM(m, i)));
+	v->s = b;
+}
+static void g_state(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	char st[SNAP_STATE_LEN + 1];
+
+	snap_state_str(M_DOM(m, i)->flags, st);
+	snprintf(b, l, "%s", st);
+	v->s = b;
+}
+static void g_cpu_s(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	(void)b; (void)l;
+	v->d = (double)M_DOM(m, i)->cpu_ns / 1e9;
+}
+static void g_cpu_pct(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	(void)b; (void)l;
+	v->d = m->rates[i].cpu_pct;
+}
+static void g_mem(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	(void)b; (void)l;
+	v->u = M_DOM(m, i)->mem_kb;
+}
+/* Shares of the host's memory: none when the host's total is withheld
+ * or unknown, as for an unlimited maximum. */
+static void g_mem_pct(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	(void)b; (void)l;
+	v->none = !top_col_mem_pct(m, i, M_DOM(m, i)->mem_kb, &v->d);
+}
+static void g_maxmem(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	(void)b; (void)l;
+	v->u = M_DOM(m, i)->maxmem_kb;
+	v->none = v->u == SNAP_MEM_UNLIMITED;
+}
+static void g_maxmem_pct(const struct top_model *m, uint32_t i,
+    struct bval *v, char *b, size_t l)
+{
+	uint64_t max = M_DOM(m, i)->maxmem_kb;
+
+	(void)b; (void)l;
+	v->none = max == SNAP_MEM_UNLIMITED ||
+	    !top_col_mem_pct(m, i, max, &v->d);
+}
+/* Whether the row's host is simulated: every csv line says so. */
+static void g_sim(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	const struct snap *s = top_model_cur(m);
+	uint16_t h = M_DOM(m, i)->host;
+
+	(void)b; (void)l;
+	v->u = h < s->n_host && s->hosts[h].simulated;
+}
+static void g_vcpus(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	(void)b; (void)l;
+	v->u = M_DOM(m, i)->vcpus_online;
+}
+static void g_nets(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	(void)b; (void)l;
+	v->u = M_DOM(m, i)->n_net;
+}
+static void g_vbds(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	(void)b; (void)l;
+	v->u = M_DOM(m, i)->n_vbd;
+}
+static void g_ssid(const struct top_model *m, uint32_t i, struct bval *v,
+    char *b, size_t l)
+{
+	(void)b; (void)l;
+	v->u = M_DOM(m, i)->ssid;
+}
+
+/* Totals and rates, by offset into the per-row structs. */
+#define G_TOT(fn, field)						\
+static void fn(const struct top_model *m, uint32_t i, struct bval *v,	\
+    char *b, size_t l)							\
+{									\
+	(void)b; (void)l;						\
+	v->u = m->tot[i].field;						\
+}
+#define G_RATE(fn, field)						\
+static void fn(const struct top_model *m, uint32_t i, struct bval *v,	\
+    char *b, size_t l)							\
+{									\
+	(void)b; (void)l;						\
+	v->d = m->rates[i].field;					\
+}
+G_TOT(g_tx_b, tx_bytes)
+G_TOT(g_rx_b, rx_bytes)
+G_TOT(g_tx_p, tx_pkts)
+G_TOT(g_rx_p, rx_pkts)
+G_TOT(g_rx_err, rx_errs)
+G_TOT(g_tx_err, tx_errs)
+G_TOT(g_rx_drop, rx_drops)
+G_TOT(g_tx_drop, tx_drops)
+G_TOT(g_oo, vbd_oo)
+G_TOT(g_rd, vbd_rd)
+G_TOT(g_wr, vbd_wr)
+G_TOT(g_rs, vbd_rsect)
+G_TOT(g_ws, vbd_wsect)
+G_RATE(g_tx_bps, tx_Bps)
+G_RATE(g_rx_bps, rx_Bps)
+G_RATE(g_tx_pps, tx_pps)
+G_RATE(g_rx_pps, rx_pps)
+G_RATE(g_oo_ps, vbd_oo_ps)
+G_RATE(g_rd_ps, vbd_rd_ps)
+G_RATE(g_wr_ps, vbd_wr_ps)
+G_RATE(g_rs_ps, vbd_rsect_ps)
+G_RATE(g_ws_ps, vbd_wsect_ps)
+#undef G_TOT
+#undef G_RATE
+#undef M_DOM
+
+static const struct bfield bfields[] = {
+	{ "host", BK_STR, g_host },
+	{ "id", BK_U64, g_id },
+	{ "name", BK_STR, g_name },
+	{ "state", BK_STR, g_state },
+	{ "cpu_s", BK_DBL, g_cpu_s },
+	{ "cpu_pct", BK_DBL, g_cpu_pct },
+	{ "mem_kib", BK_U64, g_mem },
+	{ "mem_pct", BK_DBL, g_mem_pct },
+	{ "maxmem_kib", BK_U64, g_maxmem },
+	{ "maxmem_pct", BK_DBL, g_maxmem_pct },
+	{ "vcpus", BK_U64, g_vcpus },
+	{ "nets", BK_U64, g_nets },
+	{ "net_tx_bytes", BK_U64, g_tx_b },
+	{ "net_rx_bytes", BK_U64, g_rx_b },
+	{ "net_tx_pkts", BK_U64, g_tx_p },
+	{ "net_rx_pkts", BK_U64, g_rx_p },
+	{ "net_tx_errs", BK_U64, g_tx_err },
+	{ "net_rx_errs", BK_U64, g_rx_err },
+	{ "net_tx_drops", BK_U64, g_tx_drop },
+	{ "net_rx_drops", BK_U64, g_rx_drop },
+	{ "net_tx_bytes_per_s", BK_DBL, g_tx_bps },
+	{ "net_rx_bytes_per_s", BK_DBL, g_rx_bps },
+	{ "net_tx_pkts_per_s", BK_DBL, g_tx_pps },
+	{ "net_rx_pkts_per_s", BK_DBL, g_rx_pps },
+	{ "vbds", BK_U64, g_vbds },
+	{ "vbd_oo", BK_U64, g_oo },
+	{ "vbd_rd", BK_U64, g_rd },
+	{ "vbd_wr", BK_U64, g_wr },
+	{ "vbd_rsect", BK_U64, g_rs },
+	{ "vbd_wsect", BK_U64, g_ws },
+	{ "vbd_oo_per_s", BK_DBL, g_oo_ps },
+	{ "vbd_rd_per_s", BK_DBL, g_rd_ps },
+	{ "vbd_wr_per_s", BK_DBL, g_wr_ps },
+	{ "vbd_rsect_per_s", BK_DBL, g_rs_ps },
+	{ "vbd_wsect_per_s", BK_DBL, g_ws_ps },
+	{ "ssid", BK_U64, g_ssid },
+	{ "simulated", BK_BOOL, g_sim },
+};
+#define N_BFIELDS (sizeof bfields / sizeof bfields[0])
+
+/* ---- csv ---- */
+
+void
+top_batch_csv_header(FILE *f)
+{
+	size_t k;
+
+	fputs("iteration,time", f);
+	for (k = 0; k < N_BFIELDS; k++)
+		fprintf(f, ",%s", bfields[k].name);
+	fputc('\n', f);
+}
+
+/* RFC 4180 quoting: always quoted, inner quotes doubled. */
+static void
+csv_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s != '\0'; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void
+batch_csv(FILE *f, const struct top_model *m, long iteration)
+{
+	char scratch[4 * 128 + 8];
+	size_t r, k;
+
+	for (r = 0; r < m->n_order; r++) {
+		uint32_t i = m->order[r];
+
+		fprintf(f, "%ld,%.3f", iteration, m->wall);
+		for (k = 0; k < N_BFIELDS; k++) {
+			struct bval v = { 0, 0, "", false };
+
+			bfields[k].get(m, i, &v, scratch, sizeof scratch);
+			fputc(',', f);
+			if (v.none)
+				continue;	/* empty: no limit, unknown */
+			switch (bfields[k].kind) {
+			case BK_STR:
+				csv_str(f, v.s);
+				break;
+			case BK_U64:
+				fprintf(f, "%llu", (unsigned long long)v.u);
+				break;
+			case BK_DBL:
+				fprintf(f, "%.3f", v.d);
+				break;
+			case BK_BOOL:
+				fputc(v.u ? '1' : '0', f);
+				break;
+			}
+		}
+		fputc('\n', f);
+	}
+}
+
+/* ---- json ---- */
+
+static struct json_object *
+json_round(double v)
+{
+	/* Three decimals are plenty and keep lines short. */
+	char buf[64];
+
+	snprintf(buf, sizeof buf, "%.3f", v);
+	return json_object_new_double_s(v, buf);
+}
+
+static struct json_object *
+batch_json_dom(const struct top_model *m, uint32_t i)
+{
+	struct json_object *o = json_object_new_object();
+	char scratch[4 * 128 + 8];
+	size_t k;
+
+	for (k = 0; k < N_BFIELDS; k++) {
+		struct bval v = { 0, 0, "", false };
+		struct json_object *j = NULL;
+
+		bfields[k].get(m, i, &v, scratch, sizeof scratch);
+		if (v.none)
+			;	/* null: no limit, unknown */
+		else if (bfields[k].kind == BK_BOOL)
+			continue;	/* the object's "simulated" says it */
+		else if (bfields[k].kind == BK_STR)
+			j = json_object_new_string(v.s);
+		else if (bfields[k].kind == BK_U64)
+			j = json_object_new_uint64(v.u);
+		else
+			j = json_round(v.d);
+		json_object_object_add(o, bfields[k].name, j);
+	}
+	return o;
+}
+
+/* A fleet's hosts: one object each, in the order given, with its state
+ * ("up", "connecting", "auth failed", "key mismatch", "down",
+ * "retrying") and, when not up, the status line saying why. */
+static struct json_object *
+batch_json_hosts(const struct top_model *m)
+{
+	const struct snap *s = top_model_cur(m);
+	struct json_object *arr = json_object_new_array();
+	char esc[4 * 128 + 8];
+	size_t h;
+
+	for (h = 0; h < s->n_host; h++) {
+		const struct snap_host *sh = &s->hosts[h];
+		const struct top_host_row *r = &m->host_rows[h];
+		struct json_object *hj = json_object_new_object();
+
+		xdom_escape(esc, sizeof esc, sh->name);
+		json_object_object_add(hj, "name",
+		    json_object_new_string(esc));
+		json_object_object_add(hj, "state",
+		    json_object_new_string(hv_host_state_name(sh->state)));
+		xdom_escape(esc, sizeof esc, sh->status);
+		json_object_object_add(hj, "status",
+		    json_object_new_string(esc));
+		xdom_escape(esc, sizeof esc, sh->hv_version);
+		json_object_object_add(hj, "hv_version",
+		    json_object_new_string(esc));
+		json_object_object_add(hj, "simulated",
+		    json_object_new_boolean(sh->simulated));
+		json_object_object_add(hj, "domains",
+		    json_object_new_uint64(r->doms));
+		json_object_object_add(hj, "running",
+		    json_object_new_uint64(r->running));
+		json_object_object_add(hj, "cpus",
+		    json_object_new_uint64(sh->ncpus));
+		json_object_object_add(hj, "cpu_mhz",
+		    json_object_new_uint64(sh->cpu_mhz));
+		json_object_object_add(hj, "cpu_pct", json_round(r->cpu_pct));
+		json_object_object_add(hj, "mem_total_kib",
+		    json_object_new_uint64(sh->mem_total_kb));
+		json_object_object_add(hj, "mem_used_kib",
+		    json_object_new_uint64(r->mem_used_kb));
+		json_object_object_add(hj, "mem_free_kib",
+		    json_object_new_uint64(sh->mem_free_kb));
+		json_object_array_add(arr, hj);
+	}
+	return arr;
+}
+
+static int
+batch_json(FILE *f, const struct top_model *m, const struct top_opts *o,
+    long iteration)
+{
+	const struct snap *s = top_model_cur(m);
+	struct json_object *root = json_object_new_object();
+	struct json_object *doms = json_object_new_array();
+	struct json_object *cnt = json_object_new_object();
+	struct top_counts c;
+	bool sim = o->simulated;
+	size_t r, h, n;
+	const char *txt;
+
+	for (h = 0; h < s->n_host; h++)
+		sim = sim || s->hosts[h].simulated;
+	json_object_object_add(root, "iteration",
+	    json_object_new_int64(iteration));
+	json_object_object_add(root, "time", json_round(m->wall));
+	json_object_object_add(root, "interval_s", json_round(m->interval_s));
+	json_object_object_add(root, "simulated",
+	    json_object_new_boolean(sim));
+	if (o->mode != TOP_MODE_RESTRICTED && (o->remote || s->n_host > 1))
+		json_object_object_add(root, "hosts", batch_json_hosts(m));
+	else if (o->mode != TOP_MODE_RESTRICTED && s->n_host > 0) {
+		struct json_object *hj = json_object_new_object();
+		uint64_t total, used, free_kb;
+		char esc[4 * 128 + 8];
+
+		top_model_mem(m, &total, &used, &free_kb);
+		xdom_escape(esc, sizeof esc, s->hosts[0].name);
+		json_object_object_add(hj, "name",
+		    json_object_new_string(esc));
+		xdom_escape(esc, sizeof esc, s->hosts[0].hv_version);
+		json_object_object_add(hj, "hv_version",
+		    json_object_new_string(esc));
+		json_object_object_add(hj, "cpus",
+		    json_object_new_uint64(s->hosts[0].ncpus));
+		json_object_object_add(hj, "cpu_mhz",
+		    json_object_new_uint64(s->hosts[0].cpu_mhz));
+		json_object_object_add(hj, "cpu_pct",
+		    json_round(m->host_cpu_pct));
+		json_object_object_add(hj, "mem_total_kib",
+		    json_object_new_uint64(total));
+		json_object_object_add(hj, "mem_used_kib",
+		    json_object_new_uint64(used));
+		json_object_object_add(hj, "mem_free_kib",
+		    json_object_new_uint64(free_kb));
+		json_object_object_add(root, "host", hj);
+	}
+	top_model_counts(m, &c);
+	json_object_object_add(cnt, "total", json_object_new_uint64(c.total));
+	json_object_object_add(cnt, "running",
+	    json_object_new_uint64(c.running));
+	json_object_object_add(cnt, "blocked",
+	    json_object_new_uint64(c.blocked));
+	json_object_object_add(cnt, "paused",
+	    json_object_new_uint64(c.paused));
+	json_object_object_add(cnt, "crashed",
+	    json_object_new_uint64(c.crashed));
+	json_object_object_add(cnt, "dying", json_object_new_uint64(c.dying));
+	json_object_object_add(cnt, "shutdown",
+	    json_object_new_uint64(c.shutdown));
+	json_object_object_add(root, "domains_by_state", cnt);
+	/*
+	 * The domains array goes last and is written one domain at a time,
+	 * each object built and serialised by json-c and freed before the
+	 * next: a tree of 10,000 domains would take ~70 MB. json-c writes
+	 * the empty array as "[]", so the line is the root's text up to
+	 * that "[", the domains' texts joined by commas, then "]}".
+	 */
+	json_object_object_add(root, "domains", doms);
+	txt = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN);
+	n = strlen(txt);
+	if (n < 3 || strcmp(txt + n - 3, "[]}") != 0) {
+		/* not the shape expected: the whole tree, the slow way */
+		for (r = 0; r < m->n_order; r++)
+			json_object_array_add(doms, batch_json_dom(m,
+			    m->order[r]));
+		fputs(json_object_to_json_string_ext(root,
+		    JSON_C_TO_STRING_PLAIN), f);
+		fputc('\n', f);
+		json_object_put(root);
+		return 0;
+	}
+	fwrite(txt, 1, n - 2, f);
+	for (r = 0; r < m->n_order; r++) {
+		struct json_object *d = batch_json_dom(m, m->order[r]);
+
+		if (r > 0)
+			fputc(',', f);
+		fputs(json_object_to_json_string_ext(d,
+		    JSON_C_TO_STRING_PLAIN), f);
+		json_object_put(d);
+	}
+	fputs("]}\n", f);
+	json_object_put(root);
+	return 0;
+}
+
+int
+top_batch_write(FILE *f, const struct top_model *m, const struct top_opts *o,
+    long iteration, struct xdom_err *err)
+{
+	switch (o->format) {
+	case TOP_FMT_CSV:
+		batch_csv(f, m, iteration);
+		break;
+	case TOP_FMT_JSON:
+		batch_json(f, m, o, iteration);
+		break;
+	default:
+		batch_text(f, m, o);
+		break;
+	}
+	if (fflush(f) != 0 || ferror(f)) {
+		int e = errno, rc;
+
+		rc = xdom_err_errno(err, XDOM_EIO, e, "writing output");
+		errno = e;	/* the caller tells EPIPE apart */
+		return rc;
+	}
+	return 0;
+}
