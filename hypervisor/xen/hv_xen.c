@@ -264,6 +264,16 @@ xen_err_prefix(struct xdom_err *err, int rc, const char *who,
 	return xdom_err_set(err, rc, "%.64s: %s: %s", who, what, msg);
 }
 
+int
+xen_ctx_named(struct xen_priv *p, const char *name, libxl_ctx **ctx,
+    struct xdom_err *err)
+{
+	if (!xdom_name_valid(name))
+		return xdom_err_set(err, XDOM_EINVAL, "not a valid guest name "
+		    "(letters, digits, '.', '_' and '-')");
+	return xen_ctx(p, ctx, err);
+}
+
 /*
  * Domain id of a running guest that xdom may act on: the name must be
  * valid, and Domain-0 (the host itself) is never a target.
@@ -275,10 +285,7 @@ xen_domid(struct xen_priv *p, const char *name, uint32_t *domid,
 	libxl_ctx *ctx;
 	int rc;
 
-	if (!xdom_name_valid(name))
-		return xdom_err_set(err, XDOM_EINVAL, "not a valid guest name "
-		    "(letters, digits, '.', '_' and '-')");
-	rc = xen_ctx(p, &ctx, err);
+	rc = xen_ctx_named(p, name, &ctx, err);
 	if (rc != 0)
 		return rc;
 	if (libxl_name_to_domid(ctx, name, domid) != 0)

@@ -8,8 +8,6 @@
 
 #include <string.h>
 
-#include "core/escape.h"
-
 /* Boot a stopped guest: `xl create CFG_DIR/NAME.cfg`. */
 static int
 xen_boot(struct xen_priv *p, const char *name, struct xdom_err *err)
@@ -20,10 +18,7 @@ xen_boot(struct xen_priv *p, const char *name, struct xdom_err *err)
 	uint32_t domid;
 	int rc;
 
-	if (!xdom_name_valid(name))
-		return xdom_err_set(err, XDOM_EINVAL, "not a valid guest name "
-		    "(letters, digits, '.', '_' and '-')");
-	rc = xen_ctx(p, &ctx, err);
+	rc = xen_ctx_named(p, name, &ctx, err);
 	if (rc != 0)
 		return rc;
 	if (libxl_name_to_domid(ctx, name, &domid) == 0)
@@ -37,36 +32,6 @@ xen_boot(struct xen_priv *p, const char *name, struct xdom_err *err)
 	if (rc != 0)
 		return xen_err_prefix(err, rc, name, "boot");
 	return 0;
-}
-
-int
-xen_do_shutdown(libxl_ctx *ctx, uint32_t domid)
-{
-	return libxl_domain_shutdown(ctx, domid, NULL);
-}
-
-static int
-xen_do_reboot(libxl_ctx *ctx, uint32_t domid)
-{
-	return libxl_domain_reboot(ctx, domid, NULL);
-}
-
-int
-xen_do_destroy(libxl_ctx *ctx, uint32_t domid)
-{
-	return libxl_domain_destroy(ctx, domid, NULL);
-}
-
-static int
-xen_do_pause(libxl_ctx *ctx, uint32_t domid)
-{
-	return libxl_domain_pause(ctx, domid, NULL);
-}
-
-static int
-xen_do_unpause(libxl_ctx *ctx, uint32_t domid)
-{
-	return libxl_domain_unpause(ctx, domid, NULL);
 }
 
 /* SIGCHLD to its default disposition (see xen_int.h). */
@@ -87,25 +52,25 @@ xen_sigchld_dfl(struct sigaction *saved)
  * children stay waitable.
  */
 int
-xen_call(int (*fn)(libxl_ctx *, uint32_t), libxl_ctx *ctx, uint32_t domid)
+xen_call(xen_dom_fn *fn, libxl_ctx *ctx, uint32_t domid)
 {
 	struct sigaction saved;
 	int lrc;
 
 	if (!xen_sigchld_dfl(&saved))
 		return ERROR_FAIL;
-	lrc = fn(ctx, domid);
+	lrc = fn(ctx, domid, NULL);
 	sigaction(SIGCHLD, &saved, NULL);
 	return lrc;
 }
 
 /* Actions that are one libxl call on a running domain. */
-static int (*const xen_calls[HV_ACT__COUNT])(libxl_ctx *, uint32_t) = {
-	[HV_ACT_SHUTDOWN] = xen_do_shutdown,
-	[HV_ACT_REBOOT] = xen_do_reboot,
-	[HV_ACT_DESTROY] = xen_do_destroy,
-	[HV_ACT_PAUSE] = xen_do_pause,
-	[HV_ACT_UNPAUSE] = xen_do_unpause,
+static xen_dom_fn *const xen_calls[HV_ACT__COUNT] = {
+	[HV_ACT_SHUTDOWN] = libxl_domain_shutdown,
+	[HV_ACT_REBOOT] = libxl_domain_reboot,
+	[HV_ACT_DESTROY] = libxl_domain_destroy,
+	[HV_ACT_PAUSE] = libxl_domain_pause,
+	[HV_ACT_UNPAUSE] = libxl_domain_unpause,
 };
 
 int
@@ -126,7 +91,7 @@ xen_action(struct hv *hv, const char *name, enum hv_action a,
 	ctx = p->ctx;
 	p->log.last[0] = '\0';
 	if (a == HV_ACT_RESET) {
-		lrc = xen_call(xen_do_destroy, ctx, domid);
+		lrc = xen_call(libxl_domain_destroy, ctx, domid);
 		if (lrc != 0)
 			return xen_lxerr(p, lrc, err, "reset (destroy)", name);
 		return xen_boot(p, name, err);

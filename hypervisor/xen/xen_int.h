@@ -74,6 +74,10 @@ xen_priv(struct hv *hv)
 /* The libxl context, made on first use (the dashboard, which only takes
  * snapshots, never pays for it); *out is owned by p. */
 int xen_ctx(struct xen_priv *p, libxl_ctx **out, struct xdom_err *err);
+/* The same for acting on the guest called name: refused (one line) when
+ * the name is not valid. */
+int xen_ctx_named(struct xen_priv *p, const char *name, libxl_ctx **ctx,
+    struct xdom_err *err);
 /* An error from a libxl call: the code mapped, libxl's last message. */
 int xen_lxerr(struct xen_priv *p, int lrc, struct xdom_err *err,
     const char *what, const char *name);
@@ -118,11 +122,12 @@ int xen_sysrq(struct hv *hv, const char *name, char key, const char *reason,
 /* SIGCHLD to its default, the caller's disposition into *saved; false
  * when that fails. */
 bool xen_sigchld_dfl(struct sigaction *saved);
-/* fn(ctx, domid) with SIGCHLD at its default; libxl's return code. */
-int xen_call(int (*fn)(libxl_ctx *, uint32_t), libxl_ctx *ctx,
-    uint32_t domid);
-int xen_do_shutdown(libxl_ctx *ctx, uint32_t domid);
-int xen_do_destroy(libxl_ctx *ctx, uint32_t domid);
+/* A libxl call on one domain (libxl_domain_shutdown, _reboot, _destroy,
+ * _pause, _unpause), made synchronously (ao_how NULL). */
+typedef int xen_dom_fn(libxl_ctx *ctx, uint32_t domid,
+    const libxl_asyncop_how *ao_how);
+/* fn(ctx, domid, NULL) with SIGCHLD at its default; libxl's return code. */
+int xen_call(xen_dom_fn *fn, libxl_ctx *ctx, uint32_t domid);
 
 /* --- xen_console.c, xen_reimage.c, xen_res.c ---------------------------- */
 

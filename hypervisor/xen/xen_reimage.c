@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "core/argvtpl.h"
-#include "core/escape.h"
 
 #define XEN_SHUTDOWN_WAIT_S 60	/* how long a guest may take to stop */
 
@@ -42,9 +41,7 @@ xen_reimage(struct hv *hv, const char *name, const struct hv_reimage_opts *o,
 	uint32_t domid;
 	int rc;
 
-	if (!xdom_name_valid(name))
-		return xdom_err_set(err, XDOM_EINVAL, "not a valid guest name");
-	rc = xen_ctx(p, &ctx, err);
+	rc = xen_ctx_named(p, name, &ctx, err);
 	if (rc != 0)
 		return rc;
 	/* a bad template is found before the guest is stopped */
@@ -68,9 +65,9 @@ xen_reimage(struct hv *hv, const char *name, const struct hv_reimage_opts *o,
 		}
 		if (progress != NULL)
 			progress(arg, 0, "shutting down");
-		xen_call(xen_do_shutdown, ctx, domid);
+		xen_call(libxl_domain_shutdown, ctx, domid);
 		if (!xen_wait_gone(ctx, name, XEN_SHUTDOWN_WAIT_S))
-			xen_call(xen_do_destroy, ctx, domid);
+			xen_call(libxl_domain_destroy, ctx, domid);
 		if (!xen_wait_gone(ctx, name, 10)) {
 			rc = xdom_err_set(err, XDOM_ESTATE, "%s: did not stop; "
 			    "not re-imaging", name);

@@ -341,9 +341,7 @@ xen_info(struct hv *hv, const char *name, struct hv_info *out,
 	bool has_cfg;
 	int rc;
 
-	if (!xdom_name_valid(name))
-		return xdom_err_set(err, XDOM_EINVAL, "not a valid guest name");
-	rc = xen_ctx(p, &ctx, err);
+	rc = xen_ctx_named(p, name, &ctx, err);
 	if (rc != 0)
 		return rc;
 	snprintf(out->name, sizeof out->name, "%s", name);
