@@ -475,12 +475,7 @@ sim_apply(struct sim_state *st, struct sim_guest *g, enum hv_action a,
 		return 0;
 	case HV_ACT_DESTROY:
 		sim_retire(st, g, now_ns);
-		g->run = SIM_STOPPED;
-		g->id = 0;
-		g->start_ms = g->frozen_ms = g->paused_ms = 0;
-		g->pending = SIM_PEND_NONE;
-		g->pend_ms = 0;
-		g->pend_id = 0;
+		sim_guest_stop(g);
 		return 0;
 	case HV_ACT_PAUSE:
 		/* rounded so counters never step back around the pause */

@@ -110,7 +110,33 @@ sim_store_cfg_path(const struct sim_store *s, const char *name, char *buf,
 	return n > 0 && (size_t)n < len;
 }
 
-/* ---- effective state ---- */
+/* ---- time and the effective state ---- */
+
+int64_t
+sim_wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+int64_t
+sim_wall_ms(void)
+{
+	return sim_wall_ns() / 1000000;
+}
+
+void
+sim_guest_stop(struct sim_guest *g)
+{
+	g->run = SIM_STOPPED;
+	g->id = 0;
+	g->start_ms = g->frozen_ms = g->paused_ms = 0;
+	g->pending = SIM_PEND_NONE;
+	g->pend_ms = 0;
+	g->pend_id = 0;
+}
 
 void
 sim_guest_effective(const struct sim_guest *g, int64_t now_ms,
@@ -170,7 +196,6 @@ int
 sim_guest_locked(struct sim_store *s, const char *name, const char *dom0,
     struct sim_locked *lk, struct xdom_err *err)
 {
-	struct timespec ts;
 	char shown[96];
 	int rc;
 
@@ -189,8 +214,7 @@ sim_guest_locked(struct sim_store *s, const char *name, const char *dom0,
 	if ((lk->idx = sim_state_find(&s->st, name)) < 0)
 		return sim_guest_unlock(s, lk, xdom_err_set(err, XDOM_ENOENT,
 		    "%s: no such domain", name));
-	clock_gettime(CLOCK_REALTIME, &ts);
-	lk->now_ns = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	lk->now_ns = sim_wall_ns();
 	sim_store_materialise(&s->st, lk->now_ns / 1000000);
 	if (lk->idx == 0)	/* not reached: the state keeps Domain-0 first */
 		return sim_guest_unlock(s, lk, xdom_err_set(err, XDOM_EPERM,
@@ -209,6 +233,18 @@ sim_guest_unlock(struct sim_store *s, struct sim_locked *lk, int rc)
 }
 
 /* ---- reading ---- */
+
+/* The cache is good for the state file described by sb. */
+static void
+sim_store_keep(struct sim_store *s, const struct stat *sb)
+{
+	s->cached = true;
+	s->key_dev = sb->st_dev;
+	s->key_ino = sb->st_ino;
+	s->key_size = (uint64_t)sb->st_size;
+	s->key_mtime_ns = sb->st_mtim.tv_sec * 1000000000LL +
+	    sb->st_mtim.tv_nsec;
+}
 
 static int
 sim_store_read(struct sim_store *s, struct xdom_err *err)
@@ -255,12 +291,7 @@ sim_store_read(struct sim_store *s, struct xdom_err *err)
 	rc = sim_state_parse(&s->st, buf, got, s->state_path, err);
 	if (rc != 0)
 		goto out;
-	s->cached = true;
-	s->key_dev = sb.st_dev;
-	s->key_ino = sb.st_ino;
-	s->key_size = (uint64_t)sb.st_size;
-	s->key_mtime_ns = sb.st_mtim.tv_sec * 1000000000LL +
-	    sb.st_mtim.tv_nsec;
+	sim_store_keep(s, &sb);
 out:
 	free(buf);
 	close(fd);
@@ -336,12 +367,7 @@ sim_store_commit(struct sim_store *s, struct xdom_err *err)
 		(void)fsync(dfd);
 		close(dfd);
 	}
-	s->cached = true;
-	s->key_dev = sb.st_dev;
-	s->key_ino = sb.st_ino;
-	s->key_size = (uint64_t)sb.st_size;
-	s->key_mtime_ns = sb.st_mtim.tv_sec * 1000000000LL +
-	    sb.st_mtim.tv_nsec;
+	sim_store_keep(s, &sb);
 	goto out;
 fail:
 	rc = xdom_err_errno(err, XDOM_EIO, errno, "cannot write %s", tmp);
@@ -562,15 +588,6 @@ sim_store_write_cfgs(const struct sim_store *s)
 
 /* ---- open ---- */
 
-static int64_t
-sim_store_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /* Under the lock: make a new host unless a usable one exists. */
 static int
 sim_store_create(struct sim_store *s, struct xdom_err *err)
@@ -582,7 +599,7 @@ sim_store_create(struct sim_store *s, struct xdom_err *err)
 		return 0;
 	if (rc != 0 && rc != XDOM_ENOENT)
 		return rc;
-	sim_state_generate(&s->st, s->want_n, sim_store_now_ms());
+	sim_state_generate(&s->st, s->want_n, sim_wall_ms());
 	s->cached = false;
 	sim_store_write_cfgs(s);
 	return sim_store_commit(s, err);
