@@ -218,6 +218,8 @@ install: $(PROGS)
 	install -m 755 $(BUILD)/xdomd $(DESTDIR)$(PREFIX)/sbin/
 	install -d $(DESTDIR)$(PREFIX)/share/xdom/themes
 	install -m 644 themes/* $(DESTDIR)$(PREFIX)/share/xdom/themes/ 2>/dev/null || true
+	install -d $(DESTDIR)$(PREFIX)/share/xdom/sshd_config.d
+	install -m 644 etc/sshd_config.d/xdom-shell.conf $(DESTDIR)$(PREFIX)/share/xdom/sshd_config.d/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8
 	for m in man/*.[158]; do [ -e "$$m" ] || continue; \
 		install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/; done
