@@ -1,14 +1,16 @@
 /*
  * cli_res.c - `xdom vcpu-set|mem-set|mem-max|block-attach|block-detach|
  * save|restore`: parse the values here (sizes in MiB by default, as xl),
- * and leave every check against the guest to the backend, whose message
- * is printed as the one error line.
+ * and leave every other rule to the one path (hypervisor/hv_res.h) and
+ * the backend, whose message is printed as the one error line.
  *
- * Files: save without FILE writes the config's save_dir/NAME.save, and
- * restore of a bare guest name reads it back (core/resdir.h), the same
- * file xdomd uses. Through the helper backend the client never names a
- * file: block-attach's TARGET is an image name in xdomd's block_dir,
- * save takes no FILE and restore takes the guest's name.
+ * Files: save without FILE writes the config's save_dir/NAME.save (never
+ * over a saved state), and restore of a bare guest name reads it back
+ * into that guest only and removes it (core/resdir.h), the same file
+ * xdomd uses. An image is never a symbolic link. Through the helper
+ * backend the client never names a file: block-attach's TARGET is an
+ * image name in xdomd's block_dir, save takes no FILE and restore takes
+ * the guest's name.
  */
 #include "cli/cli_res.h"
 
