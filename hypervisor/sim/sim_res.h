@@ -69,6 +69,9 @@ struct sim_res_op {
 
 /* s escaped for a message, cut to fit buf. */
 const char *sim_res_shown(const char *s, char buf[96]);
+/* Up to size bytes of fd, NUL-terminated (malloc'd); *got is how many
+ * came (a NUL among them: strlen() is less). */
+char *sim_res_read_text(int fd, size_t size, size_t *got);
 /* A new zeroed record at the end of r. */
 struct sim_res_rec *sim_res_add(struct sim_res *r);
 /* Percent-decode in into out[len]; false when malformed or empty. */

@@ -68,6 +68,25 @@ sim_res_add(struct sim_res *r)
 	return &r->r[r->n++];
 }
 
+char *
+sim_res_read_text(int fd, size_t size, size_t *got)
+{
+	char *buf = xmalloc(size + 1);
+	ssize_t n;
+
+	*got = 0;
+	while (*got < size) {
+		n = read(fd, buf + *got, size - *got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		*got += (size_t)n;
+	}
+	buf[*got] = '\0';
+	return buf;
+}
+
 /* ---- the file ---- */
 
 static int
@@ -248,7 +267,6 @@ sim_res_load(struct sim_store *s, struct xdom_err *err)
 	char *path = sim_res_path(s), *buf = NULL;
 	struct stat sb;
 	size_t got = 0;
-	ssize_t n;
 	int fd = -1, rc = 0;
 
 	if (s->res == NULL)
@@ -280,16 +298,7 @@ sim_res_load(struct sim_store *s, struct xdom_err *err)
 		    "of sane size; remove it", path);
 		goto out;
 	}
-	buf = xmalloc((size_t)sb.st_size + 1);
-	while (got < (size_t)sb.st_size) {
-		n = read(fd, buf + got, (size_t)sb.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
+	buf = sim_res_read_text(fd, (size_t)sb.st_size, &got);
 	if (strlen(buf) != got) {
 		rc = xdom_err_set(err, XDOM_ECORRUPT, "%s: corrupt simulated "
 		    "host device file (NUL byte); remove it", path);

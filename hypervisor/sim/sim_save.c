@@ -250,7 +250,6 @@ sim_res_read_save(const char *file, struct sim_save *sv, struct xdom_err *err)
 	char shown[96], *buf = NULL;
 	struct stat sb;
 	size_t got = 0;
-	ssize_t n;
 	int fd, rc;
 
 	sim_res_shown(file, shown);
@@ -267,16 +266,7 @@ sim_res_read_save(const char *file, struct sim_save *sv, struct xdom_err *err)
 		    "(not a small regular file)", shown);
 		goto out;
 	}
-	buf = xmalloc((size_t)sb.st_size + 1);
-	while (got < (size_t)sb.st_size) {
-		n = read(fd, buf + got, (size_t)sb.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	buf[got] = '\0';
+	buf = sim_res_read_text(fd, (size_t)sb.st_size, &got);
 	if (strlen(buf) != got) {
 		rc = xdom_err_set(err, XDOM_EINVAL, "%s is not a saved guest "
 		    "of the simulated host", shown);
