@@ -6,8 +6,9 @@
  * image name and a virtual device: never a path. Through xdomd (the
  * helper backend, always in production) the calls carry the audit
  * reason and xdomd picks every file (its block_dir and save_dir); on
- * another backend the shell resolves the same names against the
- * config's directories (core/resdir.h), so both behave alike.
+ * another backend the shell takes the same one path xdomd takes
+ * (hypervisor/hv_res.h, confined, with the config's directories), so
+ * both behave alike.
  *
  * Confirmation: what takes something away from a running guest asks
  * first (memory below its current size, detach, save, which stops it);
