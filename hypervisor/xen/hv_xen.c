@@ -1528,6 +1528,17 @@ xen_save(struct hv *hv, const char *name, const char *file,
 	return 0;
 }
 
+/* The disks of name's config file, for xen_save_check(). */
+static int
+xen_restore_cfg(void *arg, const char *name, struct hv_info *out)
+{
+	char path[PATH_MAX];
+
+	if (!xen_cfg_path(arg, name, path, sizeof path))
+		return XDOM_ENOENT;
+	return xen_info_cfg(path, out, NULL);
+}
+
 /* Restore only the guest asked for, with disks that pass the rule
  * (xen_save.c reads what the file says first). */
 static int
@@ -1535,9 +1546,8 @@ xen_restore(struct hv *hv, const struct hv_restore_opts *o,
     struct xdom_err *err)
 {
 	struct xen_priv *p = xen_priv(hv);
-	char path[PATH_MAX], cfgpath[PATH_MAX], last[256];
+	char path[PATH_MAX], last[256];
 	char *argv[] = { p->xl, "restore", path, NULL };
-	struct hv_info *cfg = NULL;
 	libxl_ctx *ctx;
 	int rc;
 
@@ -1550,14 +1560,7 @@ xen_restore(struct hv *hv, const struct hv_restore_opts *o,
 	rc = xen_ctx(p, &ctx, err);
 	if (rc != 0)
 		return rc;
-	if (o->name != NULL && xen_cfg_path(p, o->name, cfgpath,
-	    sizeof cfgpath)) {
-		cfg = xcalloc(1, sizeof *cfg);
-		if (xen_info_cfg(cfgpath, cfg, NULL) != 0)
-			cfg->n_disks = 0;
-	}
-	rc = xen_save_check(ctx, o, cfg, err);
-	free(cfg);
+	rc = xen_save_check(ctx, o, xen_restore_cfg, p, err);
 	if (rc != 0)
 		return rc;
 	rc = xen_run(argv, p->cmd_timeout_s, NULL, NULL, last, sizeof last,

@@ -138,8 +138,9 @@ xen_save_disks(const libxl_domain_config *dc, const struct hv_restore_opts *o,
 
 int
 xen_save_check(libxl_ctx *ctx, const struct hv_restore_opts *o,
-    const struct hv_info *cfg, struct xdom_err *err)
+    xen_save_cfg_fn cfg_of, void *arg, struct xdom_err *err)
 {
+	struct hv_info *cfg = NULL;
 	libxl_domain_config dc;
 	char shown[96], *json = NULL;
 	struct stat sb;
@@ -171,7 +172,14 @@ xen_save_check(libxl_ctx *ctx, const struct hv_restore_opts *o,
 		    "another guest; it is not restored", o->name);
 		goto out;
 	}
+	/* the guest's own disks are the admin's: its config file says */
+	if (dc.c_info.name != NULL && xdom_name_valid(dc.c_info.name)) {
+		cfg = xcalloc(1, sizeof *cfg);
+		if (cfg_of(arg, dc.c_info.name, cfg) != 0)
+			cfg->n_disks = 0;
+	}
 	rc = xen_save_disks(&dc, o, cfg, err);
+	free(cfg);
 out:
 	libxl_domain_config_dispose(&dc);
 	free(json);
