@@ -16,7 +16,7 @@
 # need. tests/unit/test_link.sh checks the result with ldd.
 #
 #   core/               libxdomcore.a     pure logic; includes nothing above it
-#   hypervisor/hv.c     libxdomhv.a       the interface and its wrappers
+#   hypervisor/*.c      libxdomhv.a       the interface, its wrappers, hv_res
 #   hypervisor/sim/     libxdomhv_sim.a   the simulated host
 #   hypervisor/xen/     libxdomhv_xen.a   libxenlight/libxenstat (if found)
 #   hypervisor/remote/  libxdomhv_remote.a  ssh, fleet (libssh), helper client
@@ -74,7 +74,7 @@ XLDFLAGS = -pie -Wl,-z,relro,-z,now $(if $(SANITIZE),-fsanitize=$(SANITIZE))
 
 src = $(filter-out $(1)/main.c,$(wildcard $(1)/*.c))
 CORE_SRC := $(call src,core)
-HV_SRC := hypervisor/hv.c
+HV_SRC := $(wildcard hypervisor/*.c)
 SIM_SRC := $(call src,hypervisor/sim)
 XEN_SRC := $(if $(HAVE_XEN),$(call src,hypervisor/xen))
 REMOTE_SRC := $(call src,hypervisor/remote)

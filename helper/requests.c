@@ -18,17 +18,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "core/argvtpl.h"
 #include "core/conf.h"
-#include "core/log.h"
-#include "core/resdir.h"
 #include "core/snap.h"
 #include "core/xmalloc.h"
+#include "hypervisor/hv_res.h"
 
 #define REQ_OWNERS_MAX 512
 #define REQ_STOP_WAIT_S 120	/* clean shutdown before a backup */
@@ -617,6 +615,37 @@ req_sysrq(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
 
 /* --- resources, block devices, save and restore ------------------------- */
 
+/*
+ * Every resource request takes the one path (hypervisor/hv_res.h),
+ * confined: the client names the guest and an image, never a path;
+ * images come from block_dir/NAME/, save files from save_dir, and a
+ * refusal for the host's limits names no host figure unless the caller
+ * holds `host` on the guest (as stats withholds them).
+ */
+static int
+req_res_run(struct req_ctx *ctx, struct hv *hv, struct hv_res_req *rr,
+    struct xdom_err *err)
+{
+	struct hv_res_dirs dirs;
+	struct policy_subject who;
+	char obuf[REQ_OWNERS_MAX];
+	uint32_t allowed = 0, need = 0;
+	int rc;
+
+	memset(&dirs, 0, sizeof dirs);
+	dirs.save_dir = ctx->d->save_dir;
+	dirs.block_dir = ctx->d->block_dir;
+	dirs.confined = true;
+	rr->name = ctx->req->name;
+	ident_subject(ctx->id, &who);
+	policy_rights(ctx->d->policy, &who, rr->name,
+	    req_owners(ctx->d, rr->name, obuf, sizeof obuf), &allowed, &need);
+	rr->hide_host = (allowed & (1u << POLICY_HOST)) == 0;
+	if ((rc = hv_res_apply(hv, &dirs, rr, err)) != 0)
+		return rc;
+	return req_reply_empty(ctx, -1, err);
+}
+
 /* The hv resource each resource request sets. */
 static const struct {
 	uint16_t type;
@@ -631,131 +660,66 @@ static int
 req_resource(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
 {
 	const struct proto_req *r = ctx->req;
+	struct hv_res_req rr;
 	size_t i;
-	int rc;
 
 	for (i = 0; i < sizeof req_res_map / sizeof req_res_map[0]; i++) {
 		if (req_res_map[i].type != r->type)
 			continue;
-		rc = hv_set_resource(hv, r->name, req_res_map[i].res,
-		    r->type == PROTO_T_VCPUS ? r->arg : r->value, err);
-		if (rc != 0)
-			return rc;
-		return req_reply_empty(ctx, -1, err);
+		memset(&rr, 0, sizeof rr);
+		rr.kind = HV_RESOP_SET;
+		rr.res = req_res_map[i].res;
+		rr.value = r->type == PROTO_T_VCPUS ? r->arg : r->value;
+		return req_res_run(ctx, hv, &rr, err);
 	}
 	return xdom_err_set(err, XDOM_EPROTO, "not a resource request");
 }
 
-/*
- * Attach an image the admin put in block_dir/NAME/: the client names it,
- * never a path. A symbolic link there is refused, so what is attached is
- * what the directory holds.
- */
+/* Attach an image the admin put in block_dir/NAME/ (hv_res_apply
+ * refuses a link, a path out of it and what is no file or device). */
 static int
 req_attach(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
 {
-	const struct proto_req *r = ctx->req;
-	struct hv_block b;
-	char path[4096];
-	struct stat sb;
-	int rc;
+	struct hv_res_req rr;
 
-	if (ctx->d->block_dir == NULL)
-		return xdom_err_set(err, XDOM_EPERM, "%s: attaching devices "
-		    "is not set up on this host (no block_dir in xdom.conf)",
-		    r->name);
-	if ((rc = resdir_image_path(ctx->d->block_dir, r->name, r->image,
-	    path, sizeof path, err)) != 0)
-		return rc;
-	if (lstat(path, &sb) != 0)
-		return xdom_err_set(err, errno == ENOENT ? XDOM_EINVAL :
-		    XDOM_EIO, "%s: no image '%s' for this guest", r->name,
-		    r->image);
-	if (!S_ISREG(sb.st_mode) && !S_ISBLK(sb.st_mode))
-		return xdom_err_set(err, XDOM_EINVAL, "%s: image '%s' is not "
-		    "a file or a block device", r->name, r->image);
-	memset(&b, 0, sizeof b);
-	b.target = path;
-	b.vdev = r->vdev;
-	b.writable = (r->arg & PROTO_ATTACH_RW) != 0;
-	if ((rc = hv_block_attach(hv, r->name, &b, err)) != 0)
-		return rc;
-	return req_reply_empty(ctx, -1, err);
+	memset(&rr, 0, sizeof rr);
+	rr.kind = HV_RESOP_ATTACH;
+	rr.image = ctx->req->image;
+	rr.vdev = ctx->req->vdev;
+	rr.writable = (ctx->req->arg & PROTO_ATTACH_RW) != 0;
+	return req_res_run(ctx, hv, &rr, err);
 }
 
 static int
 req_detach(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
 {
-	const struct proto_req *r = ctx->req;
-	int rc;
+	struct hv_res_req rr;
 
-	if (strcmp(r->vdev, "xvda") == 0)
-		return xdom_err_set(err, XDOM_EINVAL, "%s: xvda is the root "
-		    "disk; it is not detached", r->name);
-	if ((rc = hv_block_detach(hv, r->name, r->vdev, err)) != 0)
-		return rc;
-	return req_reply_empty(ctx, -1, err);
-}
-
-/* save_dir, created (0700) when its parent exists and it does not. */
-static int
-req_save_dir(struct xdomd *d, struct xdom_err *err)
-{
-	struct stat sb;
-
-	if (mkdir(d->save_dir, 0700) != 0 && errno != EEXIST)
-		return xdom_err_errno(err, XDOM_EIO, errno, "save_dir %s",
-		    d->save_dir);
-	if (stat(d->save_dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
-		return xdom_err_set(err, XDOM_EIO, "save_dir %s is not a "
-		    "directory", d->save_dir);
-	return 0;
+	memset(&rr, 0, sizeof rr);
+	rr.kind = HV_RESOP_DETACH;
+	rr.vdev = ctx->req->vdev;
+	return req_res_run(ctx, hv, &rr, err);
 }
 
 static int
 req_save(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
 {
-	const struct proto_req *r = ctx->req;
-	char path[4096];
-	struct stat sb;
-	int rc;
+	struct hv_res_req rr;
 
-	if ((rc = resdir_save_path(ctx->d->save_dir, r->name, path,
-	    sizeof path, err)) != 0 || (rc = req_save_dir(ctx->d, err)) != 0)
-		return rc;
-	if (lstat(path, &sb) == 0)
-		return xdom_err_set(err, XDOM_ESTATE, "%s has a saved state "
-		    "already: restore it first", r->name);
-	if ((rc = hv_save(hv, r->name, path, err)) != 0)
-		return rc;
-	return req_reply_empty(ctx, -1, err);
+	memset(&rr, 0, sizeof rr);
+	rr.kind = HV_RESOP_SAVE;
+	return req_res_run(ctx, hv, &rr, err);
 }
 
-/*
- * Restore from save_dir/NAME.save, then remove the file: the guest's
- * disks move on once it runs, so the old state must not be restored a
- * second time.
- */
+/* From save_dir/NAME.save, only into NAME; the file goes afterwards. */
 static int
 req_restore(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
 {
-	const struct proto_req *r = ctx->req;
-	char path[4096];
-	struct stat sb;
-	int rc;
+	struct hv_res_req rr;
 
-	if ((rc = resdir_save_path(ctx->d->save_dir, r->name, path,
-	    sizeof path, err)) != 0)
-		return rc;
-	if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
-		return xdom_err_set(err, XDOM_ENOENT, "%s has no saved state "
-		    "to restore", r->name);
-	if ((rc = hv_restore(hv, path, err)) != 0)
-		return rc;
-	if (unlink(path) != 0)
-		log_warn("restore %s: cannot remove %s: %s",
-		    r->name, path, strerror(errno));
-	return req_reply_empty(ctx, -1, err);
+	memset(&rr, 0, sizeof rr);
+	rr.kind = HV_RESOP_RESTORE;
+	return req_res_run(ctx, hv, &rr, err);
 }
 
 /* The request table: how each request is served and what it needs. */
