@@ -120,7 +120,10 @@ TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 BENCHES = $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 TOOLS = $(patsubst %.c,$(BUILD)/tools/%,$(notdir $(TOOL_SRC)))
 
-.SECONDARY:
+# Objects are kept (the test tools reach theirs through a pattern), and
+# a missing one is rebuilt: .SECONDARY would let an archive newer than a
+# new source file stand without it.
+.PRECIOUS: $(BUILD)/obj/%.o
 .PHONY: all tests deps demo check check-quick check-xen fuzz bench install clean
 all: $(PROGS)
 tests: $(PROGS) $(TESTS) $(BENCHES) $(TOOLS)
