@@ -96,6 +96,14 @@ policy_action_name(enum policy_action a)
 	return policy_actions[a].name;
 }
 
+const char *
+policy_action_summary(enum policy_action a)
+{
+	if ((unsigned)a >= POLICY__COUNT)
+		return NULL;
+	return policy_actions[a].summary;
+}
+
 int
 policy_action_parse(const char *name, enum policy_action *out)
 {

@@ -70,6 +70,9 @@ enum policy_action {
 
 /* "boot", ..., "host"; NULL when out of range. */
 const char *policy_action_name(enum policy_action a);
+/* What a right grants, in a few words ("attach to its console"); NULL
+ * when out of range. */
+const char *policy_action_summary(enum policy_action a);
 /* Parse one action name (not "all"); XDOM_EINVAL when unknown. */
 int policy_action_parse(const char *name, enum policy_action *out);
 /* Parse "a,b,c" or "all" into a mask; err names the bad word. */

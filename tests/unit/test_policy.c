@@ -341,6 +341,9 @@ test_actions_format(void **state)
 		assert_int_equal(a, b);
 	}
 	assert_null(policy_action_name(POLICY__COUNT));
+	assert_null(policy_action_summary(POLICY__COUNT));
+	for (a = 0; a < POLICY__COUNT; a++)
+		assert_non_null(policy_action_summary(a));
 	assert_int_equal(policy_action_parse("Boot", &a), XDOM_EINVAL);
 }
 
