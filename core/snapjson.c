@@ -417,10 +417,7 @@ sj_decode_host(struct sj_ctx *c, struct json_object *o, size_t hi,
 	if ((rc = sj_get_array(c, o, "pcpu_ns", SNAPJSON_MAX_SUB, &a, &n)) != 0)
 		return rc;
 	idx = snap_add_host(s, h.name);
-	h.state = SNAP_HOST_UP;
-	h.pcpu_off = 0;
-	h.n_pcpu = 0;
-	s->hosts[idx] = h;
+	snap_fields_copy(SNAP_REC_HOST, &s->hosts[idx], &h, SNAP_COPY_ALL);
 	if (n == 0)
 		return 0;
 	pc = snap_add_pcpus(s, idx, (uint32_t)n);

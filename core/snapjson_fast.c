@@ -224,10 +224,7 @@ sjf_host(struct sjf *f, struct snap *s)
 			return false;
 	}
 	idx = snap_add_host(s, h.name);
-	h.state = SNAP_HOST_UP;
-	h.pcpu_off = 0;
-	h.n_pcpu = 0;
-	s->hosts[idx] = h;
+	snap_fields_copy(SNAP_REC_HOST, &s->hosts[idx], &h, SNAP_COPY_ALL);
 	if (n > 0) {
 		pc = snap_add_pcpus(s, idx, n);
 		for (i = 0; i < n; i++) {
