@@ -144,6 +144,7 @@ int xen_block_detach(struct hv *hv, const char *name, const char *vdev,
     struct xdom_err *err);
 int xen_save(struct hv *hv, const char *name, const char *file,
     struct xdom_err *err);
-int xen_restore(struct hv *hv, const char *file, struct xdom_err *err);
+int xen_restore(struct hv *hv, const struct hv_restore_opts *o,
+    struct xdom_err *err);
 
 #endif
