@@ -199,6 +199,7 @@ console_modes_reset(const struct console_opts *o, struct console_saved *sv)
 	const char *seq;
 	size_t len, off = 0;
 	ssize_t n;
+	int waits = 0;
 
 	if (!sv->out_tty)
 		return;
@@ -206,8 +207,15 @@ console_modes_reset(const struct console_opts *o, struct console_saved *sv)
 	len = strlen(seq);
 	while (off < len) {
 		n = write(o->out_fd, seq + off, len - off);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && errno == EAGAIN && waits++ < 10) {
+			/* a terminal that is slow to drain: a second at most */
+			struct pollfd pf = { .fd = o->out_fd, .events = POLLOUT };
+
+			(void)poll(&pf, 1, 100);
+			continue;
+		}
 		if (n <= 0)
 			break;
 		off += (size_t)n;
@@ -312,7 +320,6 @@ console_job_control(const struct console_opts *o, struct console_saved *sv)
 
 	if (console_tstp) {
 		console_tstp = 0;
-		console_modes_reset(o, sv);
 		if (sv->tty)
 			(void)tcsetattr(o->in_fd, TCSADRAIN, &sv->termios);
 		memset(&dfl, 0, sizeof dfl);
