@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "core/escape.h"
+#include "core/utf8.h"
 #include "core/xmalloc.h"
 
 #define POLICY_LINE_MAX 4096
@@ -578,19 +579,6 @@ policy_rights(const struct policy *p, const struct policy_subject *who,
 	*need_reason = reason_mask & ~free_mask;
 }
 
-/* A reason is given when it holds something other than blanks and
- * control bytes: " " is no ticket number. */
-static bool
-policy_reason_given(const char *reason)
-{
-	const unsigned char *r = (const unsigned char *)reason;
-
-	for (; r != NULL && *r != '\0'; r++)
-		if (*r > ' ' && *r != 0x7f)
-			return true;
-	return false;
-}
-
 int
 policy_allows(const struct policy *p, const struct policy_subject *who,
     const char *domain, const char *owners, enum policy_action a,
@@ -605,7 +593,7 @@ policy_allows(const struct policy *p, const struct policy_subject *who,
 	policy_rights(p, who, domain, owners, &allowed, &need);
 	if ((allowed & (1u << a)) == 0)
 		return xdom_err_set(err, XDOM_EPERM, "not allowed: %s", an);
-	if ((need & (1u << a)) != 0 && !policy_reason_given(reason))
+	if ((need & (1u << a)) != 0 && !xdom_text_visible(reason))
 		return xdom_err_set(err, XDOM_EREASON, "%s needs a reason "
 		    "(a ticket number, say): give one and try again", an);
 	return 0;

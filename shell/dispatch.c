@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "core/escape.h"
+#include "core/utf8.h"
 
 volatile sig_atomic_t shell_interrupted;
 volatile sig_atomic_t shell_hangup;
@@ -136,25 +137,14 @@ shell_confirm_yes(const char *answer)
 	    strcasecmp(answer, "yes") == 0);
 }
 
-/* A reason is one line of printable UTF-8 text, not blank. */
+/* A reason is one line of printable UTF-8 text with something visible
+ * in it: blanks, NBSP or zero-width characters are no ticket number. */
 static bool
 dispatch_reason_ok(const char *r)
 {
-	const unsigned char *s = (const unsigned char *)r;
-	size_t len = strlen(r), i = 0, n;
-	bool blank = true;
+	size_t len = strlen(r);
 
-	if (len == 0 || len > SHELL_REASON_MAX)
-		return false;
-	while (i < len) {
-		n = shell_utf8_len(s + i, len - i);
-		if (n == 0 || shell_is_control(s + i, n))
-			return false;
-		if (s[i] != ' ')
-			blank = false;
-		i += n;
-	}
-	return !blank;
+	return len > 0 && len <= SHELL_REASON_MAX && xdom_text_visible(r);
 }
 
 bool

@@ -371,6 +371,13 @@ test_reason_flow(void **state)
 	assert_int_not_equal(run("reset cust-alice-web"), 0);
 	assert_non_null(strstr(err_buf, "a reason must be one line"));
 	assert_int_equal(fk.n_actions, 1);
+	/* Nor is one that shows nothing: NBSP, zero-width space, BOM. */
+	answer(1, "\xc2\xa0\xe2\x80\x8b\xef\xbb\xbf");
+	assert_int_not_equal(run("reset cust-alice-web"), 0);
+	assert_non_null(strstr(err_buf, "a reason must be one line"));
+	assert_int_not_equal(run("reset cust-alice-web --reason "
+	    "'\xe3\x80\x80\xe2\x80\x8a'"), 0);
+	assert_int_equal(fk.n_actions, 1);
 	/* Given on the command line: not asked. */
 	answer(0);
 	assert_int_equal(run("reset cust-alice-web --reason 'ticket 42'"), 0);
