@@ -55,14 +55,6 @@ shell_fail(struct shell *sh, int rc, const char *fmt, ...)
 	return rc;
 }
 
-int
-shell_exit_status(int rc)
-{
-	if (rc == 0)
-		return 0;
-	return rc == XDOM_EINVAL ? 2 : 1;
-}
-
 const struct shell_cmd *
 shell_cmd_find(const struct shell_cmd *tab, size_t n, const char *word)
 {

@@ -125,9 +125,6 @@ int shell_dispatch(struct shell *sh, const struct shell_cmd *tab, size_t n,
 /* Parse line and dispatch it against shell_commands. */
 int shell_run_line(struct shell *sh, const char *line, size_t len);
 
-/* Exit status for a result: 0, 2 for usage errors, 1 for the rest. */
-int shell_exit_status(int rc);
-
 /*
  * The guests the user may see (cached for a few seconds; force to
  * re-read). Returns NULL, after printing why, when the backend fails.

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/exitcode.h"
 #include "core/xmalloc.h"
 #include "core/fleet_spec.h"
 
@@ -509,7 +510,7 @@ top_main(int argc, char **argv, const struct hv_open_opts *hvo,
 	free(o.hosts);
 	if (rc != 0) {
 		fprintf(stderr, "xdom: %s\n", xdom_err_msg(&err));
-		return rc == XDOM_EINVAL ? 2 : 1;
+		return xdom_exit_status(rc);
 	}
 	return 0;
 }
