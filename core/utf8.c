@@ -3,6 +3,8 @@
  */
 #include "core/utf8.h"
 
+#include <string.h>
+
 size_t
 xdom_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp)
 {
@@ -104,22 +106,34 @@ bool
 xdom_text_visible(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	bool seen = false;
-	uint32_t cp;
 	size_t n, left;
+	uint32_t cp;
 
 	if (s == NULL)
 		return false;
-	for (left = 0; p[left] != '\0'; left++)
-		;
-	while (left > 0) {
+	for (left = strlen(s); left > 0; p += n, left -= n) {
+		n = xdom_utf8_decode(p, left, &cp);
+		if (n == 0)
+			n = 1;		/* an invalid byte shows nothing */
+		else if (xdom_utf8_printable(cp) && !xdom_utf8_invisible(cp))
+			return true;
+	}
+	return false;
+}
+
+bool
+xdom_text_printable(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, left;
+	uint32_t cp;
+
+	if (s == NULL)
+		return false;
+	for (left = strlen(s); left > 0; p += n, left -= n) {
 		n = xdom_utf8_decode(p, left, &cp);
 		if (n == 0 || !xdom_utf8_printable(cp))
 			return false;
-		if (!xdom_utf8_invisible(cp))
-			seen = true;
-		p += n;
-		left -= n;
 	}
-	return seen;
+	return true;
 }

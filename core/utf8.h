@@ -43,11 +43,16 @@ bool xdom_utf8_printable(uint32_t cp);
 bool xdom_utf8_invisible(uint32_t cp);
 
 /*
- * Whether the NUL-terminated s is valid UTF-8 of printable characters
- * (xdom_utf8_printable; ASCII space allowed) and holds at least one
- * visible one (not xdom_utf8_invisible): what a required reason must be.
- * NULL and "" are not.
+ * Whether the NUL-terminated s holds at least one visible character: a
+ * valid sequence of a printable code point that is not invisible. This
+ * is what makes a required reason a reason; bytes around it (invalid,
+ * controls) do not count either way, they are escaped where shown.
+ * NULL and "" have none.
  */
 bool xdom_text_visible(const char *s);
+
+/* Whether the NUL-terminated s is all valid UTF-8 of printable
+ * characters (one line of text a person typed). NULL is not; "" is. */
+bool xdom_text_printable(const char *s);
 
 #endif

@@ -136,7 +136,8 @@ dispatch_reason_ok(const char *r)
 {
 	size_t len = strlen(r);
 
-	return len > 0 && len <= SHELL_REASON_MAX && xdom_text_visible(r);
+	return len > 0 && len <= SHELL_REASON_MAX && xdom_text_printable(r) &&
+	    xdom_text_visible(r);
 }
 
 bool

@@ -156,9 +156,22 @@ test_text_visible(void **state)
 	assert_true(xdom_text_visible(" ticket 4711 "));
 	assert_true(xdom_text_visible("caf\xc3\xa9"));
 	assert_true(xdom_text_visible("\xe6\x97\xa5"));
-	assert_false(xdom_text_visible("ok\xff"));		/* invalid */
-	assert_false(xdom_text_visible("ok\t"));		/* control */
-	assert_false(xdom_text_visible("ok\xe2\x80\xae"));	/* RLO */
+	/* around a visible character, other bytes do not matter */
+	assert_true(xdom_text_visible("ok\xff"));
+	assert_true(xdom_text_visible("t1\" result=ok\nforged=1"));
+	assert_true(xdom_text_visible("\xe2\x80\xae" "ok"));
+	/* but are nothing by themselves */
+	assert_false(xdom_text_visible("\xff\xfe\xc0\xaf"));
+	assert_false(xdom_text_visible("\t\r\n\x1b\x7f"));
+	assert_false(xdom_text_visible("\xe2\x80\xae\xe2\x81\xa6\xe2\x80\xa8"));
+	/* printable: a line a person may type */
+	assert_true(xdom_text_printable(""));
+	assert_true(xdom_text_printable("ticket \xc2\xa0 4711 caf\xc3\xa9"));
+	assert_false(xdom_text_printable(NULL));
+	assert_false(xdom_text_printable("ok\xff"));
+	assert_false(xdom_text_printable("ok\t"));
+	assert_false(xdom_text_printable("ok\xe2\x80\xae"));
+	assert_false(xdom_text_printable("ok\xc2\x85"));
 	for (i = 0; i < sizeof invisible / sizeof invisible[0]; i++) {
 		assert_true(xdom_utf8_invisible(invisible[i]));
 		n = enc(invisible[i], ch);
@@ -172,10 +185,7 @@ test_text_visible(void **state)
 		assert_false(xdom_text_visible(s));
 		/* with one visible character, it is a reason */
 		memcpy(s + 2 * n + 1, "7", 2);
-		if (invisible[i] != 0x85)	/* NEL: a control, refused */
-			assert_true(xdom_text_visible(s));
-		else
-			assert_false(xdom_text_visible(s));
+		assert_true(xdom_text_visible(s));
 	}
 }
 
