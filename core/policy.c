@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "core/escape.h"
+#include "core/fileread.h"
 #include "core/utf8.h"
 #include "core/xmalloc.h"
 
@@ -444,44 +445,16 @@ out:
 int
 policy_load(struct policy **out, const char *path, struct xdom_err *err)
 {
-	struct stat st;
-	char *buf = NULL;
-	size_t got = 0;
-	ssize_t n;
-	int fd, rc;
+	char *buf;
+	size_t got;
+	int rc;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return xdom_err_errno(err, errno == ENOENT ? XDOM_ENOENT :
-		    XDOM_EIO, errno, "%s", path);
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = xdom_err_set(err, XDOM_EIO, "%s: not a regular file",
-		    path);
-		goto out;
-	}
-	if (st.st_size > POLICY_MAX_BYTES) {
-		rc = xdom_err_set(err, XDOM_EPROTO, "%s: larger than %d "
-		    "bytes", path, POLICY_MAX_BYTES);
-		goto out;
-	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = xdom_err_errno(err, XDOM_EIO, errno, "%s", path);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
+	rc = xdom_file_read(path, POLICY_MAX_BYTES, 0, &buf, &got, NULL, err);
+	if (rc != 0)
+		return rc;
 	rc = policy_parse(out, buf, got, path, err);
-out:
 	free(buf);
-	close(fd);
 	return rc;
 }
 

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "core/escape.h"
+#include "core/fileread.h"
 #include "core/xmalloc.h"
 
 #define SIM_STATE_MAX_BYTES (64u << 20)
@@ -161,44 +162,23 @@ sim_store_materialise(struct sim_state *st, int64_t now_ms)
 static int
 sim_store_read(struct sim_store *s, struct xdom_err *err)
 {
+	struct xdom_err why = { 0 };
 	struct stat sb;
 	char *buf = NULL;
-	size_t got = 0;
-	ssize_t r;
-	int fd, rc;
+	size_t got;
+	int rc;
 
-	fd = open(s->state_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return XDOM_ENOENT;
-		return xdom_err_errno(err, XDOM_EIO, errno, "%s",
-		    s->state_path);
-	}
-	if (fstat(fd, &sb) != 0) {
-		rc = xdom_err_errno(err, XDOM_EIO, errno, "%s", s->state_path);
-		goto out;
-	}
-	if (!S_ISREG(sb.st_mode) || sb.st_size > SIM_STATE_MAX_BYTES) {
-		rc = xdom_err_set(err, XDOM_ECORRUPT, "%s: corrupt simulated "
+	rc = xdom_file_read(s->state_path, SIM_STATE_MAX_BYTES,
+	    XDOM_READ_NOFOLLOW | XDOM_READ_OPTIONAL, &buf, &got, &sb, &why);
+	if (rc == XDOM_EPROTO)
+		return xdom_err_set(err, XDOM_ECORRUPT, "%s: corrupt simulated "
 		    "host state (not a regular file of sane size); remove the "
 		    "directory to start a fresh simulated host",
 		    s->state_path);
-		goto out;
-	}
-	buf = xmalloc((size_t)sb.st_size + 1);
-	while (got < (size_t)sb.st_size) {
-		r = read(fd, buf + got, (size_t)sb.st_size - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			rc = xdom_err_errno(err, XDOM_EIO, errno, "%s",
-			    s->state_path);
-			goto out;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
+	if (rc != 0)
+		return xdom_err_set(err, rc, "%s", why.msg);
+	if (buf == NULL)
+		return XDOM_ENOENT;
 	s->cached = false;
 	rc = sim_state_parse(&s->st, buf, got, s->state_path, err);
 	if (rc != 0)
@@ -211,7 +191,6 @@ sim_store_read(struct sim_store *s, struct xdom_err *err)
 	    sb.st_mtim.tv_nsec;
 out:
 	free(buf);
-	close(fd);
 	return rc;
 }
 
