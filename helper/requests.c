@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/argvtpl.h"
 #include "core/conf.h"
 #include "core/log.h"
@@ -477,15 +478,6 @@ req_run(char **argv, int (*tick)(void *), void *arg, struct xdom_err *err)
 	    argv[0], WTERMSIG(status));
 }
 
-static int64_t
-req_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Before a backup, a running guest (whose re-image asked for it to be
  * shut down) is stopped, so the backup copies a disk nobody is writing:
@@ -500,7 +492,7 @@ req_stop_for_backup(struct req_ctx *ctx, struct hv *hv,
 	const char *reason = ctx->req->reason[0] != '\0' ?
 	    ctx->req->reason : NULL;
 	struct timespec nap = {0, 200 * 1000000L};
-	int64_t start = req_now_ms();
+	int64_t start = xdom_mono_ms();
 	bool destroyed = false;
 	int rc;
 
@@ -519,13 +511,13 @@ req_stop_for_backup(struct req_ctx *ctx, struct hv *hv,
 		if ((rc = hv_info(hv, name, in, err)) != 0 || !in->running)
 			return rc;
 		if (!destroyed &&
-		    req_now_ms() - start > REQ_STOP_WAIT_S * 1000) {
+		    xdom_mono_ms() - start > REQ_STOP_WAIT_S * 1000) {
 			if ((rc = hv_action_reason(hv, name, HV_ACT_DESTROY,
 			    reason, err)) != 0)
 				return rc;
 			destroyed = true;
 		}
-		if (req_now_ms() - start > (REQ_STOP_WAIT_S +
+		if (xdom_mono_ms() - start > (REQ_STOP_WAIT_S +
 		    REQ_KILL_WAIT_S) * 1000)
 			return xdom_err_set(err, XDOM_ESTATE, "%s: did not "
 			    "stop; not backed up, not re-imaged", name);

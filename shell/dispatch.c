@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/clock.h"
 #include "core/escape.h"
 #include "core/utf8.h"
 
@@ -70,16 +71,6 @@ shell_cmd_find(const struct shell_cmd *tab, size_t n, const char *word)
 	return NULL;
 }
 
-static long
-dispatch_ms_since(const struct timespec *t)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - t->tv_sec) * 1000 +
-	    (now.tv_nsec - t->tv_nsec) / 1000000;
-}
-
 const struct hv_guest_list *
 shell_guests(struct shell *sh, bool force)
 {
@@ -89,7 +80,7 @@ shell_guests(struct shell *sh, bool force)
 	if (sh->hv == NULL)
 		return NULL;
 	if (sh->guests_valid && !force &&
-	    dispatch_ms_since(&sh->guests_at) < SHELL_GUESTS_TTL_MS)
+	    xdom_mono_ms() - sh->guests_at_ms < SHELL_GUESTS_TTL_MS)
 		return &sh->guests;
 	hv_guest_list_dispose(&sh->guests);
 	sh->guests_valid = false;
@@ -98,7 +89,7 @@ shell_guests(struct shell *sh, bool force)
 		shell_fail(sh, rc, "%s", xdom_err_msg(&err));
 		return NULL;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &sh->guests_at);
+	sh->guests_at_ms = xdom_mono_ms();
 	sh->guests_valid = true;
 	return &sh->guests;
 }

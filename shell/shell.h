@@ -62,7 +62,7 @@ struct shell {
 	void (*history_print)(struct shell *sh);
 	/* Guests the user may see, refreshed at most every few seconds. */
 	struct hv_guest_list guests;
-	struct timespec guests_at;
+	int64_t guests_at_ms;		/* xdom_mono_ms() of the refresh */
 	bool guests_valid;
 	char reason[SHELL_REASON_MAX + 1];	/* last reason given */
 	unsigned char console_escape;	/* byte leaving the console; 0: Ctrl-] */

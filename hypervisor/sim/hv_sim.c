@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/escape.h"
 #include "core/pathtrust.h"
 #include "core/xmalloc.h"
@@ -25,14 +26,9 @@
 static void
 sim_now(int64_t *wall_ns, uint64_t *mono_ns)
 {
-	struct timespec w, m;
-
-	clock_gettime(CLOCK_MONOTONIC, &m);
-	clock_gettime(CLOCK_REALTIME, &w);
-	*wall_ns = w.tv_sec * 1000000000LL + w.tv_nsec;
 	if (mono_ns != NULL)
-		*mono_ns = (uint64_t)m.tv_sec * 1000000000ull +
-		    (uint64_t)m.tv_nsec;
+		*mono_ns = xdom_mono_ns();
+	*wall_ns = xdom_wall_ns();
 }
 
 static int

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/escape.h"
 #include "core/xmalloc.h"
 
@@ -76,15 +77,6 @@ sim_reimage_sleep(int64_t ms)
 		;
 }
 
-static int64_t
-sim_reimage_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 static char *
 sim_reimage_lock_path(const struct sim_store *s, const char *name)
 {
@@ -114,7 +106,6 @@ sim_reimage_run_state(struct sim_store *s, const char *name,
     struct xdom_err *err)
 {
 	struct sim_guest eff;
-	struct timespec ts;
 	long idx;
 	int rc;
 
@@ -126,9 +117,7 @@ sim_reimage_run_state(struct sim_store *s, const char *name,
 		    name);
 		goto out;
 	}
-	clock_gettime(CLOCK_REALTIME, &ts);
-	sim_guest_effective(&s->st.g[idx], ts.tv_sec * 1000LL +
-	    ts.tv_nsec / 1000000, &eff, NULL);
+	sim_guest_effective(&s->st.g[idx], xdom_wall_ms(), &eff, NULL);
 	rc = eff.run | (eff.pending << 8);
 out:
 	sim_store_leave(s);
@@ -141,7 +130,7 @@ static int
 sim_reimage_stop(struct sim_store *s, const char *name, int st,
     hv_progress_fn progress, void *arg, struct xdom_err *err)
 {
-	int64_t deadline = sim_reimage_now_ms() + sim_delay_ms() * 3 + 5000;
+	int64_t deadline = xdom_mono_ms() + sim_delay_ms() * 3 + 5000;
 	int rc;
 
 	if ((st & 0xff) == SIM_RUNNING && (st >> 8) == SIM_PEND_NONE)
@@ -163,7 +152,7 @@ sim_reimage_stop(struct sim_store *s, const char *name, int st,
 		if (progress != NULL && progress(arg, 0, "shutting down") != 0)
 			return xdom_err_set(err, XDOM_ETIMEDOUT, "re-image of "
 			    "%s cancelled; the old image is kept", name);
-		if (sim_reimage_now_ms() > deadline)
+		if (xdom_mono_ms() > deadline)
 			return xdom_err_set(err, XDOM_ETIMEDOUT, "%s did not "
 			    "shut down in time; the old image is kept", name);
 		sim_reimage_sleep(50);
@@ -219,7 +208,7 @@ sim_reimage_write(struct sim_store *s, const char *name,
 	char *img = xasprintf("%s/%s.img", s->img_dir, name);
 	char *tmp = xasprintf("%s/.%s.img.tmp", s->img_dir, name);
 	unsigned chunks = sim_reimage_mb(), i, pm;
-	int64_t t0 = sim_reimage_now_ms(), total = sim_reimage_ms();
+	int64_t t0 = xdom_mono_ms(), total = sim_reimage_ms();
 	char *chunk = xcalloc(1, SIM_IMAGE_CHUNK);
 	int fd, dfd, rc = 0;
 
@@ -246,7 +235,7 @@ sim_reimage_write(struct sim_store *s, const char *name,
 		}
 		/* pace the work over the configured duration */
 		sim_reimage_sleep(t0 + total * (i + 1) / chunks -
-		    sim_reimage_now_ms());
+		    xdom_mono_ms());
 		pm = (unsigned)((uint64_t)(i + 1) * 990 / chunks);
 		if (progress != NULL &&
 		    progress(arg, pm, sim_reimage_stage(pm)) != 0)

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/escape.h"
 #include "core/fileread.h"
 #include "core/xmalloc.h"
@@ -489,15 +490,6 @@ sim_store_write_cfgs(const struct sim_store *s)
 
 /* ---- open ---- */
 
-static int64_t
-sim_store_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /* Under the lock: make a new host unless a usable one exists. */
 static int
 sim_store_create(struct sim_store *s, struct xdom_err *err)
@@ -509,7 +501,7 @@ sim_store_create(struct sim_store *s, struct xdom_err *err)
 		return 0;
 	if (rc != 0 && rc != XDOM_ENOENT)
 		return rc;
-	sim_state_generate(&s->st, s->want_n, sim_store_now_ms());
+	sim_state_generate(&s->st, s->want_n, xdom_wall_ms());
 	s->cached = false;
 	sim_store_write_cfgs(s);
 	return sim_store_commit(s, err);

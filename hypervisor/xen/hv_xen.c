@@ -56,6 +56,7 @@
 #include <xenstat.h>
 #include <xentoollog.h>
 
+#include "core/clock.h"
 #include "core/argvtpl.h"
 #include "core/conf.h"
 #include "core/escape.h"
@@ -350,15 +351,6 @@ xen_domid(struct xen_priv *p, const char *name, uint32_t *domid,
 	return 0;
 }
 
-static uint64_t
-xen_mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* One domain of a libxenstat node into out. */
 static void
 xen_snap_dom(struct snap *out, uint16_t h, xenstat_domain *xd,
@@ -468,7 +460,7 @@ xen_snapshot(struct hv *hv, unsigned what, struct snap *out,
 	if (node == NULL)
 		return xdom_err_errno(err, XDOM_EIO, errno, "backend xen: "
 		    "libxenstat cannot read the host's state");
-	out->mono_ns = xen_mono_ns();
+	out->mono_ns = xdom_mono_ns();
 	clock_gettime(CLOCK_REALTIME, &wall);
 	out->wall_s = wall.tv_sec;
 	if ((flags & XENSTAT_XEN_VERSION) != 0) {
@@ -781,7 +773,7 @@ xen_run(char *const argv[], long timeout_s,
 	char prog[PATH_MAX], buf[4096], line[256];
 	size_t ll = 0;
 	unsigned permille = 0;
-	uint64_t deadline = xen_mono_ns() + (uint64_t)timeout_s * 1000000000ull;
+	uint64_t deadline = xdom_mono_ns() + (uint64_t)timeout_s * 1000000000ull;
 	int pfd[2] = { -1, -1 }, status = 0, rc = 0;
 	bool exited = false;
 	struct pollfd pf;
@@ -846,7 +838,7 @@ xen_run(char *const argv[], long timeout_s,
 			exited = true;	/* one more pass drains the pipe */
 			continue;
 		}
-		if (xen_mono_ns() > deadline) {
+		if (xdom_mono_ns() > deadline) {
 			xen_kill(pid);
 			rc = xdom_err_set(err, XDOM_ETIMEDOUT, "%s did not "
 			    "finish within %ld s", argv[0], timeout_s);
