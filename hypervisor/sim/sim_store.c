@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/atomicfile.h"
 #include "core/clock.h"
 #include "core/escape.h"
 #include "core/fileread.h"
@@ -210,23 +211,6 @@ sim_store_fresh(const struct sim_store *s)
 
 /* ---- writing ---- */
 
-static int
-sim_store_write_all(int fd, const char *p, size_t len)
-{
-	ssize_t w;
-
-	while (len > 0) {
-		w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 static void
 sim_store_hook(const char *stage)
 {
@@ -237,33 +221,27 @@ sim_store_hook(const char *stage)
 int
 sim_store_commit(struct sim_store *s, struct xdom_err *err)
 {
-	char *tmp = xasprintf("%s.tmp", s->state_path), *text;
+	struct xdom_atomic a;
 	struct stat sb;
 	size_t len;
-	int fd = -1, dfd, rc = 0;
+	char *text;
+	int rc;
 
 	text = sim_state_format(&s->st, &len);
 	sim_store_hook("tmp-open");
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-	if (fd < 0) {
-		rc = xdom_err_errno(err, XDOM_EIO, errno, "%s", tmp);
+	if ((rc = xdom_atomic_begin(&a, s->state_path, 0600, err)) != 0)
 		goto out;
-	}
-	if (sim_store_write_all(fd, text, len / 2) != 0)
+	if (xdom_write_all(a.fd, text, len / 2) != 0)
 		goto fail;
 	sim_store_hook("mid-write");
-	if (sim_store_write_all(fd, text + len / 2, len - len / 2) != 0 ||
-	    fsync(fd) != 0 || fstat(fd, &sb) != 0)
+	if (xdom_write_all(a.fd, text + len / 2, len - len / 2) != 0)
 		goto fail;
 	sim_store_hook("written");
-	if (rename(tmp, s->state_path) != 0)
-		goto fail;
-	sim_store_hook("renamed");
-	if ((dfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		(void)fsync(dfd);
-		close(dfd);
+	if ((rc = xdom_atomic_commit(&a, &sb, err)) != 0) {
+		s->cached = false;
+		goto out;
 	}
+	sim_store_hook("renamed");
 	s->cached = true;
 	s->key_dev = sb.st_dev;
 	s->key_ino = sb.st_ino;
@@ -272,14 +250,11 @@ sim_store_commit(struct sim_store *s, struct xdom_err *err)
 	    sb.st_mtim.tv_nsec;
 	goto out;
 fail:
-	rc = xdom_err_errno(err, XDOM_EIO, errno, "cannot write %s", tmp);
+	rc = xdom_err_errno(err, XDOM_EIO, errno, "cannot write %s", a.tmp);
 	s->cached = false;
-	(void)unlink(tmp);
+	xdom_atomic_abort(&a);
 out:
-	if (fd >= 0)
-		close(fd);
 	free(text);
-	free(tmp);
 	return rc;
 }
 
@@ -415,7 +390,7 @@ sim_store_write_cfg(const struct sim_store *s, const struct sim_guest *g)
 	    0600);
 	if (fd < 0)
 		return;
-	(void)sim_store_write_all(fd, b.t, b.n);
+	(void)xdom_write_all(fd, b.t, b.n);
 	close(fd);
 }
 
@@ -439,7 +414,7 @@ sim_store_ensure_cfg(const struct sim_store *s, const struct sim_guest *g)
 	    0600);
 	if (fd < 0)
 		return;
-	ok = sim_store_write_all(fd, b.t, b.n) == 0;
+	ok = xdom_write_all(fd, b.t, b.n) == 0;
 	close(fd);
 	if (ok)
 		(void)!link(tmp, path);
