@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/spawn.h"
 #include "core/argvtpl.h"
 #include "core/conf.h"
 #include "core/log.h"
@@ -424,36 +425,21 @@ req_progress(void *arg, unsigned permille, const char *stage)
 
 /*
  * Run argv with no shell, stdin/stdout/stderr on /dev/null, a fixed
- * environment; wait for it, calling tick(arg) every 100 ms meanwhile. When
- * tick returns non-zero (the client left), the command is killed.
+ * environment and PATH (core/spawn.h); wait for it, calling tick(arg)
+ * every 100 ms meanwhile. When tick returns non-zero (the client left),
+ * the command is killed.
  */
 static int
 req_run(char **argv, int (*tick)(void *), void *arg, struct xdom_err *err)
 {
-	static char *const envp[] = {
-		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
-		    "/sbin:/bin",
-		"LANG=C", NULL
-	};
+	const struct xdom_spawn sp = { .argv = argv, .out_fd = -1 };
 	struct timespec nap = {0, 100 * 1000000L};
 	bool stopped = false;
-	int status, fd;
+	int status, rc;
 	pid_t pid, got;
 
-	pid = fork();
-	if (pid < 0)
-		return xdom_err_errno(err, XDOM_EIO, errno, "fork");
-	if (pid == 0) {
-		fd = open("/dev/null", O_RDWR);
-		if (fd >= 0) {
-			dup2(fd, 0);
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		close_range(3, ~0U, 0);
-		execvpe(argv[0], argv, envp);
-		_exit(127);
-	}
+	if ((rc = xdom_spawn(&sp, &pid, err)) != 0)
+		return rc;
 	for (;;) {
 		got = waitpid(pid, &status, WNOHANG);
 		if (got == pid)
