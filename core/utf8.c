@@ -102,38 +102,46 @@ xdom_utf8_invisible(uint32_t cp)
 	return false;
 }
 
-bool
-xdom_text_visible(const char *s)
+/* One pass over s: whether every character is valid and printable, and
+ * whether one of them is visible. */
+static void
+utf8_scan(const char *s, bool *printable, bool *visible)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n, left;
 	uint32_t cp;
 
-	if (s == NULL)
-		return false;
+	*printable = true;
+	*visible = false;
 	for (left = strlen(s); left > 0; p += n, left -= n) {
 		n = xdom_utf8_decode(p, left, &cp);
+		if (n == 0 || !xdom_utf8_printable(cp))
+			*printable = false;
+		else if (!xdom_utf8_invisible(cp))
+			*visible = true;
 		if (n == 0)
 			n = 1;		/* an invalid byte shows nothing */
-		else if (xdom_utf8_printable(cp) && !xdom_utf8_invisible(cp))
-			return true;
 	}
-	return false;
+}
+
+bool
+xdom_text_visible(const char *s)
+{
+	bool printable, visible;
+
+	if (s == NULL)
+		return false;
+	utf8_scan(s, &printable, &visible);
+	return visible;
 }
 
 bool
 xdom_text_printable(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n, left;
-	uint32_t cp;
+	bool printable, visible;
 
 	if (s == NULL)
 		return false;
-	for (left = strlen(s); left > 0; p += n, left -= n) {
-		n = xdom_utf8_decode(p, left, &cp);
-		if (n == 0 || !xdom_utf8_printable(cp))
-			return false;
-	}
-	return true;
+	utf8_scan(s, &printable, &visible);
+	return printable;
 }

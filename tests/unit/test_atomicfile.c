@@ -18,18 +18,14 @@
 
 #include "core/atomicfile.h"
 #include "core/fileread.h"
+#include "tests/unit/support/tmpdir.h"
 
-static char dir[] = "/tmp/xdom-atomic.XXXXXX";
+static const char *dir;
 
 static const char *
 p(const char *name)
 {
-	static char buf[2][512];
-	static int i;
-
-	i ^= 1;
-	snprintf(buf[i], sizeof buf[i], "%s/%s", dir, name);
-	return buf[i];
+	return tsup_path(name);
 }
 
 /* Entries in dir other than . and .., and the first one's name. */
@@ -68,23 +64,14 @@ static int
 setup(void **state)
 {
 	(void)state;
-	return mkdtemp(dir) != NULL ? 0 : -1;
+	return (dir = tsup_tmpdir_make("atomic")) != NULL ? 0 : -1;
 }
 
 static int
 teardown(void **state)
 {
-	struct dirent *e;
-	DIR *d = opendir(dir);
-
 	(void)state;
-	while (d != NULL && (e = readdir(d)) != NULL)
-		if (e->d_name[0] != '.')
-			unlink(p(e->d_name));
-	if (d != NULL)
-		closedir(d);
-	rmdir(p("sub"));
-	return rmdir(dir);
+	return tsup_tmpdir_remove();
 }
 
 static void

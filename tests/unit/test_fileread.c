@@ -16,18 +16,14 @@
 #include <cmocka.h>
 
 #include "core/fileread.h"
+#include "tests/unit/support/tmpdir.h"
 
-static char dir[] = "/tmp/xdom-fileread.XXXXXX";
+static const char *dir;
 
 static const char *
 p(const char *name)
 {
-	static char buf[2][256];
-	static int i;
-
-	i ^= 1;
-	snprintf(buf[i], sizeof buf[i], "%s/%s", dir, name);
-	return buf[i];
+	return tsup_path(name);
 }
 
 static void
@@ -44,20 +40,14 @@ static int
 setup(void **state)
 {
 	(void)state;
-	return mkdtemp(dir) != NULL ? 0 : -1;
+	return (dir = tsup_tmpdir_make("fileread")) != NULL ? 0 : -1;
 }
 
 static int
 teardown(void **state)
 {
-	static const char *const names[] = { "a", "empty", "nul", "big",
-	    "fifo", "link" };
-	size_t i;
-
 	(void)state;
-	for (i = 0; i < sizeof names / sizeof names[0]; i++)
-		unlink(p(names[i]));
-	return rmdir(dir);
+	return tsup_tmpdir_remove();
 }
 
 static void

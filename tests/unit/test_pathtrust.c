@@ -13,23 +13,18 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <ftw.h>
 #include <cmocka.h>
 
 #include "core/pathtrust.h"
+#include "tests/unit/support/tmpdir.h"
 
-static char base[256];
+static const char *base;
 static char cwd0[4096];
 
 static const char *
 p(const char *rel)
 {
-	static char buf[4][512];
-	static int i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof buf[i], "%s/%s", base, rel);
-	return buf[i];
+	return tsup_path(rel);
 }
 
 static void
@@ -53,22 +48,9 @@ put(const char *rel, mode_t mode)
 static int
 setup(void **state)
 {
-	const char *t = getenv("TMPDIR");
-
 	(void)state;
-	snprintf(base, sizeof base, "%s/xdom-trust.XXXXXX",
-	    t != NULL && t[0] == '/' ? t : "/tmp");
-	if (mkdtemp(base) == NULL || getcwd(cwd0, sizeof cwd0) == NULL)
-		return -1;
-	return 0;
-}
-
-static int
-rm_one(const char *path, const struct stat *sb, int type, struct FTW *ftw)
-{
-	(void)sb;
-	(void)ftw;
-	return type == FTW_DP ? rmdir(path) : unlink(path);
+	base = tsup_tmpdir_make("trust");
+	return base != NULL && getcwd(cwd0, sizeof cwd0) != NULL ? 0 : -1;
 }
 
 static int
@@ -77,8 +59,7 @@ teardown(void **state)
 	(void)state;
 	if (chdir(cwd0) != 0)
 		return -1;
-	/* our own mkdtemp directory, depth first, links not followed */
-	return nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	return tsup_tmpdir_remove();
 }
 
 static int
