@@ -104,7 +104,7 @@ void
 hv_ssh_collect(struct hv *const *hosts, size_t n, unsigned what,
     struct snap *out)
 {
-	uint64_t now = fleet_now_ns();
+	uint64_t now = xdom_mono_ns();
 	size_t i;
 
 	(void)what;	/* the remote sends everything; views skip it */

@@ -278,9 +278,6 @@ int sim_guest_unlock(struct sim_store *s, struct sim_locked *lk, int rc);
 /* name escaped for a message, cut to fit buf (with "..."); returns buf. */
 const char *sim_name_shown(const char *name, char buf[96]);
 
-/* The wall clock (CLOCK_REALTIME), which the state's times are in. */
-int64_t sim_wall_ns(void);
-int64_t sim_wall_ms(void);
 /* g has no domain any more: stopped, nothing pending (its counters must
  * be retired by the caller first). */
 void sim_guest_stop(struct sim_guest *g);

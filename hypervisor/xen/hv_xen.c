@@ -10,7 +10,7 @@
  * snapshots (the dashboard) never pays for it.
  *
  * Children: the backend runs `xl create` and the re-image command itself
- * (xen_run.c: fork + execve with a fixed argv and environment, no shell)
+ * (xen_run.c, through core/spawn: a fixed argv and environment, no shell)
  * and reaps them synchronously with waitpid; how that lives with libxl's
  * own children and SIGCHLD is told in xen_int.h.
  *
@@ -295,15 +295,6 @@ xen_domid(struct xen_priv *p, const char *name, uint32_t *domid,
 		return xdom_err_set(err, XDOM_EPERM, "%s: is the host's own "
 		    "domain (dom0); xdom does not act on it", name);
 	return 0;
-}
-
-uint64_t
-xen_mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 const struct hv_backend hv_xen_backend = {

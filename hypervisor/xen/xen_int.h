@@ -88,7 +88,6 @@ int xen_err_prefix(struct xdom_err *err, int rc, const char *who,
  * Domain-0. Makes the context, so p->ctx is set when this returns 0. */
 int xen_domid(struct xen_priv *p, const char *name, uint32_t *domid,
     struct xdom_err *err);
-uint64_t xen_mono_ns(void);
 
 /* --- xen_snap.c --------------------------------------------------------- */
 

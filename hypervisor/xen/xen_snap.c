@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "core/clock.h"
 #include "core/conf.h"
 #include "core/escape.h"
 #include "core/xmalloc.h"
@@ -128,7 +129,7 @@ xen_snapshot(struct hv *hv, unsigned what, struct snap *out,
 	if (node == NULL)
 		return xdom_err_errno(err, XDOM_EIO, errno, "backend xen: "
 		    "libxenstat cannot read the host's state");
-	out->mono_ns = xen_mono_ns();
+	out->mono_ns = xdom_mono_ns();
 	clock_gettime(CLOCK_REALTIME, &wall);
 	out->wall_s = wall.tv_sec;
 	if ((flags & XENSTAT_XEN_VERSION) != 0) {

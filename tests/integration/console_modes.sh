@@ -10,9 +10,9 @@
 source "$(dirname "$0")/../lib.sh"
 command -v tmux >/dev/null || { skip "console terminal restore" "tmux is not installed"; done_testing; exit; }
 sim_tmpdir
-SOCK="xdomtest-$$-conmodes"
-tm() { tmux -L "$SOCK" "$@"; }
-T_CLEANUP+=("tmux -L '$SOCK' kill-server 2>/dev/null")
+# One tmux server per terminal type: a server that is still going away
+# cannot take the next session.
+tm() { tmux -L "xdomtest-$$-conmodes-$term" "$@"; }
 trap t_cleanup EXIT
 # wait_screen REGEX: until the pane shows REGEX (10 s).
 wait_screen() {
@@ -26,7 +26,7 @@ FLAGS='alt=#{alternate_on} cursor=#{cursor_flag} keypad=#{keypad_flag} ckeys=#{k
 CLEAN='alt=0 cursor=1 keypad=0 ckeys=0 mouse=0 sgr=0 insert=0 wrap=1 region=0-23'
 
 for term in xterm-256color screen-256color; do
-	tm kill-server 2>/dev/null
+	T_CLEANUP+=("tmux -L 'xdomtest-$$-conmodes-$term' kill-server 2>/dev/null")
 	tm new-session -d -s x -x 80 -y 24 \
 		"env TERM=$term XDOM_SIM_DIR='$XDOM_SIM_DIR' '$XDOM' --sim console web01; echo CONSOLE-DONE; sleep 60"
 	if ! wait_screen 'login:|Connected'; then
