@@ -255,7 +255,6 @@ test_audit_file(void **state)
 	struct xdom_err err = { 0 };
 	struct audit_rec r = { .id = &who, .action = "boot",
 	    .domain = "web01", .rc = 0 };
-	FILE *f;
 	size_t n;
 
 	(void)state;
@@ -278,19 +277,13 @@ test_audit_file(void **state)
 	r.action = "shutdown";
 	audit_log(&d, &r);
 
-	f = fopen(rotated, "r");
-	assert_non_null(f);
-	n = fread(text, 1, sizeof text - 1, f);
-	text[n] = '\0';
-	fclose(f);
+	assert_true(tfx_read_file(rotated, text, sizeof text) > 0);
+	n = strlen(text);
 	assert_int_equal(count(text, "\n"), 1);
 	assert_int_equal(text[n - 1], '\n');
 	assert_non_null(strstr(text, " action=boot "));
-	f = fopen(path, "r");
-	assert_non_null(f);
-	n = fread(text, 1, sizeof text - 1, f);
-	text[n] = '\0';
-	fclose(f);
+	assert_true(tfx_read_file(path, text, sizeof text) > 0);
+	n = strlen(text);
 	assert_int_equal(count(text, "\n"), 1);
 	assert_non_null(strstr(text, " action=shutdown "));
 
@@ -302,11 +295,8 @@ test_audit_file(void **state)
 	assert_true(d.audit_fd >= 0);
 	r.action = "reset";
 	audit_log(&d, &r);
-	f = fopen(rotated, "r");
-	assert_non_null(f);
-	n = fread(text, 1, sizeof text - 1, f);
-	text[n] = '\0';
-	fclose(f);
+	assert_true(tfx_read_file(rotated, text, sizeof text) > 0);
+	n = strlen(text);
 	assert_non_null(strstr(text, " action=reset "));
 	close(d.audit_fd);
 

@@ -14,6 +14,7 @@
 
 #include "core/conf.h"
 #include "core/xmalloc.h"
+#include "tests/unit/support/fixture.h"
 
 static struct conf *
 parse_ok(const char *text)
@@ -326,11 +327,7 @@ teardown_dir(void **state)
 static void
 write_file(const char *path, const char *text)
 {
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	assert_int_equal(tfx_write_file(path, text), 0);
 }
 
 static void

@@ -43,11 +43,7 @@ static const char *groups[2];
 static void
 write_file(const char *path, const char *text)
 {
-	FILE *f = fopen(path, "w");
-
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	assert_int_equal(tfx_write_file(path, text), 0);
 }
 
 static int

@@ -761,11 +761,7 @@ test_killed_writer(void **state)
 static void
 write_file(const char *path, const char *text)
 {
-	FILE *fp = fopen(path, "w");
-
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
+	assert_int_equal(tfx_write_file(path, text), 0);
 }
 
 static void

@@ -47,6 +47,43 @@ tfx_rm_tree(const char *dir)
 }
 
 int
+tfx_write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	int rc = 0;
+
+	if (f == NULL) {
+		perror(path);
+		return -1;
+	}
+	if (fputs(text, f) == EOF)
+		rc = -1;
+	if (fclose(f) != 0)
+		rc = -1;
+	if (rc != 0)
+		fprintf(stderr, "%s: write failed\n", path);
+	return rc;
+}
+
+long
+tfx_read_file(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (f == NULL || len == 0) {
+		if (f != NULL)
+			fclose(f);
+		perror(path);
+		return -1;
+	}
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return (long)n;
+}
+
+int
 tfx_sim_hv(const char *dir, unsigned n_domains, struct hv **out)
 {
 	struct hv_open_opts o = { .backend = "sim", .sim_dir = dir,

@@ -26,6 +26,13 @@ int tfx_tmpdir(char *buf, size_t len, const char *tag);
  * followed. A NULL or empty dir is ignored. */
 void tfx_rm_tree(const char *dir);
 
+/* Write text to path (created or truncated). 0, or -1 with the reason
+ * printed. */
+int tfx_write_file(const char *path, const char *text);
+/* Read at most len - 1 bytes of path into buf, NUL-terminated; the number
+ * of bytes read, or -1 with the reason printed. */
+long tfx_read_file(const char *path, char *buf, size_t len);
+
 /* A private simulated host: its state directory and a handle on it. */
 struct tfx_sim {
 	char dir[64];
