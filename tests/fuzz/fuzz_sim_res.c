@@ -1,21 +1,23 @@
 /*
  * fuzz_sim_res.c - libFuzzer target for the simulated host's two resource
- * parsers (hypervisor/sim/sim_res.c): DIR/res, the attached devices and
- * vcpu counters, sits in a directory other processes write; a save file
- * is named by the caller of restore. Both are read as untrusted bytes.
- * Every input goes to both parsers (each refuses the other's magic line
- * at once). A refusal is one line with the parser's code; what parses
- * holds only what the parser promises (valid names, absolute targets,
- * counts within bounds).
+ * parsers (hypervisor/sim/sim_res_file.c, sim_save.c): DIR/res, the
+ * attached devices and vcpu counters, sits in a directory other processes
+ * write; a save file is named by the caller of restore. Both are read as
+ * untrusted bytes. Every input goes to both parsers (each refuses the
+ * other's magic line at once). A refusal is one line with the parser's
+ * code; what parses holds only what the parser promises (valid names,
+ * absolute targets, counts within bounds).
  *
  * The fuzz build links only core/, so the sim sources the parsers need
- * are compiled in here. Their callers into the rest of the sim backend
- * (store, re-image, id allocation) are never reached from the parsers:
- * the stubs below abort, so reaching one is a finding.
+ * are compiled in here. Their calls into the rest of the sim backend
+ * (store, re-image, id allocation, disk checks) are never reached from
+ * the parsers: the stubs below abort, so reaching one is a finding.
  */
 #include "hypervisor/sim/sim_load.c"
 #include "hypervisor/sim/sim_state.c"
+#include "hypervisor/sim/sim_res_file.c"
 #include "hypervisor/sim/sim_res.c"
+#include "hypervisor/sim/sim_save.c"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -64,6 +66,15 @@ sim_reimage_busy(struct sim_store *s, const char *name, struct xdom_err *err)
 {
 	(void)s;
 	(void)name;
+	(void)err;
+	abort();
+}
+
+int
+hv_res_disk_check(const char *path, const char *under, struct xdom_err *err)
+{
+	(void)path;
+	(void)under;
 	(void)err;
 	abort();
 }

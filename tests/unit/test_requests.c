@@ -230,11 +230,14 @@ test_request_types(void **state)
 	assert_int_equal(authorize(as("ops", NULL), 0xffff, "cust-bob-web",
 	    "", 0), XDOM_EPROTO);
 	assert_non_null(strstr(err.msg, "unknown request"));
-	/* sysrq is checked as console */
+	/* sysrq is a right of its own: console does not grant it */
 	assert_int_equal(authorize(as("alice", NULL), PROTO_T_SYSRQ,
-	    "cust-alice-web", "", 's'), 0);
+	    "cust-alice-web", "", 's'), XDOM_EPERM);
+	assert_non_null(strstr(err.msg, "sysrq"));
 	assert_int_equal(authorize(as("carol", "helpdesk"), PROTO_T_SYSRQ,
 	    "cust-bob-web", "ticket", 's'), XDOM_EPERM);
+	assert_int_equal(authorize(as("ops", NULL), PROTO_T_SYSRQ,
+	    "cust-bob-web", "", 's'), 0);
 }
 
 static void
