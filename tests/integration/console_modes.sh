@@ -10,13 +10,14 @@
 source "$(dirname "$0")/../lib.sh"
 command -v tmux >/dev/null || { skip "console terminal restore" "tmux is not installed"; done_testing; exit; }
 sim_tmpdir
-tm_server conmodes
+# One tmux server per terminal type: a server that is still going away
+# cannot take the next session.
 TM_TARGET=x	# the session cap and wait_screen look at
 FLAGS='alt=#{alternate_on} cursor=#{cursor_flag} keypad=#{keypad_flag} ckeys=#{keypad_cursor_flag} mouse=#{mouse_any_flag} sgr=#{mouse_sgr_flag} insert=#{insert_flag} wrap=#{wrap_flag} region=#{scroll_region_upper}-#{scroll_region_lower}'
 CLEAN='alt=0 cursor=1 keypad=0 ckeys=0 mouse=0 sgr=0 insert=0 wrap=1 region=0-23'
 
 for term in xterm-256color screen-256color; do
-	tm kill-server 2>/dev/null
+	tm_server "conmodes-$term"
 	tm new-session -d -s x -x 80 -y 24 \
 		"env TERM=$term XDOM_SIM_DIR='$XDOM_SIM_DIR' '$XDOM' --sim console web01; echo CONSOLE-DONE; sleep 60"
 	if ! wait_screen 10 'login:|Connected'; then

@@ -124,8 +124,18 @@ test_groups_and_reasons(void **state)
 	    "  \t ", &err), XDOM_EREASON);
 	assert_int_equal(policy_allows(p, &who, "cust-17", NULL, POLICY_RESET,
 	    "\r\n\x1b\x7f", &err), XDOM_EREASON);
+	/* Nor is text that shows nothing: NBSP, wide spaces, zero-width
+	 * characters, a BOM, a soft hyphen, C1 NEL (core/utf8.c decides). */
+	assert_int_equal(policy_allows(p, &who, "cust-17", NULL, POLICY_RESET,
+	    "\xc2\xa0\xe2\x80\x80\xe2\x80\x8a\xe3\x80\x80", &err),
+	    XDOM_EREASON);
+	assert_int_equal(policy_allows(p, &who, "cust-17", NULL, POLICY_RESET,
+	    "\xe2\x80\x8b\xe2\x80\x8d\xef\xbb\xbf\xc2\xad\xc2\x85", &err),
+	    XDOM_EREASON);
 	assert_int_equal(policy_allows(p, &who, "cust-17", NULL, POLICY_RESET,
 	    " 4711 ", &err), 0);
+	assert_int_equal(policy_allows(p, &who, "cust-17", NULL, POLICY_RESET,
+	    "\xc2\xa0#4711\xe2\x80\x8b", &err), 0);
 	assert_int_equal(policy_allows(p, &who, "cust-17", NULL, POLICY_RESET,
 	    "ticket 4711", &err), 0);
 	assert_int_equal(policy_allows(p, &who, "cust-17", NULL,
@@ -314,7 +324,8 @@ test_load(void **state)
 	unlink(path);
 	assert_int_equal(policy_load(&p, path, &err), XDOM_ENOENT);
 	assert_null(p);
-	assert_int_equal(policy_load(&p, "/tmp", &err), XDOM_EIO);
+	assert_int_equal(policy_load(&p, "/tmp", &err), XDOM_EPROTO);
+	assert_non_null(strstr(err.msg, "/tmp: not a regular file"));
 }
 
 static void
