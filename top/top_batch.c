@@ -271,9 +271,7 @@ batch_widths(const struct top_model *m, const struct top_opts *o,
 
 	for (k = 0; k < n; k++) {
 		const struct top_col_def *d = &top_cols[cols[k]];
-		const char *h = !m->totals && d->header_rate != NULL ?
-		    d->header_rate : d->header;
-		int hw = (int)strlen(h);
+		int hw = (int)strlen(top_col_title(m, cols[k]));
 
 		w[k] = cols[k] == COL_HOST ? top_host_label_width(m) :
 		    d->width;
@@ -286,7 +284,7 @@ batch_widths(const struct top_model *m, const struct top_opts *o,
 
 			if (batch_cut(o, cols[k]))
 				continue;
-			top_cols[cols[k]].print(m, m->order[r], buf,
+			top_col_text(m, cols[k], m->order[r], buf,
 			    sizeof buf);
 			cw = top_text_width(buf);
 			if (cw > w[k])
@@ -317,7 +315,7 @@ batch_cell(FILE *f, const struct top_model *m, const struct top_opts *o,
 	const struct top_col_def *d = &top_cols[c];
 	char buf[512];
 
-	d->print(m, i, buf, sizeof buf);
+	top_col_text(m, c, i, buf, sizeof buf);
 	if (batch_cut(o, c))
 		top_text_cut(buf, w);
 	if (!first)
@@ -332,13 +330,10 @@ batch_header(FILE *f, const struct top_model *m, const int *cols,
 	int k;
 
 	for (k = 0; k < n; k++) {
-		const struct top_col_def *d = &top_cols[cols[k]];
-		const char *h = !m->totals && d->header_rate != NULL ?
-		    d->header_rate : d->header;
-
 		if (k > 0)
 			fputc(' ', f);
-		batch_pad(f, h, w[k], d->left);
+		batch_pad(f, top_col_title(m, cols[k]), w[k],
+		    top_cols[cols[k]].left);
 	}
 	fputc('\n', f);
 }
@@ -438,215 +433,149 @@ batch_text(FILE *f, const struct top_model *m0, const struct top_opts *o)
 	}
 }
 
-/* ---- the shared csv/json field table ---- */
+/* ---- the csv/json fields ---- */
 
-enum bkind { BK_U64, BK_DBL, BK_STR, BK_BOOL };
-
-struct bval {
-	uint64_t u;		/* BK_U64, BK_BOOL */
-	double d;
-	const char *s;
-	bool none;		/* no value: empty in csv, null in json */
-};
-
-typedef void (*bget_fn)(const struct top_model *m, uint32_t i,
-    struct bval *v, char *scratch, size_t len);
+/*
+ * A field is a column's value (its getter, in totals or rates mode:
+ * net_tx_bytes and net_tx_bytes_per_s are both NETTX), or, for what no
+ * column shows (packets, errors, drops, simulated), a getter of its own.
+ * Either way csv and json write the same typed value the screen shows
+ * and the sort orders by.
+ */
+enum bmode { BM_ANY = 0, BM_TOTALS, BM_RATES };
 
 struct bfield {
 	const char *name;
-	enum bkind kind;
-	bget_fn get;
+	int col;		/* a column's value, or -1: get */
+	enum bmode mode;	/* the model's mode for the column */
+	top_get_fn get;
+	bool boolean;		/* a flag: csv 1/0; json leaves it out, the
+				   object says it */
 };
 
-#define M_DOM(m, i) (&top_model_cur(m)->dom[i])
-static void g_host(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	const struct snap *s = top_model_cur(m);
-	uint16_t h = M_DOM(m, i)->host;
-
-	xdom_escape(b, l, h < s->n_host ? s->hosts[h].name : "");
-	v->s = b;
-}
-static void g_id(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	(void)b; (void)l;
-	v->u = M_DOM(m, i)->id;
-}
-static void g_name(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	xdom_escape(b, l, snap_dom_name(top_model_cur(m), M_DOM(m, i)));
-	v->s = b;
-}
-static void g_state(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	char st[SNAP_STATE_LEN + 1];
-
-	snap_state_str(M_DOM(m, i)->flags, st);
-	snprintf(b, l, "%s", st);
-	v->s = b;
-}
-static void g_cpu_s(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	(void)b; (void)l;
-	v->d = (double)M_DOM(m, i)->cpu_ns / 1e9;
-}
-static void g_cpu_pct(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	(void)b; (void)l;
-	v->d = m->rates[i].cpu_pct;
-}
-static void g_mem(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	(void)b; (void)l;
-	v->u = M_DOM(m, i)->mem_kb;
-}
-/* Shares of the host's memory: none when the host's total is withheld
- * or unknown, as for an unlimited maximum. */
-static void g_mem_pct(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	(void)b; (void)l;
-	v->none = !top_col_mem_pct(m, i, M_DOM(m, i)->mem_kb, &v->d);
-}
-static void g_maxmem(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	(void)b; (void)l;
-	v->u = M_DOM(m, i)->maxmem_kb;
-	v->none = v->u == SNAP_MEM_UNLIMITED;
-}
-static void g_maxmem_pct(const struct top_model *m, uint32_t i,
-    struct bval *v, char *b, size_t l)
-{
-	uint64_t max = M_DOM(m, i)->maxmem_kb;
-
-	(void)b; (void)l;
-	v->none = max == SNAP_MEM_UNLIMITED ||
-	    !top_col_mem_pct(m, i, max, &v->d);
-}
-/* Whether the row's host is simulated: every csv line says so. */
-static void g_sim(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	const struct snap *s = top_model_cur(m);
-	uint16_t h = M_DOM(m, i)->host;
-
-	(void)b; (void)l;
-	v->u = h < s->n_host && s->hosts[h].simulated;
-}
-static void g_vcpus(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	(void)b; (void)l;
-	v->u = M_DOM(m, i)->vcpus_online;
-}
-static void g_nets(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	(void)b; (void)l;
-	v->u = M_DOM(m, i)->n_net;
-}
-static void g_vbds(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	(void)b; (void)l;
-	v->u = M_DOM(m, i)->n_vbd;
-}
-static void g_ssid(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	(void)b; (void)l;
-	v->u = M_DOM(m, i)->ssid;
-}
-
-/* Totals and rates, by offset into the per-row structs. */
+/* Per-vif counters summed, and their rates. */
 #define G_TOT(fn, field)						\
-static void fn(const struct top_model *m, uint32_t i, struct bval *v,	\
-    char *b, size_t l)							\
+static void fn(const struct top_model *m, uint32_t i,			\
+    struct top_val *v, char *b, size_t l)				\
 {									\
 	(void)b; (void)l;						\
+	v->kind = TV_U64;						\
 	v->u = m->tot[i].field;						\
 }
 #define G_RATE(fn, field)						\
-static void fn(const struct top_model *m, uint32_t i, struct bval *v,	\
-    char *b, size_t l)							\
+static void fn(const struct top_model *m, uint32_t i,			\
+    struct top_val *v, char *b, size_t l)				\
 {									\
 	(void)b; (void)l;						\
+	v->kind = TV_DBL;						\
 	v->d = m->rates[i].field;					\
 }
-G_TOT(g_tx_b, tx_bytes)
-G_TOT(g_rx_b, rx_bytes)
 G_TOT(g_tx_p, tx_pkts)
 G_TOT(g_rx_p, rx_pkts)
 G_TOT(g_rx_err, rx_errs)
 G_TOT(g_tx_err, tx_errs)
 G_TOT(g_rx_drop, rx_drops)
 G_TOT(g_tx_drop, tx_drops)
-G_TOT(g_oo, vbd_oo)
-G_TOT(g_rd, vbd_rd)
-G_TOT(g_wr, vbd_wr)
-G_TOT(g_rs, vbd_rsect)
-G_TOT(g_ws, vbd_wsect)
-G_RATE(g_tx_bps, tx_Bps)
-G_RATE(g_rx_bps, rx_Bps)
 G_RATE(g_tx_pps, tx_pps)
 G_RATE(g_rx_pps, rx_pps)
-G_RATE(g_oo_ps, vbd_oo_ps)
-G_RATE(g_rd_ps, vbd_rd_ps)
-G_RATE(g_wr_ps, vbd_wr_ps)
-G_RATE(g_rs_ps, vbd_rsect_ps)
-G_RATE(g_ws_ps, vbd_wsect_ps)
 #undef G_TOT
 #undef G_RATE
-#undef M_DOM
 
+/* Whether the row's host is simulated: every csv line says so. */
+static void
+g_sim(const struct top_model *m, uint32_t i, struct top_val *v, char *b,
+    size_t l)
+{
+	const struct snap *s = top_model_cur(m);
+	uint16_t h = s->dom[i].host;
+
+	(void)b; (void)l;
+	v->kind = TV_U64;
+	v->u = h < s->n_host && s->hosts[h].simulated;
+}
+
+#define BCOL(n, c, md) { .name = n, .col = c, .mode = md }
+#define BGET(n, g) { .name = n, .col = -1, .get = g }
 static const struct bfield bfields[] = {
-	{ "host", BK_STR, g_host },
-	{ "id", BK_U64, g_id },
-	{ "name", BK_STR, g_name },
-	{ "state", BK_STR, g_state },
-	{ "cpu_s", BK_DBL, g_cpu_s },
-	{ "cpu_pct", BK_DBL, g_cpu_pct },
-	{ "mem_kib", BK_U64, g_mem },
-	{ "mem_pct", BK_DBL, g_mem_pct },
-	{ "maxmem_kib", BK_U64, g_maxmem },
-	{ "maxmem_pct", BK_DBL, g_maxmem_pct },
-	{ "vcpus", BK_U64, g_vcpus },
-	{ "nets", BK_U64, g_nets },
-	{ "net_tx_bytes", BK_U64, g_tx_b },
-	{ "net_rx_bytes", BK_U64, g_rx_b },
-	{ "net_tx_pkts", BK_U64, g_tx_p },
-	{ "net_rx_pkts", BK_U64, g_rx_p },
-	{ "net_tx_errs", BK_U64, g_tx_err },
-	{ "net_rx_errs", BK_U64, g_rx_err },
-	{ "net_tx_drops", BK_U64, g_tx_drop },
-	{ "net_rx_drops", BK_U64, g_rx_drop },
-	{ "net_tx_bytes_per_s", BK_DBL, g_tx_bps },
-	{ "net_rx_bytes_per_s", BK_DBL, g_rx_bps },
-	{ "net_tx_pkts_per_s", BK_DBL, g_tx_pps },
-	{ "net_rx_pkts_per_s", BK_DBL, g_rx_pps },
-	{ "vbds", BK_U64, g_vbds },
-	{ "vbd_oo", BK_U64, g_oo },
-	{ "vbd_rd", BK_U64, g_rd },
-	{ "vbd_wr", BK_U64, g_wr },
-	{ "vbd_rsect", BK_U64, g_rs },
-	{ "vbd_wsect", BK_U64, g_ws },
-	{ "vbd_oo_per_s", BK_DBL, g_oo_ps },
-	{ "vbd_rd_per_s", BK_DBL, g_rd_ps },
-	{ "vbd_wr_per_s", BK_DBL, g_wr_ps },
-	{ "vbd_rsect_per_s", BK_DBL, g_rs_ps },
-	{ "vbd_wsect_per_s", BK_DBL, g_ws_ps },
-	{ "ssid", BK_U64, g_ssid },
-	{ "simulated", BK_BOOL, g_sim },
+	BCOL("host", COL_HOST, BM_ANY),
+	BCOL("id", COL_ID, BM_ANY),
+	BCOL("name", COL_NAME, BM_ANY),
+	BCOL("state", COL_STATE, BM_ANY),
+	BCOL("cpu_s", COL_CPU_S, BM_ANY),
+	BCOL("cpu_pct", COL_CPU_PCT, BM_ANY),
+	BCOL("mem_kib", COL_MEM, BM_ANY),
+	BCOL("mem_pct", COL_MEM_PCT, BM_ANY),
+	BCOL("maxmem_kib", COL_MAXMEM, BM_ANY),
+	BCOL("maxmem_pct", COL_MAXMEM_PCT, BM_ANY),
+	BCOL("vcpus", COL_VCPUS, BM_ANY),
+	BCOL("nets", COL_NETS, BM_ANY),
+	BCOL("net_tx_bytes", COL_NETTX, BM_TOTALS),
+	BCOL("net_rx_bytes", COL_NETRX, BM_TOTALS),
+	BGET("net_tx_pkts", g_tx_p),
+	BGET("net_rx_pkts", g_rx_p),
+	BGET("net_tx_errs", g_tx_err),
+	BGET("net_rx_errs", g_rx_err),
+	BGET("net_tx_drops", g_tx_drop),
+	BGET("net_rx_drops", g_rx_drop),
+	BCOL("net_tx_bytes_per_s", COL_NETTX, BM_RATES),
+	BCOL("net_rx_bytes_per_s", COL_NETRX, BM_RATES),
+	BGET("net_tx_pkts_per_s", g_tx_pps),
+	BGET("net_rx_pkts_per_s", g_rx_pps),
+	BCOL("vbds", COL_VBDS, BM_ANY),
+	BCOL("vbd_oo", COL_VBD_OO, BM_TOTALS),
+	BCOL("vbd_rd", COL_VBD_RD, BM_TOTALS),
+	BCOL("vbd_wr", COL_VBD_WR, BM_TOTALS),
+	BCOL("vbd_rsect", COL_VBD_RSECT, BM_TOTALS),
+	BCOL("vbd_wsect", COL_VBD_WSECT, BM_TOTALS),
+	BCOL("vbd_oo_per_s", COL_VBD_OO, BM_RATES),
+	BCOL("vbd_rd_per_s", COL_VBD_RD, BM_RATES),
+	BCOL("vbd_wr_per_s", COL_VBD_WR, BM_RATES),
+	BCOL("vbd_rsect_per_s", COL_VBD_RSECT, BM_RATES),
+	BCOL("vbd_wsect_per_s", COL_VBD_WSECT, BM_RATES),
+	BCOL("ssid", COL_SSID, BM_ANY),
+	{ .name = "simulated", .col = -1, .get = g_sim, .boolean = true },
 };
+#undef BCOL
+#undef BGET
 #define N_BFIELDS (sizeof bfields / sizeof bfields[0])
+
+/* The model as the fields read it: names raw (escaped once, here), and
+ * one copy in each mode for the columns that have two. */
+struct bmodels {
+	struct top_model totals, rates;
+};
+
+static void
+bmodels_init(struct bmodels *bm, const struct top_model *m)
+{
+	bm->totals = *m;
+	bm->totals.ascii_only = false;
+	bm->rates = bm->totals;
+	bm->totals.totals = true;
+	bm->rates.totals = false;
+}
+
+/* Field k of row i; strings escaped into buf. */
+static void
+bfield_get(const struct bmodels *bm, size_t k, uint32_t i,
+    struct top_val *v, char *buf, size_t len)
+{
+	const struct bfield *f = &bfields[k];
+	const struct top_model *m = f->mode == BM_RATES ? &bm->rates :
+	    &bm->totals;
+	char raw[4 * 128 + 8];
+
+	if (f->col >= 0)
+		top_col_get(m, f->col, i, v, raw, sizeof raw);
+	else {
+		*v = (struct top_val){ .kind = TV_NONE, .s = "" };
+		f->get(m, i, v, raw, sizeof raw);
+	}
+	if (v->kind == TV_STR) {
+		xdom_escape(buf, len, v->s);
+		v->s = buf;
+	}
+}
 
 /* ---- csv ---- */
 
@@ -678,31 +607,34 @@ static void
 batch_csv(FILE *f, const struct top_model *m, long iteration)
 {
 	char scratch[4 * 128 + 8];
+	struct bmodels bm;
 	size_t r, k;
 
+	bmodels_init(&bm, m);
 	for (r = 0; r < m->n_order; r++) {
 		uint32_t i = m->order[r];
 
 		fprintf(f, "%ld,%.3f", iteration, m->wall);
 		for (k = 0; k < N_BFIELDS; k++) {
-			struct bval v = { 0, 0, "", false };
+			struct top_val v;
 
-			bfields[k].get(m, i, &v, scratch, sizeof scratch);
+			bfield_get(&bm, k, i, &v, scratch, sizeof scratch);
 			fputc(',', f);
-			if (v.none)
-				continue;	/* empty: no limit, unknown */
-			switch (bfields[k].kind) {
-			case BK_STR:
+			switch (v.kind) {
+			case TV_NONE:
+				break;	/* empty: no limit, unknown */
+			case TV_STR:
 				csv_str(f, v.s);
 				break;
-			case BK_U64:
-				fprintf(f, "%llu", (unsigned long long)v.u);
+			case TV_U64:
+				if (bfields[k].boolean)
+					fputc(v.u ? '1' : '0', f);
+				else
+					fprintf(f, "%llu",
+					    (unsigned long long)v.u);
 				break;
-			case BK_DBL:
+			case TV_DBL:
 				fprintf(f, "%.3f", v.d);
-				break;
-			case BK_BOOL:
-				fputc(v.u ? '1' : '0', f);
 				break;
 			}
 		}
@@ -723,24 +655,24 @@ json_round(double v)
 }
 
 static struct json_object *
-batch_json_dom(const struct top_model *m, uint32_t i)
+batch_json_dom(const struct bmodels *bm, uint32_t i)
 {
 	struct json_object *o = json_object_new_object();
 	char scratch[4 * 128 + 8];
 	size_t k;
 
 	for (k = 0; k < N_BFIELDS; k++) {
-		struct bval v = { 0, 0, "", false };
+		struct top_val v;
 		struct json_object *j = NULL;
 
-		bfields[k].get(m, i, &v, scratch, sizeof scratch);
-		if (v.none)
+		bfield_get(bm, k, i, &v, scratch, sizeof scratch);
+		if (v.kind == TV_NONE)
 			;	/* null: no limit, unknown */
-		else if (bfields[k].kind == BK_BOOL)
+		else if (bfields[k].boolean)
 			continue;	/* the object's "simulated" says it */
-		else if (bfields[k].kind == BK_STR)
+		else if (v.kind == TV_STR)
 			j = json_object_new_string(v.s);
-		else if (bfields[k].kind == BK_U64)
+		else if (v.kind == TV_U64)
 			j = json_object_new_uint64(v.u);
 		else
 			j = json_round(v.d);
@@ -807,10 +739,12 @@ batch_json(FILE *f, const struct top_model *m, const struct top_opts *o,
 	struct json_object *doms = json_object_new_array();
 	struct json_object *cnt = json_object_new_object();
 	struct top_counts c;
+	struct bmodels bm;
 	bool sim = o->simulated;
 	size_t r, h, n;
 	const char *txt;
 
+	bmodels_init(&bm, m);
 	for (h = 0; h < s->n_host; h++)
 		sim = sim || s->hosts[h].simulated;
 	json_object_object_add(root, "iteration",
@@ -874,7 +808,7 @@ batch_json(FILE *f, const struct top_model *m, const struct top_opts *o,
 	if (n < 3 || strcmp(txt + n - 3, "[]}") != 0) {
 		/* not the shape expected: the whole tree, the slow way */
 		for (r = 0; r < m->n_order; r++)
-			json_object_array_add(doms, batch_json_dom(m,
+			json_object_array_add(doms, batch_json_dom(&bm,
 			    m->order[r]));
 		fputs(json_object_to_json_string_ext(root,
 		    JSON_C_TO_STRING_PLAIN), f);
@@ -884,7 +818,7 @@ batch_json(FILE *f, const struct top_model *m, const struct top_opts *o,
 	}
 	fwrite(txt, 1, n - 2, f);
 	for (r = 0; r < m->n_order; r++) {
-		struct json_object *d = batch_json_dom(m, m->order[r]);
+		struct json_object *d = batch_json_dom(&bm, m->order[r]);
 
 		if (r > 0)
 			fputc(',', f);

@@ -131,9 +131,7 @@ int
 top_ui_col_width(const struct top_ui *ui, int c)
 {
 	const struct top_col_def *d = &top_cols[c];
-	const char *h = !ui->m.totals && d->header_rate != NULL ?
-	    d->header_rate : d->header;
-	int w = d->width, hw = (int)strlen(h);
+	int w = d->width, hw = (int)strlen(top_col_title(&ui->m, c));
 
 	if (c == COL_NAME && ui->name_w > w)
 		w = ui->name_w;
@@ -546,10 +544,9 @@ draw_message(struct top_ui *ui, int y)
 		return;
 	}
 	{
-		const struct top_col_def *c = &top_cols[ui->m.sort_col];
 		int n = snprintf(line, sizeof line, "Sort: %s %s  %s",
-		    !ui->m.totals && c->header_rate ? c->header_rate :
-		    c->header, ui->m.sort_desc ? "desc" : "asc",
+		    top_col_title(&ui->m, ui->m.sort_col),
+		    ui->m.sort_desc ? "desc" : "asc",
 		    ui->m.totals ? "totals" : "rates");
 
 		if (ui->m.filter[0] != '\0')
@@ -615,12 +612,10 @@ draw_header(struct top_ui *ui, int y, const int *cols, int n, bool record)
 	fill(y, 0, COLS, ui->attrs[TH_HEADER]);
 	for (k = 0; k < n && x < COLS; k++) {
 		int c = cols[k], w = top_ui_col_width(ui, c);
-		const struct top_col_def *d = &top_cols[c];
-		const char *h = !ui->m.totals && d->header_rate != NULL ?
-		    d->header_rate : d->header;
 		char cell[512];
 
-		pad(cell, sizeof cell, h, w, d->left);
+		pad(cell, sizeof cell, top_col_title(&ui->m, c), w,
+		    top_cols[c].left);
 		put(y, x, cell, ui->attrs[c == (int)ui->m.sort_col ?
 		    TH_HEADER_SORT : TH_HEADER], -1);
 		if (record) {
@@ -665,7 +660,7 @@ draw_row(struct top_ui *ui, int y, uint32_t i, bool sel, const int *cols,
 		int c = cols[k], w = top_ui_col_width(ui, c);
 		char raw[512], cell[600];
 
-		top_cols[c].print(&ui->m, i, raw, sizeof raw);
+		top_col_text(&ui->m, c, i, raw, sizeof raw);
 		if (c == COL_NAME || c == COL_HOST)
 			cut_marked(raw, sizeof raw, w, ui->m.ascii_only);
 		pad(cell, sizeof cell, raw, w, top_cols[c].left);
@@ -697,7 +692,7 @@ measure_names(struct top_ui *ui, int h)
 	for (p = ui->top; p < ui->m.n_order && lines < h; p++) {
 		char raw[512];
 
-		top_cols[COL_NAME].print(&ui->m, ui->m.order[p], raw,
+		top_col_text(&ui->m, COL_NAME, ui->m.order[p], raw,
 		    sizeof raw);
 		if (top_text_width(raw) > ui->name_w)
 			ui->name_w = top_text_width(raw);
@@ -864,7 +859,7 @@ draw_detail(struct top_ui *ui, int y)
 	d = &s->dom[i];
 	if (ui->m.rates[i].prev != RATES_NO_PREV)
 		pd = &ps->dom[ui->m.rates[i].prev];
-	top_cols[COL_NAME].print(&ui->m, i, name, sizeof name);
+	top_col_text(&ui->m, COL_NAME, i, name, sizeof name);
 	snap_state_str(d->flags, st);
 	snprintf(line, sizeof line, "%s  id %u  %s  vcpus %u/%u  mem %lluk "
 	    "max %s", name, d->id, st, d->vcpus_online, d->vcpus_max,
@@ -1012,7 +1007,7 @@ draw_help(struct top_ui *ui, int y)
 			continue;
 		}
 		snprintf(line, sizeof line, "  %-11s %s",
-		    top_cols[k - n].header, top_cols[k - n].help);
+		    top_cols[k - n].title, top_cols[k - n].help);
 		put(y, 0, line, ui->attrs[TH_ROW], -1);
 	}
 }
@@ -1032,7 +1027,7 @@ draw_columns(struct top_ui *ui, int y)
 		char line[256];
 
 		snprintf(line, sizeof line, "[%c] %-11s %s", ui->shown[c] ?
-		    'x' : ' ', top_cols[c].header, top_cols[c].help);
+		    'x' : ' ', top_cols[c].title, top_cols[c].help);
 		fill(y, 0, COLS, ui->attrs[k == ui->col_cursor ? TH_ROW_SEL :
 		    TH_ROW]);
 		put(y, 0, line, ui->attrs[k == ui->col_cursor ? TH_ROW_SEL :

@@ -583,8 +583,8 @@ test_frame_sizes(void **state)
 
 		if (!c->visible)
 			continue;
-		if (!screen_has(c->header_rate ? c->header_rate : c->header)) {
-			print_error("no %s header\n", c->header);
+		if (!screen_has(c->title_rate ? c->title_rate : c->title)) {
+			print_error("no %s header\n", c->title);
 			fail();
 		}
 	}
