@@ -560,44 +560,31 @@ draw_message(struct top_ui *ui, int y)
 	}
 }
 
-struct bar_item {
-	const char *pre, *key, *post;
-	int on;			/* index into the toggles below, -1 none */
-};
-
+/* The bottom bar: the key table's words for this view (top_keys.c). */
 static void
 draw_bar(struct top_ui *ui)
 {
-	static const struct bar_item list_items[] = {
-		{ "", "D", "elay", -1 }, { "", "N", "etworks", 0 },
-		{ "v", "B", "ds", 1 }, { "", "V", "CPUs", 2 },
-		{ "", "R", "epeat header", 3 }, { "", "S", "ort order", -1 },
-		{ "", "Q", "uit", -1 }, { "", "T", "otals", 4 },
-		{ "", "/", "filter", -1 }, { "", "Enter", " detail", -1 },
-		{ "", "A", "ction", -1 }, { "", "C", "olumns", -1 },
-		{ "", "?", " help", -1 },
+	const struct top_key_def *it[32];
+	size_t n = top_keys_bar(ui->mode, it, sizeof it / sizeof it[0]), k;
+	bool on[] = {
+		[BAR_ON_NONE] = false,
+		[BAR_ON_NETWORKS] = ui->o->networks,
+		[BAR_ON_VBDS] = ui->o->vbds,
+		[BAR_ON_VCPUS] = ui->o->vcpus,
+		[BAR_ON_REPEAT] = ui->o->repeat_header,
+		[BAR_ON_TOTALS] = ui->m.totals,
 	};
-	static const struct bar_item other_items[] = {
-		{ "", "Esc", " back", -1 }, { "", "Q", "uit", -1 },
-		{ "", "A", "ction", -1 }, { "", "?", " help", -1 },
-	};
-	const struct bar_item *it = ui->mode == UI_LIST ? list_items :
-	    other_items;
-	size_t n = ui->mode == UI_LIST ? sizeof list_items /
-	    sizeof list_items[0] : sizeof other_items / sizeof other_items[0];
-	bool on[5] = { ui->o->networks, ui->o->vbds, ui->o->vcpus,
-	    ui->o->repeat_header, ui->m.totals };
 	int y = LINES - 1, x = 0;
-	size_t k;
 
 	fill(y, 0, COLS, ui->attrs[TH_BAR_TEXT]);
 	for (k = 0; k < n && x < COLS - 1; k++) {
-		attr_t word = it[k].on >= 0 && on[it[k].on] ?
-		    ui->attrs[TH_BAR_ON] : ui->attrs[TH_BAR_TEXT];
+		attr_t word = on[it[k]->bar_on] ? ui->attrs[TH_BAR_ON] :
+		    ui->attrs[TH_BAR_TEXT];
 
-		x += put(y, x, it[k].pre, word, -1);
-		x += put(y, x, it[k].key, ui->attrs[TH_BAR_KEY], -1);
-		x += put(y, x, it[k].post, word, -1);
+		x += put(y, x, it[k]->bar_pre ? it[k]->bar_pre : "", word, -1);
+		x += put(y, x, it[k]->name, ui->attrs[TH_BAR_KEY], -1);
+		x += put(y, x, it[k]->bar_post ? it[k]->bar_post : "", word,
+		    -1);
 		x += put(y, x, "  ", ui->attrs[TH_BAR_TEXT], -1);
 	}
 }
@@ -962,47 +949,24 @@ draw_detail(struct top_ui *ui, int y)
 
 /* ---- help and columns screens ---- */
 
-static const char *const help_lines[] = {
-	"xdom top keys (xentop's first):",
-	"  D            delay between updates (fractions allowed)",
-	"  N  B  V      network, block device, vcpu lines under each domain",
-	"  R            repeat the header before each domain",
-	"  S            next sort column     < >  previous/next column",
-	"  I            invert the sort      click a header: sort by it",
-	"  Q  Esc       quit (Esc leaves a view or prompt first)",
-	"  Up Down PgUp PgDn Home End        move; Left Right scroll columns",
-	"  Ctrl-L       redraw the screen",
-	"  T            totals instead of per-second rates",
-	"  /            filter by name as you type (Enter keeps, Esc clears)",
-	"  Enter        details of the selected domain, with history",
-	"  Space        tag a domain: actions apply to every tagged one",
-	"  A            action: pause, unpause, shutdown, reboot, destroy,",
-	"               console (Ctrl-] leaves the console); on one",
-	"               domain: v vcpus, m memory, x maximum memory,",
-	"               b attach / e detach a block device, w save, l restore",
-	"  C            columns: show, hide, reorder",
-	"  P            per-physical-CPU meters (when the host gives them)",
-	"  Y            next colour theme        W  save settings now",
-	"  H  ?         this help",
-	"",
-	"Columns:",
-};
-
+/* The keys (from the key table) and then every column. */
 static void
 draw_help(struct top_ui *ui, int y)
 {
-	int n = (int)(sizeof help_lines / sizeof help_lines[0]);
-	int total = n + COL__COUNT, k;
+	char line[256];
+	int n = 0, total, k;
 
+	while (top_keys_help_line((size_t)n, line, sizeof line))
+		n++;
+	total = n + COL__COUNT;
 	if (ui->help_top > total - 1)
 		ui->help_top = total - 1;
 	if (ui->help_top < 0)
 		ui->help_top = 0;
 	for (k = ui->help_top; k < total && y < LINES - 1; k++, y++) {
-		char line[256];
-
 		if (k < n) {
-			put(y, 0, help_lines[k], ui->attrs[k == 0 ||
+			top_keys_help_line((size_t)k, line, sizeof line);
+			put(y, 0, line, ui->attrs[k == 0 ||
 			    k == n - 1 ? TH_LABEL : TH_ROW], -1);
 			continue;
 		}
