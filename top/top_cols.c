@@ -1,14 +1,17 @@
 /*
  * top_cols.c - the dashboard's column table: one row per enum top_col,
- * with its header, width, unit, default sort direction, cell printer,
- * sort key or comparator and help text; number formatting; filtering
- * and sorting of rows.
+ * with its header, width, unit, default sort direction, format and the
+ * getter of its value; number formatting; filtering and sorting of rows.
  *
- * The table is indexed by the enum with designated initialisers and a
- * static assert on its size, so the enum and the table cannot drift apart
- * (xentop's can, and did). Sorting precomputes one numeric key per row
- * and compares doubles, so fractional CPU% and every VBD column sort
- * exactly, and a 10,000-row sort stays cheap.
+ * A getter gives a typed value (struct top_val) and everything reads
+ * that one value: the screen's cell (top_col_text), the sort
+ * (top_model_sort) and csv/json (top_batch.c), so they cannot drift
+ * apart. The table is indexed by the enum with designated initialisers
+ * and a static assert on its size, so the enum and the table cannot
+ * drift apart either (xentop's can, and did). Sorting keys each row's
+ * number once and compares doubles, so fractional CPU% and every VBD
+ * column sort exactly, and a 10,000-row sort stays cheap; names compare
+ * as text, raw, as the backend gave them.
  */
 #include "top/top_int.h"
 

@@ -1,15 +1,21 @@
 /*
- * top_int.h - the dashboard's insides, shared by the tui/top_*.c files
- * and their unit tests; nothing outside tui/top* includes it.
+ * top_int.h - the dashboard's insides, shared by the top/top_*.c files
+ * and their unit tests; nothing outside top/ includes it.
  *
- *   top_cols.c      the column table, cell printers, number formatting,
- *                   filtering and sorting
+ *   top_cols.c      the column table (a typed getter per column, read by
+ *                   the screen, the sort and csv/json), number
+ *                   formatting, filtering and sorting
  *   top_model.c     snapshots in, rates, totals and history out
+ *   top_summary.c   summary lines and xentop's sub-lines
  *   top_batch.c     -b output: text (xentop's), csv, json
  *   top.c           top_main(): flags, batch loop, interactive set-up
- *   top_draw.c      drawing a frame with ncurses
- *   top_input.c     keys and mouse (libtermkey), prompts, the main loop
+ *   top_draw.c      drawing a frame with ncurses: summary, list, bars
+ *   top_views.c     the detail, help and column screens
+ *   top_loop.c      the interactive session: terminal, main loop
+ *   top_input.c     reading keys and the mouse, prompts, actions
+ *   top_keys.c      the key table: dispatch, help screen, bottom bars
  *   top_action.c    domain actions on a worker thread
+ *   top_res.c       resource actions from the action menu
  *   top_settings.c  ~/.config/xdom/top.conf
  *   top_theme.c     colour themes from themes/
  *
@@ -343,8 +349,12 @@ void top_fmt_vbd_line(const struct top_model *m, uint32_t i, uint32_t k,
     char *buf, size_t len);
 void top_fmt_vcpu_line(const struct top_model *m, uint32_t i,
     char *buf, size_t len);
+/* The same, and with wrap a new line of eight spaces before every fifth
+ * vcpu (xentop's batch output). */
+void top_fmt_vcpus(const struct top_model *m, uint32_t i, bool wrap,
+    char *buf, size_t len);
 
-/* Interactive dashboard (top_input.c): runs until quit. */
+/* Interactive dashboard (top_loop.c): runs until quit. */
 int top_ui_run(struct hv *hv, const struct hv_open_opts *hvo,
     struct top_opts *o, struct xdom_err *err);
 

@@ -1,7 +1,7 @@
 /*
  * top_ui.h - the interactive dashboard's state, shared by the drawing,
- * input, action, theme and settings files (tui/top_*.c). Only those and
- * their unit tests include it.
+ * input, key, action, theme and settings files (top/top_*.c). Only those
+ * and their unit tests include it.
  */
 #ifndef XDOM_TUI_TOP_UI_H
 #define XDOM_TUI_TOP_UI_H
@@ -314,6 +314,15 @@ struct top_ui {
 
 /* Draw the whole frame into stdscr (no doupdate). */
 void top_draw(struct top_ui *ui);
+/* Draw s at (y, x) in a, at most maxw columns (-1: the screen's), cut by
+ * display width, never into the bottom-right cell; the width drawn. */
+int top_put(int y, int x, const char *s, attr_t a, int maxw);
+/* Blank columns x0 to x1 of line y in a. */
+void top_fill(int y, int x0, int x1, attr_t a);
+/* The views below the summary lines, from line y (top_views.c). */
+void top_draw_detail(struct top_ui *ui, int y);
+void top_draw_help(struct top_ui *ui, int y);
+void top_draw_columns(struct top_ui *ui, int y);
 /* Keep the cursor row on screen after a move, sort or resize. */
 void top_ui_scroll_to_sel(struct top_ui *ui);
 /* Lines one domain takes in the list (sub-lines, repeated header). */
