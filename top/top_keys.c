@@ -124,20 +124,28 @@ k_delay(struct top_session *ss, int key)
 	ui_start_prompt(&ss->ui, PR_DELAY, "");
 }
 
+/* A toggle the saved layout keeps; resort: it changes the order. */
+static void
+toggle(struct top_session *ss, bool *flag, bool resort)
+{
+	*flag = !*flag;
+	ss->ui.settings_dirty = true;
+	if (resort)
+		top_ui_resort(&ss->ui);
+}
+
 static void
 k_networks(struct top_session *ss, int key)
 {
 	(void)key;
-	ss->ui.o->networks = !ss->ui.o->networks;
-	ss->ui.settings_dirty = true;
+	toggle(ss, &ss->ui.o->networks, false);
 }
 
 static void
 k_vbds(struct top_session *ss, int key)
 {
 	(void)key;
-	ss->ui.o->vbds = !ss->ui.o->vbds;
-	ss->ui.settings_dirty = true;
+	toggle(ss, &ss->ui.o->vbds, false);
 }
 
 static void
@@ -158,8 +166,7 @@ static void
 k_repeat(struct top_session *ss, int key)
 {
 	(void)key;
-	ss->ui.o->repeat_header = !ss->ui.o->repeat_header;
-	ss->ui.settings_dirty = true;
+	toggle(ss, &ss->ui.o->repeat_header, false);
 }
 
 static void
@@ -180,9 +187,7 @@ static void
 k_invert(struct top_session *ss, int key)
 {
 	(void)key;
-	ss->ui.m.sort_desc = !ss->ui.m.sort_desc;
-	ss->ui.settings_dirty = true;
-	top_ui_resort(&ss->ui);
+	toggle(ss, &ss->ui.m.sort_desc, true);
 }
 
 static void
@@ -220,9 +225,7 @@ static void
 k_totals(struct top_session *ss, int key)
 {
 	(void)key;
-	ss->ui.m.totals = !ss->ui.m.totals;
-	ss->ui.settings_dirty = true;
-	top_ui_resort(&ss->ui);
+	toggle(ss, &ss->ui.m.totals, true);
 }
 
 static void
