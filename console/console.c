@@ -25,6 +25,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "console/termmodes.h"
+#include "core/clock.h"
 #include "core/escape.h"
 
 #define CONSOLE_BUF 4096
@@ -94,6 +96,8 @@ struct console_saved {
 	sigset_t old_mask;
 	bool fatal;			/* old_fatal must be put back */
 	struct sigaction old_fatal[CONSOLE_NFATAL];
+	bool out_tty;			/* the user's output is a terminal */
+	struct termmodes modes;		/* what the guest's output set */
 };
 
 void
@@ -186,6 +190,41 @@ console_note(const struct console_opts *o, const char *text)
 
 static int console_take_pending(const sigset_t *set);
 
+/* Put back the terminal modes the guest's output changed (alternate
+ * screen, hidden cursor, mouse reporting, keypad...), before the user's
+ * shell gets the terminal again. */
+static void
+console_modes_reset(const struct console_opts *o, struct console_saved *sv)
+{
+	char buf[TERMMODES_RESET_MAX];
+	const char *seq;
+	size_t len, off = 0;
+	ssize_t n;
+	int waits = 0;
+
+	if (!sv->out_tty)
+		return;
+	seq = termmodes_reset(&sv->modes, buf);
+	len = strlen(seq);
+	while (off < len) {
+		n = write(o->out_fd, seq + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN && waits++ < 10) {
+			/* a terminal that is slow to drain: a second at most */
+			struct pollfd pf = { .fd = o->out_fd, .events = POLLOUT };
+
+			(void)poll(&pf, 1, 100);
+			continue;
+		}
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	sv->modes.alt_screen = false;
+	sv->modes.scroll_region = false;
+}
+
 /* Undo everything in sv; returns a signal that was still pending, or 0. */
 static int
 console_restore(const struct console_opts *o, struct console_saved *sv,
@@ -194,6 +233,8 @@ console_restore(const struct console_opts *o, struct console_saved *sv,
 	size_t i;
 	int pending = 0;
 
+	console_modes_reset(o, sv);
+	sv->out_tty = false;
 	if (sv->tty) {
 		while (tcsetattr(o->in_fd, TCSADRAIN, &sv->termios) != 0 &&
 		    errno == EINTR)
@@ -364,15 +405,6 @@ console_flush(int fd, struct console_buf *b)
 	return 0;
 }
 
-static int64_t
-console_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The loop; returns the end reason, with err set for CONSOLE_END_ERROR. */
 static enum console_end
 console_loop(int fd, const struct console_opts *o, struct console_saved *sv,
@@ -380,7 +412,7 @@ console_loop(int fd, const struct console_opts *o, struct console_saved *sv,
 {
 	struct console_buf to_con = { .len = 0 }, to_out = { .len = 0 };
 	bool in_open = true, leaving = false;
-	int64_t quiet_since = 0, eof_at = 0, typed_at = console_now_ms();
+	int64_t quiet_since = 0, eof_at = 0, typed_at = xdom_mono_ms();
 	struct pollfd p[3];
 	struct timespec ts, *tsp;
 	ssize_t n;
@@ -405,7 +437,7 @@ console_loop(int fd, const struct console_opts *o, struct console_saved *sv,
 			/* Linger after end of input; leave promptly after
 			 * the escape even if the guest stopped reading. */
 			int64_t limit = leaving ? 500 : o->linger_ms;
-			int64_t now = console_now_ms();
+			int64_t now = xdom_mono_ms();
 			int64_t left = quiet_since + limit - now;
 
 			/* A guest that never goes quiet: stop anyway. */
@@ -419,7 +451,7 @@ console_loop(int fd, const struct console_opts *o, struct console_saved *sv,
 			ts.tv_nsec = (long)(left % 1000) * 1000000;
 			tsp = &ts;
 		} else if (o->idle_ms > 0) {
-			int64_t left = typed_at + o->idle_ms - console_now_ms();
+			int64_t left = typed_at + o->idle_ms - xdom_mono_ms();
 
 			if (left <= 0)
 				return CONSOLE_END_IDLE;
@@ -442,8 +474,9 @@ console_loop(int fd, const struct console_opts *o, struct console_saved *sv,
 			n = read(fd, to_out.b, sizeof to_out.b);
 			if (n > 0) {
 				to_out.len = (size_t)n;
+				termmodes_feed(&sv->modes, to_out.b, (size_t)n);
 				*ended_mid_line = to_out.b[n - 1] != '\n';
-				quiet_since = console_now_ms();
+				quiet_since = xdom_mono_ms();
 			} else if (n == 0 || (errno != EINTR &&
 			    errno != EAGAIN && errno != EWOULDBLOCK)) {
 				/* EOF, or EIO from a pty whose guest side
@@ -465,7 +498,7 @@ console_loop(int fd, const struct console_opts *o, struct console_saved *sv,
 		if (p[1].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) {
 			n = read(o->in_fd, to_con.b, sizeof to_con.b);
 			if (n > 0) {
-				typed_at = console_now_ms();
+				typed_at = xdom_mono_ms();
 				unsigned char *esc = o->escape == 0 ? NULL :
 				    memchr(to_con.b, o->escape, (size_t)n);
 
@@ -474,7 +507,7 @@ console_loop(int fd, const struct console_opts *o, struct console_saved *sv,
 				to_con.off = 0;
 				if (esc != NULL) {
 					leaving = true;
-					quiet_since = console_now_ms();
+					quiet_since = xdom_mono_ms();
 				}
 				/* Try at once; POLLOUT finishes the rest. */
 				if (console_flush(fd, &to_con) != 0 &&
@@ -483,7 +516,7 @@ console_loop(int fd, const struct console_opts *o, struct console_saved *sv,
 			} else if (n == 0 || (errno != EINTR &&
 			    errno != EAGAIN)) {
 				in_open = false;
-				quiet_since = eof_at = console_now_ms();
+				quiet_since = eof_at = xdom_mono_ms();
 			}
 		}
 
@@ -535,6 +568,8 @@ console_relay(int fd, const struct console_opts *o, struct xdom_err *err)
 
 	memset(&sv, 0, sizeof sv);
 	sv.fd_flags = -1;
+	termmodes_init(&sv.modes);
+	sv.out_tty = isatty(o->out_fd) == 1;
 	xdom_escape(name, sizeof name, o->name != NULL ? o->name : "the guest");
 
 	if (o->escape != 0) {

@@ -18,32 +18,51 @@
 #include <unistd.h>
 
 #include "core/escape.h"
+#include "core/fileread.h"
+#include "core/utf8.h"
 #include "core/xmalloc.h"
 
 #define POLICY_LINE_MAX 4096
 #define POLICY_PRINCIPAL_MAX 64
 
-static const char *const policy_action_names[POLICY__COUNT] = {
-	[POLICY_BOOT] = "boot",
-	[POLICY_SHUTDOWN] = "shutdown",
-	[POLICY_REBOOT] = "reboot",
-	[POLICY_RESET] = "reset",
-	[POLICY_DESTROY] = "destroy",
-	[POLICY_PAUSE] = "pause",
-	[POLICY_UNPAUSE] = "unpause",
-	[POLICY_CONSOLE] = "console",
-	[POLICY_REIMAGE] = "reimage",
-	[POLICY_LIST] = "list",
-	[POLICY_STATUS] = "status",
-	[POLICY_STATS] = "stats",
-	[POLICY_HOST] = "host",
-	[POLICY_VCPUS] = "vcpus",
-	[POLICY_MEMORY] = "memory",
-	[POLICY_MAXMEM] = "maxmem",
-	[POLICY_BLOCK] = "block",
-	[POLICY_SAVE] = "save",
-	[POLICY_RESTORE] = "restore",
+/* One row per right: its name in policy files and what it grants. */
+static const struct {
+	const char *name;
+	const char *summary;
+} policy_actions[POLICY__COUNT] = {
+	[POLICY_BOOT] = { .name = "boot", .summary = "start the guest" },
+	[POLICY_SHUTDOWN] = { .name = "shutdown",
+	    .summary = "ask it to shut down" },
+	[POLICY_REBOOT] = { .name = "reboot", .summary = "ask it to reboot" },
+	[POLICY_RESET] = { .name = "reset", .summary = "hard reset" },
+	[POLICY_DESTROY] = { .name = "destroy", .summary = "stop it at once" },
+	[POLICY_PAUSE] = { .name = "pause", .summary = "pause it" },
+	[POLICY_UNPAUSE] = { .name = "unpause", .summary = "unpause it" },
+	[POLICY_CONSOLE] = { .name = "console",
+	    .summary = "attach to its console" },
+	[POLICY_REIMAGE] = { .name = "reimage",
+	    .summary = "overwrite its disk" },
+	[POLICY_LIST] = { .name = "list", .summary = "see its name" },
+	[POLICY_STATUS] = { .name = "status",
+	    .summary = "see its state and info" },
+	[POLICY_STATS] = { .name = "stats", .summary = "see its figures" },
+	[POLICY_HOST] = { .name = "host", .summary = "host-wide figures" },
+	[POLICY_VCPUS] = { .name = "vcpus", .summary = "set online vcpus" },
+	[POLICY_MEMORY] = { .name = "memory",
+	    .summary = "set the memory target" },
+	[POLICY_MAXMEM] = { .name = "maxmem",
+	    .summary = "set the maximum memory" },
+	[POLICY_BLOCK] = { .name = "block",
+	    .summary = "attach and detach block devices" },
+	[POLICY_SAVE] = { .name = "save", .summary = "save its state" },
+	[POLICY_RESTORE] = { .name = "restore",
+	    .summary = "restore its saved state" },
+	[POLICY_SYSRQ] = { .name = "sysrq",
+	    .summary = "send magic SysRq keys" },
 };
+_Static_assert(sizeof policy_actions / sizeof policy_actions[0] ==
+    POLICY__COUNT, "one policy_actions row per right");
+_Static_assert(POLICY__COUNT <= 32, "rights are bits of a uint32_t");
 
 #define POLICY_LOOK (1u << POLICY_LIST | 1u << POLICY_STATUS | \
 	1u << POLICY_STATS | 1u << POLICY_HOST)
@@ -76,7 +95,15 @@ policy_action_name(enum policy_action a)
 {
 	if ((unsigned)a >= POLICY__COUNT)
 		return NULL;
-	return policy_action_names[a];
+	return policy_actions[a].name;
+}
+
+const char *
+policy_action_summary(enum policy_action a)
+{
+	if ((unsigned)a >= POLICY__COUNT)
+		return NULL;
+	return policy_actions[a].summary;
 }
 
 int
@@ -85,7 +112,7 @@ policy_action_parse(const char *name, enum policy_action *out)
 	unsigned i;
 
 	for (i = 0; i < POLICY__COUNT; i++) {
-		if (strcmp(name, policy_action_names[i]) == 0) {
+		if (strcmp(name, policy_actions[i].name) == 0) {
 			*out = (enum policy_action)i;
 			return 0;
 		}
@@ -125,12 +152,30 @@ policy_split(const char *s, policy_item_fn fn, void *arg,
 	}
 }
 
+/* "boot, shutdown, ..., sysrq": every right, for messages. */
+static void
+policy_names_list(char *buf, size_t len)
+{
+	size_t used = 0;
+	unsigned i;
+	int n;
+
+	buf[0] = '\0';
+	for (i = 0; i < POLICY__COUNT && used < len; i++) {
+		n = snprintf(buf + used, len - used, "%s%s", i > 0 ? ", " : "",
+		    policy_actions[i].name);
+		if (n < 0)
+			return;
+		used += (size_t)n;
+	}
+}
+
 static int
 policy_action_item(void *arg, const char *item, struct xdom_err *err)
 {
 	uint32_t *mask = arg;
 	enum policy_action a;
-	char esc[96];
+	char esc[96], names[POLICY__COUNT * 12];
 
 	if (strcmp(item, "all") == 0) {
 		*mask |= POLICY_ALL;
@@ -138,10 +183,9 @@ policy_action_item(void *arg, const char *item, struct xdom_err *err)
 	}
 	if (policy_action_parse(item, &a) != 0) {
 		xdom_escape(esc, sizeof esc, item);
+		policy_names_list(names, sizeof names);
 		return xdom_err_set(err, XDOM_EINVAL, "unknown action '%s' "
-		    "(boot, shutdown, reboot, reset, destroy, pause, unpause, "
-		    "console, reimage, list, status, stats, host, vcpus, memory, "
-		    "maxmem, block, save, restore, all)", esc);
+		    "(%s, all)", esc, names);
 	}
 	*mask |= 1u << a;
 	return 0;
@@ -168,7 +212,7 @@ policy_actions_format(uint32_t mask, char *buf, size_t len)
 		if ((mask & (1u << i)) == 0)
 			continue;
 		n = snprintf(buf + used, len - used, "%s%s",
-		    used != 0 ? "," : "", policy_action_names[i]);
+		    used != 0 ? "," : "", policy_actions[i].name);
 		if (n < 0 || (size_t)n >= len - used)
 			return;
 		used += (size_t)n;
@@ -443,44 +487,16 @@ out:
 int
 policy_load(struct policy **out, const char *path, struct xdom_err *err)
 {
-	struct stat st;
-	char *buf = NULL;
-	size_t got = 0;
-	ssize_t n;
-	int fd, rc;
+	char *buf;
+	size_t got;
+	int rc;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return xdom_err_errno(err, errno == ENOENT ? XDOM_ENOENT :
-		    XDOM_EIO, errno, "%s", path);
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = xdom_err_set(err, XDOM_EIO, "%s: not a regular file",
-		    path);
-		goto out;
-	}
-	if (st.st_size > POLICY_MAX_BYTES) {
-		rc = xdom_err_set(err, XDOM_EPROTO, "%s: larger than %d "
-		    "bytes", path, POLICY_MAX_BYTES);
-		goto out;
-	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = xdom_err_errno(err, XDOM_EIO, errno, "%s", path);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
+	rc = xdom_file_read(path, POLICY_MAX_BYTES, 0, &buf, &got, NULL, err);
+	if (rc != 0)
+		return rc;
 	rc = policy_parse(out, buf, got, path, err);
-out:
 	free(buf);
-	close(fd);
 	return rc;
 }
 
@@ -578,19 +594,6 @@ policy_rights(const struct policy *p, const struct policy_subject *who,
 	*need_reason = reason_mask & ~free_mask;
 }
 
-/* A reason is given when it holds something other than blanks and
- * control bytes: " " is no ticket number. */
-static bool
-policy_reason_given(const char *reason)
-{
-	const unsigned char *r = (const unsigned char *)reason;
-
-	for (; r != NULL && *r != '\0'; r++)
-		if (*r > ' ' && *r != 0x7f)
-			return true;
-	return false;
-}
-
 int
 policy_allows(const struct policy *p, const struct policy_subject *who,
     const char *domain, const char *owners, enum policy_action a,
@@ -605,7 +608,7 @@ policy_allows(const struct policy *p, const struct policy_subject *who,
 	policy_rights(p, who, domain, owners, &allowed, &need);
 	if ((allowed & (1u << a)) == 0)
 		return xdom_err_set(err, XDOM_EPERM, "not allowed: %s", an);
-	if ((need & (1u << a)) != 0 && !policy_reason_given(reason))
+	if ((need & (1u << a)) != 0 && !xdom_text_visible(reason))
 		return xdom_err_set(err, XDOM_EREASON, "%s needs a reason "
 		    "(a ticket number, say): give one and try again", an);
 	return 0;

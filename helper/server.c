@@ -374,7 +374,6 @@ srv_worker_main(struct server *s, struct conn *c, int sock)
 static int
 srv_start_worker(struct server *s, struct conn *c, struct xdom_err *err)
 {
-	const struct req_handler *h = req_handler(c->req.type);
 	size_t total, mine;
 	int sp[2];
 	pid_t pid;
@@ -416,7 +415,7 @@ srv_start_worker(struct server *s, struct conn *c, struct xdom_err *err)
 	c->ka_permille = 0;
 	snprintf(c->ka_stage, sizeof c->ka_stage, "working");
 	c->worker_deadline = srv_now_ms() + 1000 *
-	    (h->type == PROTO_T_REIMAGE ? s->d->lim.reimage_timeout :
+	    (c->req.type == PROTO_T_REIMAGE ? s->d->lim.reimage_timeout :
 	    s->d->lim.action_timeout);
 	return 0;
 }
@@ -457,7 +456,7 @@ srv_dispatch(struct server *s, struct conn *c)
 		return;
 	}
 	rc = req_authorize(s->d, &c->id, &req, &err);
-	if (rc == 0 && (h->flags & REQ_WORKER) != 0) {
+	if (rc == 0 && proto_req_acts(req.type)) {
 		c->req = req;
 		rc = srv_start_worker(s, c, &err);
 		if (rc == 0)

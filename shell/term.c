@@ -14,6 +14,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "core/clock.h"
 #include "core/xmalloc.h"
 #include "shell/ui.h"
 
@@ -121,7 +122,6 @@ term_ask_rl(struct shell *sh, const char *prompt, char *buf, size_t len)
 	return 0;
 }
 
-static long term_now_ms(void);
 
 int
 shell_read_plain_line(char *buf, size_t len, size_t *got_len)
@@ -137,11 +137,11 @@ shell_read_plain_line(char *buf, size_t len, size_t *got_len)
 	*got_len = 0;
 	buf[0] = '\0';
 	if (term_idle_s > 0)
-		deadline = term_now_ms() + term_idle_s * 1000;
+		deadline = xdom_mono_ms() + term_idle_s * 1000;
 	for (;;) {
 		if (deadline != 0) {
 			/* Idle means no byte at all for term_idle_s. */
-			left = deadline - term_now_ms();
+			left = deadline - xdom_mono_ms();
 			if (left <= 0)
 				return XDOM_ETIMEDOUT;
 			p.fd = STDIN_FILENO;
@@ -156,7 +156,7 @@ shell_read_plain_line(char *buf, size_t len, size_t *got_len)
 			}
 			if (pr == 0)
 				continue;
-			deadline = term_now_ms() + term_idle_s * 1000;
+			deadline = xdom_mono_ms() + term_idle_s * 1000;
 		}
 		r = read(STDIN_FILENO, &c, 1);
 		if (r < 0 && errno == EINTR) {
@@ -271,15 +271,6 @@ term_abort_line(void)
 	}
 }
 
-static long
-term_now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* Read a line; a question (cancel) gives up on Ctrl-C, the prompt
  * starts over. */
 static int
@@ -291,7 +282,7 @@ term_read(struct shell *sh, const char *prompt, bool cancel, char **line)
 
 	*line = NULL;
 	if (term_idle_s > 0)
-		deadline = term_now_ms() + term_idle_s * 1000;
+		deadline = xdom_mono_ms() + term_idle_s * 1000;
 	term_got = false;
 	term_line = NULL;
 	rl_callback_handler_install(prompt, term_handler);
@@ -303,7 +294,7 @@ term_read(struct shell *sh, const char *prompt, bool cancel, char **line)
 		}
 		left = -1;
 		if (deadline != 0) {
-			left = deadline - term_now_ms();
+			left = deadline - xdom_mono_ms();
 			if (left <= 0) {
 				term_abort_line();
 				fprintf(sh->out, "\nIdle for %ld s: logging "
@@ -349,7 +340,7 @@ term_read(struct shell *sh, const char *prompt, bool cancel, char **line)
 		if (n == 0)
 			continue;
 		if (deadline != 0)
-			deadline = term_now_ms() + term_idle_s * 1000;
+			deadline = xdom_mono_ms() + term_idle_s * 1000;
 		rl_callback_read_char();
 	}
 	if (term_line == NULL) {

@@ -106,7 +106,7 @@ ui_console(struct top_session *ss)
 		top_ui_status(ui, false, 5, "console %s: %s", esc,
 		    res.end == CONSOLE_END_CLOSED ? "closed by the guest" :
 		    "left");
-	ss->next_refresh = top_now_ns();
+	ss->next_refresh = xdom_mono_ns();
 }
 
 static void
@@ -171,7 +171,7 @@ top_session_worker_done(struct top_session *ss)
 	}
 	top_ui_status(ui, rc != 0, 8, "%s", line);
 	/* Show the effect soon, not at the next tick. */
-	ss->next_refresh = top_now_ns() + 100000000ull;
+	ss->next_refresh = xdom_mono_ns() + 100000000ull;
 	ss->dirty = true;
 }
 
@@ -232,7 +232,7 @@ ui_prompt_done(struct top_session *ss, bool accept)
 			    "from 0.1 to 3600");
 		else {
 			ui->o->delay = d;
-			ss->next_refresh = top_now_ns() +
+			ss->next_refresh = xdom_mono_ns() +
 			    (uint64_t)(d * 1e9);
 			ui->settings_dirty = true;
 			top_ui_status(ui, false, 3, "delay %g s", d);

@@ -157,7 +157,7 @@ k_vcpus(struct top_session *ss, int key)
 	ui->o->vcpus = !ui->o->vcpus;
 	if (ui->o->vcpus && !(ui->what & HV_SNAP_VCPUS)) {
 		ui->what |= HV_SNAP_VCPUS;
-		ss->next_refresh = top_now_ns();
+		ss->next_refresh = xdom_mono_ns();
 	}
 	ui->settings_dirty = true;
 }
@@ -246,7 +246,7 @@ k_detail(struct top_session *ss, int key)
 	ui->mode = UI_DETAIL;
 	if (!(ui->what & HV_SNAP_VCPUS)) {
 		ui->what |= HV_SNAP_VCPUS;
-		ss->next_refresh = top_now_ns();
+		ss->next_refresh = xdom_mono_ns();
 	}
 }
 

@@ -406,7 +406,7 @@ ui_loop(struct top_session *ss)
 {
 	struct top_ui *ui = &ss->ui;
 	bool key_wait = false;
-	uint64_t typed_at = top_now_ns();
+	uint64_t typed_at = xdom_mono_ns();
 	const uint64_t idle_ns = (uint64_t)top_idle_s * 1000000000ull;
 
 	while (!ss->quit) {
@@ -428,7 +428,7 @@ ui_loop(struct top_session *ss)
 			if (ui->o->mode != TOP_MODE_RESTRICTED)
 				ui_suspend(ss);
 		}
-		now = top_now_ns();
+		now = xdom_mono_ns();
 		if (idle_ns > 0 && now - typed_at >= idle_ns) {
 			top_idle_hit = true;
 			break;
@@ -459,7 +459,7 @@ ui_loop(struct top_session *ss)
 			refresh();
 			ss->dirty = false;
 		}
-		now = top_now_ns();
+		now = xdom_mono_ns();
 		timeout = ss->next_refresh > now ?
 		    (long)((ss->next_refresh - now + 999999) / 1000000) : 0;
 		if (ui->status_until > now && (long)((ui->status_until - now) /
@@ -494,7 +494,7 @@ ui_loop(struct top_session *ss)
 		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			break;
 		if (pfd[0].revents & POLLIN) {
-			typed_at = top_now_ns();
+			typed_at = xdom_mono_ns();
 			termkey_advisereadable(ss->tk);
 		}
 		else if (key_wait && termkey_getkey_force(ss->tk, &k) ==

@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/clock.h"
 #include "core/err.h"
 #include "core/snap.h"
 #include "core/fleet_spec.h"
@@ -115,8 +116,6 @@ struct fleet_host_stats {
 };
 void fleet_host_get_stats(struct fleet_host *h, struct fleet_host_stats *st);
 
-/* CLOCK_MONOTONIC in ns. */
-uint64_t fleet_now_ns(void);
 
 /*
  * What the fleet backend needs of an open "ssh" backend (hv_ssh.c):

@@ -103,7 +103,7 @@ fleet_snapshot(struct hv *hv, unsigned what, struct snap *out,
     struct xdom_err *err)
 {
 	struct fleet_priv *p = hv->priv;
-	uint64_t now = fleet_now_ns();
+	uint64_t now = xdom_mono_ns();
 	size_t i;
 
 	(void)err;

@@ -138,7 +138,7 @@ static int
 ssh_snapshot(struct hv *hv, unsigned what, struct snap *out,
     struct xdom_err *err)
 {
-	uint64_t now = fleet_now_ns();
+	uint64_t now = xdom_mono_ns();
 
 	(void)err;
 	hv_ssh_collect(hv, what, out, now);

@@ -12,8 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "core/clock.h"
 #include "core/escape.h"
+#include "core/pathtrust.h"
 #include "core/xmalloc.h"
 #include "hypervisor/sim/sim.h"
 
@@ -23,14 +26,22 @@
 static void
 sim_now(int64_t *wall_ns, uint64_t *mono_ns)
 {
-	struct timespec w, m;
-
-	clock_gettime(CLOCK_MONOTONIC, &m);
-	clock_gettime(CLOCK_REALTIME, &w);
-	*wall_ns = w.tv_sec * 1000000000LL + w.tv_nsec;
 	if (mono_ns != NULL)
-		*mono_ns = (uint64_t)m.tv_sec * 1000000000ull +
-		    (uint64_t)m.tv_nsec;
+		*mono_ns = xdom_mono_ns();
+	*wall_ns = xdom_wall_ns();
+}
+
+static int
+sim_trust_dir(const char *dir, struct xdom_err *err)
+{
+	struct xdom_err why = { 0 };
+	int rc = xdom_path_trust(dir, XDOM_TRUST_DIR,
+	    XDOM_TRUST_MAY_BE_MISSING, geteuid(), &why);
+
+	if (rc == 0)
+		return 0;
+	return xdom_err_set(err, rc, "simulated host state: %s; use a "
+	    "directory only root can change", why.msg);
 }
 
 static int
@@ -44,7 +55,10 @@ sim_open(struct hv *hv, const struct hv_open_opts *o, struct xdom_err *err)
 		free(s);
 		return XDOM_EINVAL;
 	}
-	rc = sim_store_open(s, dir, o->sim_domains, err);
+	/* One who made the directory first would own every guest in it. */
+	rc = o->trusted_dirs ? sim_trust_dir(dir, err) : 0;
+	if (rc == 0)
+		rc = sim_store_open(s, dir, o->sim_domains, err);
 	free(dir);
 	if (rc != 0) {
 		sim_store_close(s);

@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/escape.h"
 
 #define CON_TICK_MS 200
@@ -52,15 +53,6 @@ struct con {
 	int esc;		/* inside an escape sequence: 1 ESC, 2 CSI */
 	bool last_cr;
 };
-
-static int64_t
-con_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 /* Output; the master being gone ends the process. */
 static void
@@ -201,7 +193,7 @@ con_going_down(const struct con *c, const char *what)
 static double
 con_uptime_s(const struct con *c)
 {
-	int64_t up = con_now_ms() - c->start_ms;
+	int64_t up = xdom_wall_ms() - c->start_ms;
 
 	return up > 0 ? up / 1000.0 : 0.0;
 }
@@ -214,7 +206,7 @@ con_cmd_help(struct con *c)
 	(void)c;
 	con_puts("This is a simulated guest console (xdom sim). Commands:\r\n"
 	    "  help  hostname  uname -a  uptime  cat /proc/loadavg  whoami  "
-	    "date  free  exit\r\n");
+	    "date  free  tty-modes  exit\r\n");
 }
 
 static void
@@ -309,6 +301,27 @@ con_cmd_free(struct con *c)
 	con_printf("Swap:   %12d%12d%12d\r\n", 0, 0, 0);
 }
 
+/* What a full-screen program (vim, htop, a boot menu) that is killed or
+ * left without cleaning up leaves in the terminal: the alternate screen,
+ * a hidden cursor, mouse, paste and focus reporting, application keypad
+ * and cursor keys, the line-drawing character set, insert mode, no
+ * wrap, reverse red bold text and a scroll region. Tests use it to show
+ * that leaving the console puts the user's terminal back. */
+static void
+con_cmd_tty_modes(struct con *c)
+{
+	(void)c;
+	con_puts("\033[?1049h\033[H\033[2J"	/* alternate screen */
+	    "\033[?25l"				/* cursor hidden */
+	    "\033[?1000h\033[?1002h\033[?1006h"	/* mouse, SGR encoding */
+	    "\033[?2004h\033[?1004h"		/* paste, focus */
+	    "\033[?1h\033="			/* cursor keys, keypad */
+	    "\033[?7l\033[4h"			/* no wrap, insert */
+	    "\033[3;10r"				/* scroll region */
+	    "\033(0\033[1;7;31m"			/* line drawing, attrs */
+	    "lqqqqqqqqqqqqqk\r\nx full screen x\r\nmqqqqqqqqqqqqqj\r\n");
+}
+
 static void
 con_cmd_exit(struct con *c)
 {
@@ -331,6 +344,7 @@ static const struct {
 	{ "date", con_cmd_date },
 	{ "free", con_cmd_free },
 	{ "free -k", con_cmd_free },
+	{ "tty-modes", con_cmd_tty_modes },
 	{ "exit", con_cmd_exit },
 	{ "logout", con_cmd_exit },
 };
@@ -501,7 +515,7 @@ con_watch(struct con *c)
 		    "poweroff" : "reboot");
 		c->pending = g->pending;
 	}
-	sim_guest_effective(g, con_now_ms(), &eff, NULL);
+	sim_guest_effective(g, xdom_wall_ms(), &eff, NULL);
 	t = con_uptime_s(c);
 	if (eff.run == SIM_STOPPED) {
 		if (c->pending != SIM_PEND_SHUTDOWN)
@@ -543,7 +557,7 @@ con_main(struct con *c)
 {
 	unsigned char buf[512];
 	struct pollfd p = { .fd = 0 };
-	int64_t next = con_now_ms() + CON_TICK_MS;
+	int64_t next = xdom_wall_ms() + CON_TICK_MS;
 	ssize_t r, i;
 
 	if (c->run == SIM_CRASHED) {
@@ -553,7 +567,7 @@ con_main(struct con *c)
 		con_boot(c);
 	}
 	for (;;) {
-		int64_t now = con_now_ms();
+		int64_t now = xdom_wall_ms();
 		int wait = next > now ? (int)(next - now) : 0;
 
 		/* a paused or crashed guest reads nothing */
@@ -573,9 +587,9 @@ con_main(struct con *c)
 			for (i = 0; i < r; i++)
 				con_input(c, buf[i]);
 		}
-		if (con_now_ms() >= next) {
+		if (xdom_wall_ms() >= next) {
 			con_watch(c);
-			next = con_now_ms() + CON_TICK_MS;
+			next = xdom_wall_ms() + CON_TICK_MS;
 		}
 	}
 }
@@ -625,7 +639,7 @@ sim_console_check(struct sim_store *s, const char *name, struct con *c,
 	if (idx == 0)
 		return xdom_err_set(err, XDOM_EPERM, "Domain-0 has no guest "
 		    "console here; use the host's own terminal");
-	sim_guest_effective(&s->st.g[idx], con_now_ms(), &eff, NULL);
+	sim_guest_effective(&s->st.g[idx], xdom_wall_ms(), &eff, NULL);
 	if (eff.run == SIM_STOPPED)
 		return xdom_err_set(err, XDOM_ESTATE, "%s is not running; "
 		    "boot it first", name);

@@ -56,6 +56,8 @@
 #include <xenstat.h>
 #include <xentoollog.h>
 
+#include "core/clock.h"
+#include "core/spawn.h"
 #include "core/argvtpl.h"
 #include "core/conf.h"
 #include "core/escape.h"
@@ -63,13 +65,12 @@
 #include "core/vdev.h"
 #include "core/xmalloc.h"
 #include "hypervisor/xen/xen_conv.h"
+#include "hypervisor/xen/xen_save.h"
 
 #define XEN_PRIVCMD "/dev/xen/privcmd"
 #define XEN_PRIVCMD_OLD "/proc/xen/privcmd"
 #define XEN_CAPS "/proc/xen/capabilities"
 #define XEN_XENSTORED_SOCKET "/run/xenstored/socket"
-#define XEN_CHILD_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:" \
-	"/sbin:/bin"
 #define XEN_DEFAULT_CFG_DIR "/etc/xen"
 #define XEN_DEFAULT_XL "/usr/sbin/xl"
 #define XEN_DEFAULT_REIMAGE "xen-create-image --hostname=%n --force"
@@ -350,15 +351,6 @@ xen_domid(struct xen_priv *p, const char *name, uint32_t *domid,
 	return 0;
 }
 
-static uint64_t
-xen_mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 /* One domain of a libxenstat node into out. */
 static void
 xen_snap_dom(struct snap *out, uint16_t h, xenstat_domain *xd,
@@ -468,7 +460,7 @@ xen_snapshot(struct hv *hv, unsigned what, struct snap *out,
 	if (node == NULL)
 		return xdom_err_errno(err, XDOM_EIO, errno, "backend xen: "
 		    "libxenstat cannot read the host's state");
-	out->mono_ns = xen_mono_ns();
+	out->mono_ns = xdom_mono_ns();
 	clock_gettime(CLOCK_REALTIME, &wall);
 	out->wall_s = wall.tv_sec;
 	if ((flags & XENSTAT_XEN_VERSION) != 0) {
@@ -703,54 +695,6 @@ xen_info(struct hv *hv, const char *name, struct hv_info *out,
 	return xen_info_cfg(out->config_path, out, err);
 }
 
-/* Absolute path of prog: itself when it has a '/', else found in the
- * fixed child PATH. */
-static bool
-xen_find_prog(const char *prog, char *buf, size_t len)
-{
-	const char *dir = XEN_CHILD_PATH, *e;
-	int n;
-
-	if (strchr(prog, '/') != NULL) {
-		snprintf(buf, len, "%s", prog);
-		return prog[0] == '/' && access(buf, X_OK) == 0;
-	}
-	while (*dir != '\0') {
-		e = strchr(dir, ':');
-		if (e == NULL)
-			e = dir + strlen(dir);
-		n = snprintf(buf, len, "%.*s/%s", (int)(e - dir), dir, prog);
-		if (n > 0 && (size_t)n < len && access(buf, X_OK) == 0)
-			return true;
-		dir = *e == ':' ? e + 1 : e;
-	}
-	return false;
-}
-
-/* The child side of xen_run: never returns. */
-static void __attribute__((noreturn))
-xen_child(const char *prog, char *const argv[], int outfd)
-{
-	static char *const envp[] = {
-		"PATH=" XEN_CHILD_PATH, "LANG=C", "LC_ALL=C", NULL,
-	};
-	sigset_t none;
-	int devnull;
-
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGCHLD, SIG_DFL);
-	setsid();
-	devnull = open("/dev/null", O_RDONLY);
-	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(outfd, 1) < 0 ||
-	    dup2(outfd, 2) < 0)
-		_exit(126);
-	closefrom(3);
-	execve(prog, argv, envp);
-	_exit(127);
-}
-
 /* Kill the child's process group and reap it. */
 static void
 xen_kill(pid_t pid)
@@ -767,7 +711,8 @@ xen_kill(pid_t pid)
 }
 
 /*
- * Run argv (argv[0] resolved by xen_find_prog) with output collected: the
+ * Run argv (core/spawn.h: fixed PATH and environment, its own session)
+ * with output collected: the
  * last non-empty line goes to last (for error messages); each line goes to
  * progress when given. Returns 0 when it exits with status 0. xl create
  * leaves a daemon behind that inherits the output pipe for a moment, so
@@ -778,10 +723,11 @@ xen_run(char *const argv[], long timeout_s,
     hv_progress_fn progress, void *parg, char *last, size_t lastlen,
     struct xdom_err *err)
 {
-	char prog[PATH_MAX], buf[4096], line[256];
+	struct xdom_spawn sp = { .argv = argv, .new_session = true };
+	char buf[4096], line[256];
 	size_t ll = 0;
 	unsigned permille = 0;
-	uint64_t deadline = xen_mono_ns() + (uint64_t)timeout_s * 1000000000ull;
+	uint64_t deadline = xdom_mono_ns() + (uint64_t)timeout_s * 1000000000ull;
 	int pfd[2] = { -1, -1 }, status = 0, rc = 0;
 	bool exited = false;
 	struct pollfd pf;
@@ -789,19 +735,11 @@ xen_run(char *const argv[], long timeout_s,
 	pid_t pid;
 
 	last[0] = '\0';
-	if (!xen_find_prog(argv[0], prog, sizeof prog))
-		return xdom_err_set(err, XDOM_ENOENT, "program %.200s not "
-		    "found or not executable (searched %s)", argv[0],
-		    XEN_CHILD_PATH);
 	if (pipe2(pfd, O_CLOEXEC) != 0)
 		return xdom_err_errno(err, XDOM_EIO, errno, "pipe");
-	pid = fork();
-	if (pid < 0) {
-		rc = xdom_err_errno(err, XDOM_EIO, errno, "fork");
+	sp.out_fd = pfd[1];
+	if ((rc = xdom_spawn(&sp, &pid, err)) != 0)
 		goto out;
-	}
-	if (pid == 0)
-		xen_child(prog, argv, pfd[1]);
 	close(pfd[1]);
 	pfd[1] = -1;
 	fcntl(pfd[0], F_SETFL, O_NONBLOCK);
@@ -846,7 +784,7 @@ xen_run(char *const argv[], long timeout_s,
 			exited = true;	/* one more pass drains the pipe */
 			continue;
 		}
-		if (xen_mono_ns() > deadline) {
+		if (xdom_mono_ns() > deadline) {
 			xen_kill(pid);
 			rc = xdom_err_set(err, XDOM_ETIMEDOUT, "%s did not "
 			    "finish within %ld s", argv[0], timeout_s);
@@ -1228,8 +1166,8 @@ xen_res_maxmem(struct xen_priv *p, const struct xen_res_cur *c, uint64_t kb,
 		    "memory of %s; lower it with mem-set first",
 		    memsize_format(kb, a, sizeof a), c->name,
 		    memsize_format(c->target_kb, b, sizeof b));
-	if (c->host_kb != 0 && kb > c->host_kb)
-		return xdom_err_set(err, XDOM_EINVAL, "maximum %s is above the "
+	if (c->host_kb != 0 && kb > c->host_kb)	/* ENOMEM: a host limit */
+		return xdom_err_set(err, XDOM_ENOMEM, "maximum %s is above the "
 		    "host's memory of %s", memsize_format(kb, a, sizeof a),
 		    memsize_format(c->host_kb, b, sizeof b));
 	lrc = libxl_domain_setmaxmem(p->ctx, c->domid, kb);
@@ -1527,28 +1465,39 @@ xen_save(struct hv *hv, const char *name, const char *file,
 	return 0;
 }
 
+/* The disks of name's config file, for xen_save_check(). */
 static int
-xen_restore(struct hv *hv, const char *file, struct xdom_err *err)
+xen_restore_cfg(void *arg, const char *name, struct hv_info *out)
+{
+	char path[PATH_MAX];
+
+	if (!xen_cfg_path(arg, name, path, sizeof path))
+		return XDOM_ENOENT;
+	return xen_info_cfg(path, out, NULL);
+}
+
+/* Restore only the guest asked for, with disks that pass the rule
+ * (xen_save.c reads what the file says first). */
+static int
+xen_restore(struct hv *hv, const struct hv_restore_opts *o,
+    struct xdom_err *err)
 {
 	struct xen_priv *p = xen_priv(hv);
 	char path[PATH_MAX], last[256];
 	char *argv[] = { p->xl, "restore", path, NULL };
 	libxl_ctx *ctx;
-	struct stat sb;
 	int rc;
 
-	if (file == NULL || file[0] != '/')
+	if (o->file == NULL || o->file[0] != '/')
 		return xdom_err_set(err, XDOM_EINVAL, "%s: give the save file's "
-		    "absolute path", file != NULL ? file : "(none)");
-	if (strlen(file) >= sizeof path)
+		    "absolute path", o->file != NULL ? o->file : "(none)");
+	if (strlen(o->file) >= sizeof path)
 		return xdom_err_set(err, XDOM_EINVAL, "save file path too long");
-	snprintf(path, sizeof path, "%s", file);
-	if (stat(path, &sb) != 0)
-		return xdom_err_errno(err, XDOM_ENOENT, errno, "%.200s", path);
-	if (!S_ISREG(sb.st_mode))
-		return xdom_err_set(err, XDOM_EINVAL, "%.200s is not a save "
-		    "file", path);
+	snprintf(path, sizeof path, "%s", o->file);
 	rc = xen_ctx(p, &ctx, err);
+	if (rc != 0)
+		return rc;
+	rc = xen_save_check(ctx, o, xen_restore_cfg, p, err);
 	if (rc != 0)
 		return rc;
 	rc = xen_run(argv, p->cmd_timeout_s, NULL, NULL, last, sizeof last,

@@ -128,9 +128,12 @@ check "--sort=nettx in text: NETTX(k) column descending ($tx)" \
 rc=${PIPESTATUS[0]}
 check "batch into a reader that leaves: status 0, nothing on stderr (rc $rc)" \
 	sh -c 'test "$1" -eq 0 && ! test -s "$2"' _ "$rc" "$T/err"
-# caught PID SIGNUM: the process has its handler for that signal in place.
+# caught PID SIGNUM: the process is xdom (not the shell that forked it,
+# before its exec: a signal caught there would be lost) and has its
+# handler for that signal in place.
 caught() {
 	local m
+	[ "$(readlink "/proc/$1/exe" 2>/dev/null)" = "$(readlink -f "$XDOM")" ] || return 1
 	m=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
 	[ -n "$m" ] && (((16#$m >> ($2 - 1)) & 1))
 }

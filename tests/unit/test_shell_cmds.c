@@ -15,6 +15,7 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
+#include "core/exitcode.h"
 #include "core/policy.h"
 #include "hypervisor/hv.h"
 #include "shell/shell.h"
@@ -284,7 +285,7 @@ test_needs_a_guest(void **state)
 	assert_int_equal(run("reboot"), XDOM_EINVAL);
 	assert_non_null(strstr(err_buf, "no guest selected"));
 	assert_int_equal(fk.n_actions, 0);
-	assert_int_equal(shell_exit_status(XDOM_EINVAL), 2);
+	assert_int_equal(xdom_exit_status(XDOM_EINVAL), 2);
 }
 
 static void
@@ -323,7 +324,7 @@ test_refusals(void **state)
 	/* Another customer's guest: the backend (xdomd) says no. */
 	assert_int_equal(run("reboot cust-bob-web"), XDOM_EPERM);
 	assert_non_null(strstr(err_buf, "cust-bob-web: not allowed: reboot"));
-	assert_int_equal(shell_exit_status(XDOM_EPERM), 1);
+	assert_int_equal(xdom_exit_status(XDOM_EPERM), 1);
 	assert_int_equal(run("reboot a b"), XDOM_EINVAL);
 	assert_non_null(strstr(err_buf, "usage: reboot [NAME]"));
 	assert_int_equal(run("use"), XDOM_EINVAL);
@@ -370,6 +371,13 @@ test_reason_flow(void **state)
 	answer(1, "   ");
 	assert_int_not_equal(run("reset cust-alice-web"), 0);
 	assert_non_null(strstr(err_buf, "a reason must be one line"));
+	assert_int_equal(fk.n_actions, 1);
+	/* Nor is one that shows nothing: NBSP, zero-width space, BOM. */
+	answer(1, "\xc2\xa0\xe2\x80\x8b\xef\xbb\xbf");
+	assert_int_not_equal(run("reset cust-alice-web"), 0);
+	assert_non_null(strstr(err_buf, "a reason must be one line"));
+	assert_int_not_equal(run("reset cust-alice-web --reason "
+	    "'\xe3\x80\x80\xe2\x80\x8a'"), 0);
 	assert_int_equal(fk.n_actions, 1);
 	/* Given on the command line: not asked. */
 	answer(0);
