@@ -2,7 +2,8 @@
  * test_top.c - the dashboard's pure logic: column table, number
  * formatting, escaping in cells, filtering, sorting (fractional CPU%,
  * every VBD column, both directions), a domain vanishing or appearing
- * between refreshes, flags, and batch csv/json output.
+ * between refreshes, flags, and batch csv/json output. Long: one file
+ * for the dashboard's logic, as tests/README.md asks (a module, a file).
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -6,6 +6,7 @@
  * versioned file and a tolerant reader; frames at 120x40, 40x10 and
  * smaller stay inside the screen, show escaped names, and a detail view
  * whose domain vanished says so.
+ * (Long: the screen side is one module with one test file.)
  */
 #include <setjmp.h>
 #include <stdarg.h>
