@@ -52,6 +52,26 @@ shell_is_control(const unsigned char *s, size_t n)
 	return n == 2 && s[0] == 0xc2 && s[1] < 0xa0;
 }
 
+/* What a line that is not UTF-8 most likely is: bytes 0x80..0x9f are
+ * printable only in Windows-1252, the rest of 0xa0..0xff in ISO-8859-1
+ * (PuTTY's and old terminals' default). */
+static const char *
+parse_guess_encoding(const unsigned char *s, size_t len)
+{
+	size_t i = 0, n;
+	bool c1 = false;
+
+	while (i < len) {
+		n = shell_utf8_len(s + i, len - i);
+		if (n == 0) {
+			c1 = c1 || (s[i] >= 0x80 && s[i] <= 0x9f);
+			n = 1;
+		}
+		i += n;
+	}
+	return c1 ? "Windows-1252" : "ISO-8859-1";
+}
+
 /* Check the whole line; 0 or XDOM_EINVAL with a message. */
 static int
 parse_validate(const unsigned char *s, size_t len, struct xdom_err *err)
@@ -66,8 +86,9 @@ parse_validate(const unsigned char *s, size_t len, struct xdom_err *err)
 		n = shell_utf8_len(s + i, len - i);
 		if (n == 0)
 			return xdom_err_set(err, XDOM_EINVAL, "invalid UTF-8 "
-			    "at byte %zu (0x%02x): nothing was done", i + 1,
-			    s[i]);
+			    "at byte %zu (0x%02x): input is not UTF-8 (%s?); "
+			    "set your terminal to UTF-8: nothing was done",
+			    i + 1, s[i], parse_guess_encoding(s, len));
 		if (shell_is_control(s + i, n) && s[i] != '\t')
 			return xdom_err_set(err, XDOM_EINVAL, "control "
 			    "character 0x%02x at byte %zu is not allowed: "

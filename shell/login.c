@@ -1,0 +1,119 @@
+/*
+ * login.c - the locale fallback and the login banner (see login.h).
+ */
+#include "shell/login.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/escape.h"
+
+bool
+shell_locale_setup(void)
+{
+	const char *ctype;
+
+	(void)setlocale(LC_ALL, "");
+	ctype = setlocale(LC_CTYPE, NULL);
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") == 0)
+		return false;
+	/* Unset, C, POSIX or unknown all leave "C" here; a real locale in
+	 * another encoding (de_DE.ISO-8859-1) is the person's choice. */
+	if (ctype != NULL && strcmp(ctype, "C") != 0 &&
+	    strcmp(ctype, "POSIX") != 0)
+		return false;
+	return setlocale(LC_CTYPE, "C.UTF-8") != NULL;
+}
+
+/* Append the escaped line s[0..n) and a newline to buf at *o. */
+static void
+login_put_line(char *buf, size_t len, size_t *o, const char *s, size_t n)
+{
+	char raw[SHELL_BANNER_MAX + 1];
+	size_t need;
+
+	if (n > 0 && s[n - 1] == '\r')
+		n--;
+	memcpy(raw, s, n);
+	raw[n] = '\0';
+	/* Tabs are kept: escape the pieces between them. */
+	for (char *p = raw, *t; ; p = t + 1) {
+		t = strchr(p, '\t');
+		if (t != NULL)
+			*t = '\0';
+		need = xdom_escape(buf + *o, len - *o, p);
+		*o += need < len - *o ? need : len - *o - 1;
+		if (t == NULL || *o + 2 >= len)
+			break;
+		buf[(*o)++] = '\t';
+		buf[*o] = '\0';
+	}
+	if (*o + 1 < len) {
+		buf[(*o)++] = '\n';
+		buf[*o] = '\0';
+	}
+}
+
+int
+shell_banner_read(const char *path, char *buf, size_t len,
+    struct xdom_err *err)
+{
+	char raw[SHELL_BANNER_MAX + 1];
+	struct stat st;
+	size_t got = 0, o = 0, k, n;
+	ssize_t r;
+	const char *p;
+	int fd, rc = 0;
+
+	if (len == 0)
+		return xdom_err_set(err, XDOM_EINVAL, "no room for the banner");
+	buf[0] = '\0';
+	/* O_NONBLOCK: a FIFO named here must not hang the login. */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return xdom_err_errno(err, XDOM_EIO, errno, "banner %s", path);
+	if (fstat(fd, &st) != 0) {
+		rc = xdom_err_errno(err, XDOM_EIO, errno, "banner %s", path);
+		goto out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = xdom_err_set(err, XDOM_EINVAL, "banner %s: not a regular "
+		    "file", path);
+		goto out;
+	}
+	while (got < SHELL_BANNER_MAX) {
+		r = read(fd, raw + got, SHELL_BANNER_MAX - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			rc = xdom_err_errno(err, XDOM_EIO, errno, "banner %s",
+			    path);
+			goto out;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	/* Cut at the last whole line when the file goes on. */
+	if (got == SHELL_BANNER_MAX && st.st_size > (off_t)got) {
+		while (got > 0 && raw[got - 1] != '\n')
+			got--;
+	}
+	/* NUL bytes cannot be shown and end no line: drop them. */
+	for (k = n = 0; k < got; k++)
+		if (raw[k] != '\0')
+			raw[n++] = raw[k];
+	raw[n] = '\0';
+	for (p = raw; *p != '\0'; p += k + (p[k] == '\n')) {
+		k = strcspn(p, "\n");
+		login_put_line(buf, len, &o, p, k);
+	}
+out:
+	close(fd);
+	return rc;
+}
