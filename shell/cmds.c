@@ -179,6 +179,11 @@ cmds_wrap(FILE *out, const char *text, size_t col, unsigned cols)
 	size_t at = col, k;
 	const char *p = text;
 
+	/* Too little room beside the other columns: on the next lines. */
+	if (cols != 0 && col + 20 > cols) {
+		col = at = 4;
+		fprintf(out, "\n%*s", (int)col, "");
+	}
 	while (*p != '\0') {
 		k = strcspn(p, ",");
 		if (p[k] == ',')

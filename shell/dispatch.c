@@ -138,14 +138,16 @@ shell_guests(struct shell *sh, bool force)
 	struct xdom_err err = { 0 };
 	int rc;
 
-	if (sh->hv == NULL)
+	if (sh->hv == NULL && sh->guests_load == NULL)
 		return NULL;
 	if (sh->guests_valid && !force &&
 	    dispatch_ms_since(&sh->guests_at) < SHELL_GUESTS_TTL_MS)
 		return &sh->guests;
 	dispatch_cache_drop(sh);
 	hc = hv_helper_client(sh->hv);
-	if (hc != NULL)
+	if (sh->guests_load != NULL)
+		rc = sh->guests_load(sh, &err);
+	else if (hc != NULL)
 		rc = dispatch_helper_guests(sh, hc, &err);
 	else
 		rc = hv_guests(sh->hv, &sh->guests, &err);

@@ -18,7 +18,10 @@ shell_locale_setup(void)
 {
 	const char *ctype;
 
-	(void)setlocale(LC_ALL, "");
+	/* A name the system does not know fails as a whole: start from
+	 * C then, as a fresh process would. */
+	if (setlocale(LC_ALL, "") == NULL)
+		(void)setlocale(LC_ALL, "C");
 	ctype = setlocale(LC_CTYPE, NULL);
 	if (strcmp(nl_langinfo(CODESET), "UTF-8") == 0)
 		return false;

@@ -73,6 +73,10 @@ struct shell {
 	 * and the backend decides. */
 	uint32_t *allowed, *need_reason;
 	bool rights_known;
+	/* Fills guests (and the rights) for shell_guests(); NULL: from
+	 * sh->hv, through xdomd's list when it is the helper. Tests set
+	 * their own. */
+	int (*guests_load)(struct shell *sh, struct xdom_err *err);
 	/* Terminal size (shell_term_size() refreshes it); 0: not a
 	 * terminal, then nothing is paged or fitted. */
 	unsigned cols, rows;
