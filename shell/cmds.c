@@ -137,19 +137,25 @@ cmds_help(struct shell *sh, struct shell_call *c)
 		sh->out = out;
 		return XDOM_ENOMEM;
 	}
-	fputs("Commands (type 'help COMMAND' for more; a guest's name alone "
-	    "selects it):\n", sh->out);
+	if (sh->cols != 0 && sh->cols < 76)
+		fputs("Commands ('help COMMAND' for more):\n", sh->out);
+	else
+		fputs("Commands (type 'help COMMAND' for more; a guest's name "
+		    "alone selects it):\n", sh->out);
 	for (i = 0; i < shell_n_commands; i++) {
 		if (!shell_cmd_granted(&shell_commands[i], -1, rights))
 			continue;
 		cmds_usage(&shell_commands[i], rights, usage, sizeof usage);
 		/* Narrow terminal: the summary goes on its own line. */
-		if (sh->cols != 0 && sh->cols < w + 4 + 30)
-			fprintf(sh->out, "  %s\n      %s\n", usage,
-			    shell_commands[i].summary);
-		else
-			fprintf(sh->out, "  %-*s  %s\n", (int)w, usage,
-			    shell_commands[i].summary);
+		if (sh->cols != 0 && sh->cols < w + 4 + 30) {
+			fprintf(sh->out, "  %s\n      ", usage);
+			shell_wrap(sh->out, shell_commands[i].summary, 6,
+			    sh->cols);
+		} else {
+			fprintf(sh->out, "  %-*s  ", (int)w, usage);
+			shell_wrap(sh->out, shell_commands[i].summary, w + 4,
+			    sh->cols);
+		}
 	}
 	fclose(sh->out);
 	sh->out = out;
@@ -169,34 +175,6 @@ cmds_rights_text(uint32_t allowed, uint32_t need_reason, char *buf,
 	policy_actions_format(shown, buf, len);
 	if (need_reason != 0 && strlen(buf) + 20 < len)
 		strcat(buf, " (reason needed)");
-}
-
-/* Print text (commas between words) from column col on, wrapped to
- * cols with later lines indented to col. */
-static void
-cmds_wrap(FILE *out, const char *text, size_t col, unsigned cols)
-{
-	size_t at = col, k;
-	const char *p = text;
-
-	/* Too little room beside the other columns: on the next lines. */
-	if (cols != 0 && col + 20 > cols) {
-		col = at = 4;
-		fprintf(out, "\n%*s", (int)col, "");
-	}
-	while (*p != '\0') {
-		k = strcspn(p, ",");
-		if (p[k] == ',')
-			k++;
-		if (cols != 0 && at > col && at + k >= cols) {
-			fprintf(out, "\n%*s", (int)col, "");
-			at = col;
-		}
-		fwrite(p, 1, k, out);
-		at += k;
-		p += k;
-	}
-	fputc('\n', out);
 }
 
 static int
@@ -248,7 +226,7 @@ cmds_list(struct shell *sh, struct shell_call *c)
 			fprintf(sh->out, "%-5s ", "-");
 		cmds_rights_text(sh->allowed[i], sh->need_reason[i], rights,
 		    sizeof rights);
-		cmds_wrap(sh->out, rights, col, sh->cols);
+		shell_wrap(sh->out, rights, col, sh->cols);
 	}
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -30,7 +31,15 @@ shell_locale_setup(void)
 	if (ctype != NULL && strcmp(ctype, "C") != 0 &&
 	    strcmp(ctype, "POSIX") != 0)
 		return false;
-	return setlocale(LC_CTYPE, "C.UTF-8") != NULL;
+	if (setlocale(LC_CTYPE, "C.UTF-8") == NULL)
+		return false;
+	/* Readline sets LC_CTYPE again from LC_ALL, LC_CTYPE or LANG when it
+	 * starts: the environment has to say the same. */
+	if (getenv("LC_ALL") != NULL && getenv("LC_ALL")[0] != '\0')
+		setenv("LC_ALL", "C.UTF-8", 1);
+	else
+		setenv("LC_CTYPE", "C.UTF-8", 1);
+	return true;
 }
 
 /* Append the escaped line s[0..n) and a newline to buf at *o. */

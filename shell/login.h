@@ -19,7 +19,9 @@
  * (PuTTY's default), LC_ALL=C, or a name the system does not know
  * (macOS's LC_CTYPE=UTF-8), use C.UTF-8 for LC_CTYPE, so that readline
  * edits UTF-8 text: `mä`, Backspace, `ail` is `mail`. A session in
- * another real locale keeps it. Returns true when it fell back.
+ * another real locale keeps it. Falling back also sets LC_CTYPE (LC_ALL
+ * when that was set) to C.UTF-8 in the environment, where readline reads
+ * it again. Returns true when it fell back.
  */
 bool shell_locale_setup(void);
 

@@ -356,9 +356,15 @@ term_read(struct shell *sh, const char *prompt, bool cancel, char **line)
 				rl_resize_terminal();
 			}
 			if (shell_interrupted && cancel) {
+				/* ^C where the cursor is, then a new line:
+				 * taking readline off the terminal returns
+				 * the cursor to column 0 (it ends bracketed
+				 * paste with a CR), which would draw ^C over
+				 * the question. */
 				shell_interrupted = 0;
-				term_abort_line();
 				fputs("^C\n", sh->out);
+				fflush(sh->out);
+				term_abort_line();
 				return XDOM_EIO;
 			}
 			if (shell_interrupted) {

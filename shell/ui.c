@@ -70,6 +70,33 @@ shell_progress_fit(char *buf, size_t len, unsigned permille,
 	}
 }
 
+void
+shell_wrap(FILE *out, const char *text, size_t col, unsigned cols)
+{
+	size_t at = col, k;
+	const char *p = text;
+
+	if (cols != 0 && col + 20 > cols) {
+		col = at = 4;
+		fprintf(out, "\n%*s", (int)col, "");
+	}
+	while (*p != '\0') {
+		k = strcspn(p, ", ");
+		if (p[k] != '\0')
+			k++;
+		/* The break goes before a word that would reach the last
+		 * column (a trailing blank may stay there). */
+		if (cols != 0 && at > col && at + k - (p[k - 1] == ' ') >= cols) {
+			fprintf(out, "\n%*s", (int)col, "");
+			at = col;
+		}
+		fwrite(p, 1, k, out);
+		at += k;
+		p += k;
+	}
+	fputc('\n', out);
+}
+
 /* Rows one line of len bytes takes at cols columns. */
 static size_t
 ui_rows(size_t len, unsigned cols)
@@ -98,8 +125,8 @@ shell_page(struct shell *sh, const char *text)
 		r = ui_rows(k, sh->cols);
 		if (used > 0 && used + r > sh->rows - 1) {
 			fflush(sh->out);
-			if (sh->ask(sh, "-- more: Enter for the next page, q to "
-			    "stop -- ", answer, sizeof answer) != 0 ||
+			if (sh->ask(sh, "-- more (Enter; q stops) -- ", answer,
+			    sizeof answer) != 0 ||
 			    answer[0] == 'q' || answer[0] == 'Q')
 				return;
 			used = 0;

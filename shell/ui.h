@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "hypervisor/hv.h"
 #include "shell/shell.h"
@@ -32,9 +33,17 @@ void shell_progress_fit(char *buf, size_t len, unsigned permille,
     unsigned long elapsed_s, const char *stage, unsigned cols);
 
 /*
+ * Print text (the cursor at column col) and a newline, breaking after a
+ * space or comma so that no line reaches column cols (0: no limit);
+ * later lines start at col. With less than 20 columns left at col, the
+ * text starts on the next line at column 4.
+ */
+void shell_wrap(FILE *out, const char *text, size_t col, unsigned cols);
+
+/*
  * Print text on sh->out, paged when the session is interactive and the
  * text is taller than the terminal (sh->rows): after each screenful it
- * asks (sh->ask) "-- more: Enter for the next page, q to stop --"; q, or
+ * asks (sh->ask) "-- more (Enter; q stops) --"; q, or
  * no answer, stops. Long lines count as the rows they wrap to.
  */
 void shell_page(struct shell *sh, const char *text);

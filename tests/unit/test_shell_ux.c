@@ -535,9 +535,12 @@ test_locale_fallback(void **state)
 		unsetenv(vars[i]);
 	assert_true(shell_locale_setup());		/* nothing set */
 	assert_true(MB_CUR_MAX > 1);
+	unsetenv("LC_CTYPE");
 	setenv("LC_ALL", "C", 1);
 	assert_true(shell_locale_setup());
 	assert_true(MB_CUR_MAX > 1);
+	/* Readline takes LC_CTYPE from the environment again. */
+	assert_string_equal(getenv("LC_ALL"), "C.UTF-8");
 	unsetenv("LC_ALL");
 	setenv("LC_CTYPE", "UTF-8", 1);			/* macOS's */
 	assert_true(shell_locale_setup());
