@@ -1,5 +1,7 @@
 /*
- * cmds.c - the command table of xdom-shell and its handlers.
+ * cmds.c - the command table of xdom-shell and the handlers that show
+ * things (help, list, status, info, whoami...); those that act on a
+ * guest are in cmds_act.c, the resource commands in cmds_res.c.
  *
  * Handlers receive a call the dispatcher has already checked (counts,
  * keywords, a valid guest name in c->dom when the command needs one).
@@ -25,14 +27,6 @@
 
 
 #define ESC_LEN (4 * 256 + 1)	/* enough for any escaped field */
-
-static int
-cmds_hv_fail(struct shell *sh, int rc, const struct xdom_err *err)
-{
-	if (shell_rc_is_service(rc))
-		return shell_unavailable(sh, rc, err);
-	return shell_fail(sh, rc, "%s", xdom_err_msg(err));
-}
 
 /* usage with the keywords rights do not grant left out ("shutdown
  * [force] [NAME]" is "shutdown [NAME]" without destroy). */
@@ -347,7 +341,7 @@ cmds_status(struct shell *sh, struct shell_call *c)
 			in.id = l->g[i].id;
 			rc = 0;
 		} else if (rc != 0) {
-			cmds_hv_fail(sh, rc, &err);
+			shell_hv_fail(sh, rc, &err);
 			goto out;
 		}
 		if (json && arr != NULL)
@@ -379,7 +373,7 @@ cmds_uptime(struct shell *sh, struct shell_call *c)
 
 	rc = hv_info(sh->hv, c->dom, &in, &err);
 	if (rc != 0)
-		return cmds_hv_fail(sh, rc, &err);
+		return shell_hv_fail(sh, rc, &err);
 	shell_esc(esc, sizeof esc, c->dom);
 	if (!in.running) {
 		fprintf(sh->out, "%s: not running\n", esc);
@@ -401,7 +395,7 @@ cmds_info(struct shell *sh, struct shell_call *c)
 
 	rc = hv_info(sh->hv, c->dom, &in, &err);
 	if (rc != 0)
-		return cmds_hv_fail(sh, rc, &err);
+		return shell_hv_fail(sh, rc, &err);
 	cmds_status_line(sh, &in, c->dom);
 	fprintf(sh->out, "  memory:  %" PRIu64 " MiB (max %" PRIu64 " MiB)\n",
 	    in.mem_kb / 1024, in.maxmem_kb / 1024);
@@ -417,297 +411,6 @@ cmds_info(struct shell *sh, struct shell_call *c)
 		    shell_esc(e2, sizeof e2, in.nics[i].mac),
 		    in.nics[i].ip[0] != '\0' ? ", ip " : "",
 		    shell_esc(e3, sizeof e3, in.nics[i].ip));
-	return 0;
-}
-
-/* Send one action, asking for a reason when the policy wants one. */
-static int
-cmds_act(struct shell *sh, struct shell_call *c, enum hv_action a,
-    const char *done)
-{
-	struct xdom_err err = { 0 };
-	char esc[ESC_LEN];
-	int rc;
-
-	do {
-		xdom_err_clear(&err);
-		rc = hv_action_reason(sh->hv, c->dom, a, c->reason, &err);
-	} while (shell_want_reason(sh, c, rc));
-	/* Without a reason, shell_want_reason said why; with one, the
-	 * backend's own message does. */
-	if (rc == XDOM_EREASON && c->reason == NULL)
-		return rc;
-	if (rc != 0)
-		return cmds_hv_fail(sh, rc, &err);
-	sh->guests_valid = false;
-	fprintf(sh->out, "%s: %s\n", shell_esc(esc, sizeof esc, c->dom),
-	    done);
-	return 0;
-}
-
-static int cmds_console(struct shell *sh, struct shell_call *c);
-
-static int
-cmds_boot(struct shell *sh, struct shell_call *c)
-{
-	int rc = cmds_act(sh, c, HV_ACT_BOOT, "booting");
-
-	if (rc != 0 || (c->flags & 1u) == 0)
-		return rc;
-	return cmds_console(sh, c);
-}
-
-/*
- * At the prompt, a question before an action that stops the guest: "pre
- * NAME post (y/N)". With -c or piped input the action is taken at once,
- * as scripts expect. Rights were checked by the dispatcher (the row's
- * asks); here the guest must be running, or there is nothing to ask.
- */
-static int
-cmds_confirm_stop(struct shell *sh, const struct shell_call *c,
-    const char *pre, const char *post)
-{
-	char esc[ESC_LEN], q[ESC_LEN + 128], answer[SHELL_LINE_MAX + 1];
-	const struct hv_guest_list *l;
-	size_t i;
-
-	if (!sh->interactive)
-		return 0;
-	shell_esc(esc, sizeof esc, c->dom);
-	l = shell_guests(sh, true);
-	for (i = 0; l != NULL && i < l->n; i++)
-		if (strcmp(l->g[i].name, c->dom) == 0 && !l->g[i].running)
-			return shell_fail(sh, XDOM_ESTATE, "%s is not running: "
-			    "nothing was done ('boot' starts it)", esc);
-	snprintf(q, sizeof q, "%s%s%s (y/N) ", pre, esc, post);
-	if (sh->ask == NULL || sh->ask(sh, q, answer, sizeof answer) != 0 ||
-	    !shell_confirm_yes(answer))
-		return shell_fail(sh, XDOM_EPERM, "%s: not confirmed: nothing "
-		    "was done", esc);
-	return 0;
-}
-
-static int
-cmds_destroy(struct shell *sh, struct shell_call *c)
-{
-	int rc = cmds_confirm_stop(sh, c, "Stop ", " at once, like pulling "
-	    "the plug (unsaved data is lost)?");
-
-	if (rc != 0)
-		return rc;
-	return cmds_act(sh, c, HV_ACT_DESTROY,
-	    "stopped (forced, like pulling the plug)");
-}
-
-static int
-cmds_shutdown(struct shell *sh, struct shell_call *c)
-{
-	int rc;
-
-	if (c->flags & 1u)
-		return cmds_destroy(sh, c);
-	if ((rc = cmds_confirm_stop(sh, c, "Shut down ", " now?")) != 0)
-		return rc;
-	return cmds_act(sh, c, HV_ACT_SHUTDOWN, "shutting down");
-}
-
-static int
-cmds_reboot(struct shell *sh, struct shell_call *c)
-{
-	return cmds_act(sh, c, HV_ACT_REBOOT, "rebooting");
-}
-
-static int
-cmds_reset(struct shell *sh, struct shell_call *c)
-{
-	int rc = cmds_confirm_stop(sh, c, "Hard-reset ", " now?");
-
-	if (rc != 0)
-		return rc;
-	return cmds_act(sh, c, HV_ACT_RESET, "reset (hard)");
-}
-
-static int
-cmds_pause(struct shell *sh, struct shell_call *c)
-{
-	return cmds_act(sh, c, HV_ACT_PAUSE,
-	    "paused ('unpause' lets it run again)");
-}
-
-static int
-cmds_unpause(struct shell *sh, struct shell_call *c)
-{
-	return cmds_act(sh, c, HV_ACT_UNPAUSE, "running again");
-}
-
-static int
-cmds_console(struct shell *sh, struct shell_call *c)
-{
-	struct xdom_err err = { 0 };
-	int rc, fd = -1;
-
-	do {
-		xdom_err_clear(&err);
-		rc = hv_console_reason(sh->hv, c->dom, c->reason, &fd, &err);
-	} while (shell_want_reason(sh, c, rc));
-	if (rc == XDOM_EREASON && c->reason == NULL)
-		return rc;
-	if (rc != 0)
-		return cmds_hv_fail(sh, rc, &err);
-	rc = shell_console_relay(sh, fd, c->dom, &err);
-	close(fd);
-	if (rc != 0)
-		return cmds_hv_fail(sh, rc, &err);
-	return 0;
-}
-
-/* State shared with the progress callback during a re-image. */
-struct reimage_progress {
-	struct shell *sh;
-	struct timespec start;
-	unsigned last_permille;
-	char last_stage[64];
-	bool drawn;
-};
-
-static unsigned long
-cmds_elapsed(const struct timespec *start)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (unsigned long)(now.tv_sec - start->tv_sec);
-}
-
-static int
-cmds_reimage_progress(void *arg, unsigned permille, const char *stage)
-{
-	struct reimage_progress *p = arg;
-	char line[256];
-	bool stage_changed;
-
-	stage_changed = strncmp(p->last_stage, stage ? stage : "",
-	    sizeof p->last_stage - 1) != 0;
-	/* One line that never reaches the last column, so \r redraws it in
-	 * place; the width is read again at every update (resize). */
-	if (p->sh->interactive)
-		shell_term_size(p->sh);
-	shell_progress_fit(line, sizeof line, permille,
-	    cmds_elapsed(&p->start), stage,
-	    p->sh->interactive ? p->sh->cols : 0);
-	if (p->sh->interactive) {
-		fprintf(p->sh->out, "\r%s\033[K", line);
-	} else if (!p->drawn || stage_changed ||
-	    permille / 100 != p->last_permille / 100) {
-		fprintf(p->sh->out, "%s\n", line);
-	}
-	fflush(p->sh->out);
-	p->drawn = true;
-	p->last_permille = permille;
-	snprintf(p->last_stage, sizeof p->last_stage, "%s",
-	    stage ? stage : "");
-	return shell_interrupted || shell_hangup;
-}
-
-static int
-cmds_reimage(struct shell *sh, struct shell_call *c)
-{
-	struct hv_reimage_opts o = { 0 };
-	struct reimage_progress p = { 0 };
-	struct xdom_err err = { 0 };
-	struct hv_info in;
-	char esc[ESC_LEN], e2[ESC_LEN], answer[SHELL_LINE_MAX + 1];
-	char prompt[ESC_LEN + 160];
-	unsigned i;
-	int rc;
-
-	/* Rights were checked by the dispatcher (asks), before any
-	 * question. */
-	shell_esc(esc, sizeof esc, c->dom);
-	rc = hv_info(sh->hv, c->dom, &in, &err);
-	if (rc != 0)
-		return cmds_hv_fail(sh, rc, &err);
-	fprintf(sh->out, "Re-imaging %s installs a fresh system. Everything "
-	    "on these disks will be lost:\n", esc);
-	/* The guest's own device names; where the host keeps the images
-	 * is not the customer's business. */
-	for (i = 0; i < in.n_disks && i < 8; i++)
-		fprintf(sh->out, "  %s\n",
-		    shell_esc(e2, sizeof e2, in.disks[i].vdev));
-	if (in.n_disks == 0)
-		fputs("  (the guest's disks)\n", sh->out);
-	fflush(sh->out);
-	snprintf(prompt, sizeof prompt, "Type the guest's name (%s) to "
-	    "confirm: ", esc);
-	if (sh->ask == NULL || sh->ask(sh, prompt, answer, sizeof answer) != 0
-	    || !shell_confirm_name(answer, c->dom))
-		return shell_fail(sh, XDOM_EPERM, "%s: not confirmed: nothing "
-		    "was changed", esc);
-	if (in.running) {
-		snprintf(prompt, sizeof prompt, "%s is running. Shut it down "
-		    "now (cleanly; stopped hard only if it has not stopped "
-		    "within 2 minutes)? [y/N] ", esc);
-		if (sh->ask(sh, prompt, answer, sizeof answer) != 0 ||
-		    !shell_confirm_yes(answer))
-			return shell_fail(sh, XDOM_EPERM, "%s: still running: "
-			    "nothing was changed", esc);
-		o.shutdown_first = true;
-	}
-	p.sh = sh;
-	shell_interrupted = 0;
-	clock_gettime(CLOCK_MONOTONIC, &p.start);
-	for (;;) {
-		xdom_err_clear(&err);
-		o.reason = c->reason;
-		rc = hv_reimage(sh->hv, c->dom, &o, cmds_reimage_progress, &p,
-		    &err);
-		if (!shell_want_reason(sh, c, rc))
-			break;
-	}
-	if (p.drawn && sh->interactive)
-		fputc('\n', sh->out);
-	sh->guests_valid = false;
-	if (rc == XDOM_EREASON && c->reason == NULL)
-		return rc;
-	if (rc == XDOM_EBUSY)
-		return shell_fail(sh, rc, "%s (a re-image or another action "
-		    "on %s is already running; wait for it to finish)",
-		    xdom_err_msg(&err), esc);
-	if (rc != 0 && (shell_interrupted || shell_hangup))
-		return shell_fail(sh, rc, "%s: re-image interrupted: the old "
-		    "image stays%s; the guest is free again in a few seconds",
-		    esc, o.shutdown_first ? ", and the guest was shut down for "
-		    "it: type 'boot' to start it again" : "");
-	if (rc != 0)
-		return cmds_hv_fail(sh, rc, &err);
-	fprintf(sh->out, "%s: re-imaged in %lu:%02lu. Type 'boot' to start "
-	    "it.\n", esc, cmds_elapsed(&p.start) / 60,
-	    cmds_elapsed(&p.start) % 60);
-	return 0;
-}
-
-static int
-cmds_sysrq(struct shell *sh, struct shell_call *c)
-{
-	const char *k = c->argv[0];
-	struct xdom_err err = { 0 };
-	char esc[ESC_LEN];
-	int rc;
-
-	if (strlen(k) != 1 || !hv_sysrq_key_valid((unsigned char)k[0]))
-		return shell_fail(sh, XDOM_EINVAL, "sysrq: KEY is one letter or "
-		    "digit, as in 'sysrq s' (sync); see 'help sysrq'");
-	do {
-		xdom_err_clear(&err);
-		rc = hv_sysrq(sh->hv, c->dom, k[0], c->reason, &err);
-	} while (shell_want_reason(sh, c, rc));
-	if (rc == XDOM_EREASON && c->reason == NULL)
-		return rc;
-	if (rc != 0)
-		return cmds_hv_fail(sh, rc, &err);
-	sh->guests_valid = false;
-	fprintf(sh->out, "%s: sent SysRq %c\n", shell_esc(esc, sizeof esc,
-	    c->dom), k[0]);
 	return 0;
 }
 
@@ -732,7 +435,7 @@ cmds_whoami(struct shell *sh, struct shell_call *c)
 	memset(&w, 0, sizeof w);
 	rc = helper_whoami(hc, &w, &err);
 	if (rc != 0)
-		return cmds_hv_fail(sh, rc, &err);
+		return shell_hv_fail(sh, rc, &err);
 	fprintf(sh->out, "%s (uid %" PRIu32 ")", shell_esc(esc, sizeof esc,
 	    w.user), w.uid);
 	for (i = 0; i < w.n_groups && i < PROTO_MAX_GROUPS; i++)
@@ -855,7 +558,7 @@ const struct shell_cmd shell_commands[] = {
 		.flag_action = { "console" },
 		.dom = SHELL_DOM_REQUIRED,
 		.action = "boot",
-		.run = cmds_boot,
+		.run = shell_cmd_boot,
 	},
 	{
 		.name = "shutdown",
@@ -867,7 +570,7 @@ const struct shell_cmd shell_commands[] = {
 		.dom = SHELL_DOM_REQUIRED,
 		.action = "shutdown",
 		.asks = SHELL_ASKS_INTERACTIVE,
-		.run = cmds_shutdown,
+		.run = shell_cmd_shutdown,
 	},
 	{
 		.name = "destroy",
@@ -876,7 +579,7 @@ const struct shell_cmd shell_commands[] = {
 		.dom = SHELL_DOM_REQUIRED,
 		.action = "destroy",
 		.asks = SHELL_ASKS_INTERACTIVE,
-		.run = cmds_destroy,
+		.run = shell_cmd_destroy,
 	},
 	{
 		.name = "reboot",
@@ -884,7 +587,7 @@ const struct shell_cmd shell_commands[] = {
 		.summary = "ask the guest to reboot",
 		.dom = SHELL_DOM_REQUIRED,
 		.action = "reboot",
-		.run = cmds_reboot,
+		.run = shell_cmd_reboot,
 	},
 	{
 		.name = "reset",
@@ -894,7 +597,7 @@ const struct shell_cmd shell_commands[] = {
 		.dom = SHELL_DOM_REQUIRED,
 		.action = "reset",
 		.asks = SHELL_ASKS_INTERACTIVE,
-		.run = cmds_reset,
+		.run = shell_cmd_reset,
 	},
 	{
 		.name = "pause",
@@ -903,7 +606,7 @@ const struct shell_cmd shell_commands[] = {
 		    "memory)",
 		.dom = SHELL_DOM_REQUIRED,
 		.action = "pause",
-		.run = cmds_pause,
+		.run = shell_cmd_pause,
 	},
 	{
 		.name = "unpause",
@@ -912,7 +615,7 @@ const struct shell_cmd shell_commands[] = {
 		.summary = "let a paused guest run again",
 		.dom = SHELL_DOM_REQUIRED,
 		.action = "unpause",
-		.run = cmds_unpause,
+		.run = shell_cmd_unpause,
 	},
 	{
 		.name = "console",
@@ -921,7 +624,7 @@ const struct shell_cmd shell_commands[] = {
 		.summary = "the guest's console (Ctrl-] leaves)",
 		.dom = SHELL_DOM_REQUIRED,
 		.action = "console",
-		.run = cmds_console,
+		.run = shell_cmd_console,
 	},
 	{
 		.name = "reimage",
@@ -930,7 +633,7 @@ const struct shell_cmd shell_commands[] = {
 		.dom = SHELL_DOM_REQUIRED,
 		.action = "reimage",
 		.asks = SHELL_ASKS_ALWAYS,
-		.run = cmds_reimage,
+		.run = shell_cmd_reimage,
 	},
 	{
 		.name = "vcpus",
@@ -1014,7 +717,7 @@ const struct shell_cmd shell_commands[] = {
 		.max_args = 1,
 		.dom = SHELL_DOM_REQUIRED,
 		.action = "console",
-		.run = cmds_sysrq,
+		.run = shell_cmd_sysrq,
 	},
 	{
 		.name = "top",

@@ -299,6 +299,14 @@ shell_autoselect(struct shell *sh)
 		    l->g[0].name);
 }
 
+int
+shell_hv_fail(struct shell *sh, int rc, const struct xdom_err *err)
+{
+	if (shell_rc_is_service(rc))
+		return shell_unavailable(sh, rc, err);
+	return shell_fail(sh, rc, "%s", xdom_err_msg(err));
+}
+
 bool
 shell_rc_is_service(int rc)
 {

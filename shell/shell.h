@@ -192,6 +192,9 @@ void shell_autoselect(struct shell *sh);
  * errno text) goes to syslog. Returns rc.
  */
 int shell_unavailable(struct shell *sh, int rc, const struct xdom_err *err);
+/* Print a backend failure: shell_unavailable() for the service's own
+ * failures, the message as it came otherwise. Returns rc. */
+int shell_hv_fail(struct shell *sh, int rc, const struct xdom_err *err);
 /* Whether rc means the service failed (rather than refused or failed an
  * action): XDOM_EUNAVAIL, XDOM_EIO, XDOM_EPROTO, XDOM_ETIMEDOUT. */
 bool shell_rc_is_service(int rc);
@@ -218,6 +221,18 @@ bool shell_want_reason(struct shell *sh, struct shell_call *c, int rc);
  */
 bool shell_confirm_name(const char *typed, const char *name);
 bool shell_confirm_yes(const char *answer);
+
+/* The commands that act on a guest (cmds_act.c). */
+int shell_cmd_boot(struct shell *sh, struct shell_call *c);
+int shell_cmd_shutdown(struct shell *sh, struct shell_call *c);
+int shell_cmd_destroy(struct shell *sh, struct shell_call *c);
+int shell_cmd_reboot(struct shell *sh, struct shell_call *c);
+int shell_cmd_reset(struct shell *sh, struct shell_call *c);
+int shell_cmd_pause(struct shell *sh, struct shell_call *c);
+int shell_cmd_unpause(struct shell *sh, struct shell_call *c);
+int shell_cmd_console(struct shell *sh, struct shell_call *c);
+int shell_cmd_reimage(struct shell *sh, struct shell_call *c);
+int shell_cmd_sysrq(struct shell *sh, struct shell_call *c);
 
 /* The resource commands (cmds_res.c): vcpus, memory, maxmem, attach,
  * detach, save, restore. */
