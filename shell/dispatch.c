@@ -424,7 +424,7 @@ dispatch_suggest_cmd(const struct shell_cmd *tab, size_t n, const char *w)
 		return NULL;
 	for (i = 0; i < n; i++) {
 		dd = dispatch_distance(w, tab[i].name);
-		if (dd < bd || (dd == bd && dd == 1 && best == NULL)) {
+		if (dd < bd) {
 			bd = dd;
 			best = &tab[i];
 		}

@@ -800,6 +800,7 @@ $TM kill-session -t b 2>/dev/null
 tm_start h "$UH"
 tm_wait h 'xdom> ' || not_ok "help-desk prompt"
 tm_type h "reset cust-alice-db"
+tm_wait h 'Hard-reset cust-alice-db now\? \(y/N\) ' && tm_type h "y"
 if tm_wait h 'Reason \(e\.g\. ticket number\): '; then
 	tm_type h "ticket 4713"
 	if tm_wait h "cust-alice-db: reset" && grep -q "ticket 4713" "$W/audit.log"; then
