@@ -38,6 +38,17 @@ sim_tmpdir() {
 	export XDOM_SIM_DIR
 	T_CLEANUP+=("rm -rf '$XDOM_SIM_DIR'")
 }
+# The groups the shipped sshd snippet (etc/sshd_config.d/xdom-shell.conf)
+# applies to: made if missing, removed on exit when this test made them.
+SSHD_SNIPPET=$TOP/etc/sshd_config.d/xdom-shell.conf
+xdom_groups_ensure() {
+	local g
+	for g in xdom-customers xdom-helpdesk; do
+		getent group "$g" >/dev/null && continue
+		groupadd "$g" && T_CLEANUP+=("groupdel '$g' 2>/dev/null")
+	done
+}
+
 T_CLEANUP=()
 t_cleanup() {
 	local i

@@ -79,6 +79,40 @@ hv_res_disk_check(const char *path, const char *under, struct xdom_err *err)
 	abort();
 }
 
+void
+sim_file_key_set(struct sim_file_key *k, const struct stat *sb)
+{
+	(void)k;
+	(void)sb;
+	abort();
+}
+
+bool
+sim_file_key_same(const struct sim_file_key *k, const struct stat *sb)
+{
+	(void)k;
+	(void)sb;
+	abort();
+}
+
+void
+sim_guest_stop(struct sim_guest *g)
+{
+	(void)g;
+	abort();
+}
+
+int
+hv_res_vcpus_check(const char *name, uint64_t n, uint32_t max_vcpus,
+    struct xdom_err *err)
+{
+	(void)name;
+	(void)n;
+	(void)max_vcpus;
+	(void)err;
+	abort();
+}
+
 int
 sim_alloc_id(struct sim_state *st, uint32_t *id, struct xdom_err *err)
 {

@@ -76,6 +76,13 @@ useradd -M -d "$W/home/$US" -s /bin/sh -U "$US"
 # No password, but not locked: sshd without PAM refuses locked accounts.
 for u in $USERS; do usermod -p '*' "$u"; done
 usermod -a -G "$HG" "$UH"
+# The groups of the shipped sshd snippet, included unchanged below: the
+# customers in xdom-customers, help desk in xdom-helpdesk (S, the /bin/sh
+# user for the login-time comparison, in neither).
+xdom_groups_ensure
+usermod -a -G xdom-customers "$UA"
+usermod -a -G xdom-customers "$UB"
+usermod -a -G xdom-helpdesk "$UH"
 for u in $USERS; do
 	mkdir -p "$W/home/$u/.ssh"
 	ssh-keygen -q -t ed25519 -N '' -f "$W/key_$u" -C "$u"
@@ -132,6 +139,7 @@ free_port() {
 start_sshd() {
 	PORT=$(free_port) || return 1
 	cat >"$W/sshd_config" <<CFG
+Include $SSHD_SNIPPET
 Port $PORT
 ListenAddress 127.0.0.1
 HostKey $W/hostkey
@@ -144,9 +152,6 @@ AuthorizedKeysFile .ssh/authorized_keys
 StrictModes no
 PermitRootLogin no
 AllowUsers $UA $UB $UH $US
-PermitUserRC no
-PermitUserEnvironment no
-DisableForwarding yes
 PrintMotd no
 PrintLastLog no
 Subsystem sftp internal-sftp
@@ -154,7 +159,6 @@ Match User $UA,$UH,$US
 	SetEnv XDOM_CONFIG=$W/xdom.conf
 Match User $UB
 	SetEnv XDOM_CONFIG=$W/xdom-idle.conf
-	ForceCommand $SHELL_BIN
 CFG
 	/usr/sbin/sshd -D -f "$W/sshd_config" -e 2>>"$W/sshd.log" &
 	SSHD_PID=$!
@@ -474,9 +478,10 @@ if tm_wait a 'xdom> '; then
 else
 	not_ok "no prompt after login:"; show "$(tm_screen a | sed "/^ *$/d" | tail -30)" 30
 fi
-# sshd starts a login shell as "-xdom-shell".
-if pgrep -u "$UA" -a | grep -q -- ' -xdom-shell$'; then
-	ok "sshd runs it as a login shell (argv[0] -xdom-shell)"
+# sshd starts the login shell as "-xdom-shell", or, under the shipped
+# snippet's ForceCommand, as "xdom-shell -c xdom-shell".
+if pgrep -u "$UA" -a | grep -qE -- ' (-xdom-shell|xdom-shell -c xdom-shell)$'; then
+	ok "sshd runs it as the login shell (argv[0] -xdom-shell, or -c xdom-shell under the ForceCommand)"
 else
 	not_ok "no -xdom-shell process:"; show "$(pgrep -u "$UA" -a)"
 fi

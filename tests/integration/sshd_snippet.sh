@@ -11,7 +11,7 @@
 # do not exist (and removes them again), three temporary users and an
 # sshd on a free loopback port. Not root: says so and skips.
 source "$(dirname "$0")/../lib.sh"
-SNIPPET=$TOP/etc/sshd_config.d/xdom-shell.conf
+SNIPPET=$SSHD_SNIPPET
 
 for tool in /usr/sbin/sshd ssh ssh-keygen useradd userdel groupadd ss python3; do
 	command -v "$tool" >/dev/null 2>&1 && continue
@@ -66,21 +66,16 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 # ---- groups and users ----------------------------------------------------
-MADE_GROUPS=()
-for g in xdom-customers xdom-helpdesk; do
-	getent group "$g" >/dev/null && continue
-	groupadd "$g" && MADE_GROUPS+=("$g")
-done
+xdom_groups_ensure
 UC=xnc$$ UH=xnh$$ UO=xno$$
 mkdir -p "$W/bin" "$W/home"
 install -m 755 "$XDOM_SHELL" "$W/bin/xdom-shell"
 cleanup_users() {
-	local u g
+	local u
 	for u in $UC $UH $UO; do
 		pkill -KILL -u "$u" 2>/dev/null
 		id "$u" >/dev/null 2>&1 && userdel -f "$u" >/dev/null 2>&1
 	done
-	for g in "${MADE_GROUPS[@]}"; do groupdel "$g" 2>/dev/null; done
 }
 T_CLEANUP+=("cleanup_users")
 useradd -M -d "$W/home/$UC" -s "$W/bin/xdom-shell" -U -G xdom-customers "$UC"
