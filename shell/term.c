@@ -14,16 +14,11 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "console/console.h"
 #include "core/clock.h"
 #include "core/xmalloc.h"
 #include "shell/ui.h"
 
-#if defined(__has_include)
-#if __has_include("console/console.h")
-#include "console/console.h"
-#define TERM_HAVE_CONSOLE 1
-#endif
-#endif
 
 volatile sig_atomic_t shell_winch;
 
@@ -357,7 +352,6 @@ shell_term_read(struct shell *sh, const char *prompt, char **line)
 	return term_read(sh, prompt, false, line);
 }
 
-#ifdef TERM_HAVE_CONSOLE
 int
 shell_console_relay(struct shell *sh, int fd, const char *name,
     struct xdom_err *err)
@@ -396,25 +390,3 @@ shell_console_escape_set(struct shell *sh, const char *spec,
 {
 	return console_escape_parse(spec, &sh->console_escape, err);
 }
-#else
-int
-shell_console_escape_set(struct shell *sh, const char *spec,
-    struct xdom_err *err)
-{
-	(void)sh;
-	(void)spec;
-	(void)err;
-	return 0;
-}
-
-int
-shell_console_relay(struct shell *sh, int fd, const char *name,
-    struct xdom_err *err)
-{
-	(void)sh;
-	(void)fd;
-	(void)name;
-	return xdom_err_set(err, XDOM_ENOSYS, "this build has no console "
-	    "relay yet");
-}
-#endif

@@ -344,17 +344,6 @@ top_worker_submit_res(struct top_worker *w, const struct top_res_job *j)
 }
 
 bool
-top_worker_busy(struct top_worker *w)
-{
-	bool b;
-
-	pthread_mutex_lock(&w->mu);
-	b = w->busy;
-	pthread_mutex_unlock(&w->mu);
-	return b;
-}
-
-bool
 top_worker_result(struct top_worker *w, char *line, size_t len, int *rc,
     enum hv_action *a, char *first, size_t first_len)
 {

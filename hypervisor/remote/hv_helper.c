@@ -397,55 +397,6 @@ helper_sysrq(struct helper_client *c, const char *name, char key,
 }
 
 int
-helper_boot(struct helper_client *c, const char *name, const char *reason,
-    struct xdom_err *err)
-{
-	return helper_action(c, name, HV_ACT_BOOT, reason, err);
-}
-
-int
-helper_shutdown(struct helper_client *c, const char *name,
-    const char *reason, struct xdom_err *err)
-{
-	return helper_action(c, name, HV_ACT_SHUTDOWN, reason, err);
-}
-
-int
-helper_reboot(struct helper_client *c, const char *name, const char *reason,
-    struct xdom_err *err)
-{
-	return helper_action(c, name, HV_ACT_REBOOT, reason, err);
-}
-
-int
-helper_reset(struct helper_client *c, const char *name, const char *reason,
-    struct xdom_err *err)
-{
-	return helper_action(c, name, HV_ACT_RESET, reason, err);
-}
-
-int
-helper_destroy(struct helper_client *c, const char *name, const char *reason,
-    struct xdom_err *err)
-{
-	return helper_action(c, name, HV_ACT_DESTROY, reason, err);
-}
-
-int
-helper_pause(struct helper_client *c, const char *name, const char *reason,
-    struct xdom_err *err)
-{
-	return helper_action(c, name, HV_ACT_PAUSE, reason, err);
-}
-
-int
-helper_unpause(struct helper_client *c, const char *name, const char *reason,
-    struct xdom_err *err)
-{
-	return helper_action(c, name, HV_ACT_UNPAUSE, reason, err);
-}
-
-int
 helper_console(struct helper_client *c, const char *name, const char *reason,
     int *fd, struct xdom_err *err)
 {

@@ -159,6 +159,67 @@ sim_store_materialise(struct sim_state *st, int64_t now_ms)
 	}
 }
 
+void
+sim_guest_stop(struct sim_guest *g)
+{
+	g->run = SIM_STOPPED;
+	g->id = 0;
+	g->start_ms = g->frozen_ms = g->paused_ms = 0;
+	g->pending = SIM_PEND_NONE;
+	g->pend_ms = 0;
+	g->pend_id = 0;
+}
+
+/* ---- one guest under the writers' lock ---- */
+
+const char *
+sim_name_shown(const char *name, char buf[96])
+{
+	if (xdom_escape(buf, 96, name) >= 96)
+		snprintf(buf + 90, 6, "...");
+	return buf;
+}
+
+int
+sim_guest_locked(struct sim_store *s, const char *name, const char *dom0,
+    struct sim_locked *lk, struct xdom_err *err)
+{
+	char shown[96];
+	int rc;
+
+	lk->fd = -1;
+	lk->idx = -1;
+	lk->now_ns = 0;
+	if (strcmp(name, "Domain-0") == 0)
+		return xdom_err_set(err, XDOM_EPERM, "Domain-0 %s", dom0);
+	if (!xdom_name_valid(name))
+		return xdom_err_set(err, XDOM_EINVAL, "'%s' is not a valid "
+		    "domain name to act on", sim_name_shown(name, shown));
+	if ((rc = sim_store_lock(s, &lk->fd, err)) != 0)
+		return rc;
+	if ((rc = sim_store_refresh(s, err)) != 0)
+		return sim_guest_unlock(s, lk, rc);
+	if ((lk->idx = sim_state_find(&s->st, name)) < 0)
+		return sim_guest_unlock(s, lk, xdom_err_set(err, XDOM_ENOENT,
+		    "%s: no such domain", name));
+	lk->now_ns = xdom_wall_ns();
+	sim_store_materialise(&s->st, lk->now_ns / 1000000);
+	if (lk->idx == 0)	/* not reached: the state keeps Domain-0 first */
+		return sim_guest_unlock(s, lk, xdom_err_set(err, XDOM_EPERM,
+		    "Domain-0 %s", dom0));
+	return 0;
+}
+
+int
+sim_guest_unlock(struct sim_store *s, struct sim_locked *lk, int rc)
+{
+	if (rc != 0)
+		s->cached = false;
+	sim_store_unlock(lk->fd);
+	lk->fd = -1;
+	return rc;
+}
+
 /* ---- reading ---- */
 
 static int

@@ -6,6 +6,7 @@
  * versioned file and a tolerant reader; frames at 120x40, 40x10 and
  * smaller stay inside the screen, show escaped names, and a detail view
  * whose domain vanished says so.
+ * (Long: the screen side is one module with one test file.)
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +15,6 @@
 #include <cmocka.h>
 
 #include <dirent.h>
-#include <ftw.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,17 +24,9 @@
 #include <wchar.h>
 
 #include "top/top_ui.h"
+#include "tests/unit/support/fixture.h"
 
 #define SEC 1000000000ull
-
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
 
 /* ---- an off-screen terminal ---- */
 
@@ -412,11 +404,22 @@ test_settings_roundtrip(void **state)
 	assert_int_equal(top_settings_load(&r, path, &err), XDOM_ECORRUPT);
 	assert_true(r.delay > 8.99 && r.delay < 9.01);
 	assert_non_null(strstr(err.msg, "top.conf: ignored, using defaults"));
+	/* the loader's reason inside, once: "top.conf: ignored, using
+	 * defaults (top.conf:1: ...)" */
+	{
+		const char *in = strstr(err.msg, "defaults (");
+
+		assert_non_null(in);
+		assert_non_null(strstr(in, "top.conf"));
+		assert_null(strstr(strstr(in, "top.conf") + 1,
+		    "ignored, using defaults"));
+		assert_int_equal(err.msg[strlen(err.msg) - 1], ')');
+	}
 
 	/* missing: fine */
 	unlink(path);
 	assert_int_equal(top_settings_load(&r, path, &err), 0);
-	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tfx_rm_tree(dir);
 }
 
 static void
@@ -583,8 +586,8 @@ test_frame_sizes(void **state)
 
 		if (!c->visible)
 			continue;
-		if (!screen_has(c->header_rate ? c->header_rate : c->header)) {
-			print_error("no %s header\n", c->header);
+		if (!screen_has(c->title_rate ? c->title_rate : c->title)) {
+			print_error("no %s header\n", c->title);
 			fail();
 		}
 	}
