@@ -34,6 +34,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/escape.h"
 #include "core/fileread.h"
 #include "core/pathtrust.h"
 #include "core/policy.h"
@@ -58,8 +59,8 @@ struct doc {
 	int fixes;
 };
 
-/* Print one line: the tag, then the message with control characters
- * shown as '?' (paths and names come from files an admin wrote). */
+/* Print one line: the tag, then the message escaped (paths and names
+ * come from the host's files). */
 static void
 doc_line(struct doc *d, enum doc_status st, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -69,17 +70,14 @@ doc_line(struct doc *d, enum doc_status st, const char *fmt, ...)
 	static const char *const tag[] = {
 		[DOC_OK] = "ok ", [DOC_FIX] = "FIX", [DOC_NA] = "-- ",
 	};
-	char msg[1024];
+	char msg[1024], esc[sizeof msg * 4];
 	va_list ap;
-	char *p;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	for (p = msg; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	printf("%s  %s\n", tag[st], msg);
+	xdom_escape(esc, sizeof esc, msg);
+	printf("%s  %s\n", tag[st], esc);
 	if (st == DOC_FIX)
 		d->fixes++;
 }

@@ -186,14 +186,6 @@ ssh-keygen -q -t ed25519 -N '' -f "$W/hostkey"
 cp "$W/key.pub" "$W/home/.ssh/authorized_keys"
 chown -R "$CUST:$CUST" "$W/home"
 chmod 700 "$W/home" "$W/home/.ssh"
-free_port() {
-	local p
-	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 40000))
-		ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return 0; }
-	done
-	return 1
-}
 PORT=$(free_port)
 # Debian's sshd_config shape: the Include first (as of sshd_config.d).
 cat >"$W/sshd_config" <<CFG
@@ -247,9 +239,11 @@ else
 fi
 ! grep -qx /usr/bin/xdom-shell /etc/shells && ok "after remove: xdom-shell left /etc/shells" ||
 	not_ok "after remove: /usr/bin/xdom-shell is still in /etc/shells"
-getent passwd xdomd-front >/dev/null && getent group xdom-customers >/dev/null &&
-	ok "after remove: the system user and the groups stay (until purge)" ||
-	not_ok "after remove: the user or groups are gone already"
+gone=""
+getent passwd xdomd-front >/dev/null || gone="$gone user:xdomd-front"
+for g in "${GROUPS_MADE[@]}"; do getent group "$g" >/dev/null || gone="$gone group:$g"; done
+[ -z "$gone" ] && ok "after remove: the system user and the groups stay (until purge)" ||
+	not_ok "after remove: gone already:$gone"
 [ -e /etc/xdom/policy ] && ok "after remove: the configs stay (until purge)" ||
 	not_ok "after remove: /etc/xdom/policy is gone"
 if dpkg --purge "${PKGS[@]}" >"$W/purge.log" 2>&1; then
