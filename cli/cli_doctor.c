@@ -310,11 +310,14 @@ doc_check_audit(struct doc *d)
 	    XDOM_TRUST_MAY_BE_MISSING) ||
 	    !doc_path(d, path, full, sizeof full))
 		return;
-	if (stat(full, &st) != 0) {
+	if (geteuid() != 0) {
+		doc_line(d, DOC_NA, "not root: whether xdomd can write "
+		    "audit_file %s is not checked", full);
+	} else if (stat(full, &st) != 0) {
 		snprintf(fdir, sizeof fdir, "%s%s", d->root, dir);
 		if (access(fdir, W_OK) != 0)
 			doc_line(d, DOC_FIX, "audit_file %s: cannot be created "
-			    "in %s: %s (run doctor as root)", full, fdir,
+			    "in %s: %s", full, fdir,
 			    strerror(errno));
 		else
 			doc_line(d, DOC_OK, "audit_file %s: not there yet; "
@@ -651,13 +654,27 @@ doc_check_xen(struct doc *d)
 	static const char *const stored[] = { "xenstored", "oxenstored",
 		NULL };
 	static const char *const consoled[] = { "xenconsoled", NULL };
-	char path[DOC_PATH_MAX];
+	struct xdom_err err = { 0 };
+	char path[DOC_PATH_MAX], *caps = NULL;
 	struct stat st;
+	size_t len;
+	bool dom0;
 
 	snprintf(path, sizeof path, "%s/proc/xen", d->root);
 	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
 		doc_line(d, DOC_NA, "not a Xen host (no /proc/xen): "
 		    "xenstored and xenconsoled not checked");
+		return;
+	}
+	/* A guest has /proc/xen too; only dom0's says control_d. */
+	snprintf(path, sizeof path, "%s/proc/xen/capabilities", d->root);
+	dom0 = xdom_file_read(path, 4096, XDOM_READ_OPTIONAL, &caps, &len,
+	    NULL, &err) == 0 && caps != NULL && strstr(caps, "control_d");
+	free(caps);
+	if (!dom0) {
+		doc_line(d, DOC_NA, "not a Xen host's dom0 (no control_d in "
+		    "/proc/xen/capabilities): xenstored and xenconsoled not "
+		    "checked");
 		return;
 	}
 	if (doc_running(d, stored))

@@ -73,6 +73,7 @@ good() {
 	UsePAM no
 	CFG
 	cp "$TOP/etc/sshd_config.d/xdom-shell.conf" "$r/etc/ssh/sshd_config.d/"
+	echo control_d >"$r/proc/xen/capabilities"
 	echo xenstored >"$r/proc/101/comm"
 	echo xenconsoled >"$r/proc/102/comm"
 }
@@ -166,6 +167,16 @@ if [ $rc -eq 0 ] && grep -Eq '^-- +not a Xen host' <<<"$out"; then
 	ok "without /proc/xen: 'not a Xen host', exit 0"
 else
 	not_ok "without /proc/xen (exit $rc):"; grep -v '^ok' <<<"$out" | sed 's/^/#   /'
+fi
+# A Xen guest (domU) has /proc/xen but not dom0's control_d.
+good "$W/domu"
+: >"$W/domu/proc/xen/capabilities"
+rm -r "$W/domu/proc/101" "$W/domu/proc/102"
+out=$(doctor "$W/domu"); rc=$?
+if [ $rc -eq 0 ] && grep -Eq "^-- +not a Xen host's dom0" <<<"$out"; then
+	ok "in a Xen guest: not dom0, daemons not asked for, exit 0"
+else
+	not_ok "in a Xen guest (exit $rc):"; grep -v '^ok' <<<"$out" | sed 's/^/#   /'
 fi
 check_out "a relative --root is a usage error" 'give an existing directory' "$XDOM" doctor --root rel
 "$XDOM" doctor --root rel >/dev/null 2>&1
