@@ -127,16 +127,15 @@ doc_each_user(const struct doc *d, bool (*fn)(const struct passwd *, void *),
 	fclose(f);
 }
 
-/* Group name's gid and members ("a,b,c", at most len bytes) into the
- * out-parameters; false when there is no such group. */
+/* Whether group name exists: its gid into *gid, and into *member
+ * whether user (when not NULL) is listed in it. */
 static bool
-doc_group(const struct doc *d, const char *name, gid_t *gid, char *mem,
-    size_t len)
+doc_group(const struct doc *d, const char *name, gid_t *gid,
+    const char *user, bool *member)
 {
 	char path[DOC_PATH_MAX];
 	struct group *gr = NULL;
 	FILE *f = NULL;
-	size_t n = 0;
 	int i;
 
 	if (d->root[0] == '\0') {
@@ -150,32 +149,26 @@ doc_group(const struct doc *d, const char *name, gid_t *gid, char *mem,
 	}
 	if (gr != NULL) {
 		*gid = gr->gr_gid;
-		mem[0] = '\0';
-		for (i = 0; gr->gr_mem[i] != NULL && n < len; i++)
-			n += (size_t)snprintf(mem + n, len - n, "%s%s",
-			    n > 0 ? "," : "", gr->gr_mem[i]);
+		for (i = 0; user != NULL && gr->gr_mem[i] != NULL; i++)
+			if (strcmp(gr->gr_mem[i], user) == 0)
+				break;
+		if (user != NULL)
+			*member = gr->gr_mem[i] != NULL;
 	}
 	if (f != NULL)
 		fclose(f);
 	return gr != NULL;
 }
 
-/* Whether word is one of the comma-separated names in list. */
+/* Whether user (primary group pw_gid) is in group name. */
 static bool
-doc_in_list(const char *list, const char *word)
+doc_in_group(const struct doc *d, const struct passwd *pw, const char *name)
 {
-	size_t n = strlen(word);
-	const char *p = list;
+	bool member = false;
+	gid_t gid;
 
-	while (*p != '\0') {
-		if (strncmp(p, word, n) == 0 && (p[n] == ',' || p[n] == '\0'))
-			return true;
-		p = strchr(p, ',');
-		if (p == NULL)
-			break;
-		p++;
-	}
-	return false;
+	return doc_group(d, name, &gid, pw->pw_name, &member) &&
+	    (member || pw->pw_gid == gid);
 }
 
 /* ---- the checks --------------------------------------------------------- */
@@ -246,7 +239,7 @@ doc_check_socket(struct doc *d)
 {
 	const char *path = doc_get(d, "socket", HELPER_SOCKET_DEFAULT);
 	const char *group = doc_get(d, "socket_group", NULL);
-	char full[DOC_PATH_MAX], mem[16];
+	char full[DOC_PATH_MAX];
 	unsigned mode;
 	struct stat st;
 	gid_t gid = 0;
@@ -257,7 +250,7 @@ doc_check_socket(struct doc *d)
 		doc_line(d, DOC_FIX, "socket_group is not set: every local "
 		    "user can reach xdomd; set socket_group = xdom-users in "
 		    "%s", d->conf_path);
-	else if (!doc_group(d, group, &gid, mem, sizeof mem))
+	else if (!doc_group(d, group, &gid, NULL, NULL))
 		doc_line(d, DOC_FIX, "socket_group %s: no such group: "
 		    "addgroup --system %s", group, group);
 	if (lstat(full, &st) != 0) {
@@ -409,11 +402,7 @@ doc_check_shells(struct doc *d)
 struct doc_login {
 	struct doc *d;
 	const char *group;	/* xdom-customers or xdom-helpdesk */
-	gid_t gid;
-	const char *members;	/* the group's member list */
 	const char *sock_group;	/* socket_group, or NULL */
-	gid_t sock_gid;
-	const char *sock_members;
 	int seen;
 };
 
@@ -423,7 +412,7 @@ doc_login_user(const struct passwd *pw, void *arg)
 	struct doc_login *l = arg;
 	struct doc *d = l->d;
 
-	if (pw->pw_gid != l->gid && !doc_in_list(l->members, pw->pw_name))
+	if (!doc_in_group(d, pw, l->group))
 		return false;
 	l->seen++;
 	if (!doc_is_xdom_shell(pw->pw_shell))
@@ -434,8 +423,7 @@ doc_login_user(const struct passwd *pw, void *arg)
 		doc_line(d, DOC_FIX, "user %s (%s): login shell %s is not in "
 		    "/etc/shells: add-shell %s", pw->pw_name, l->group,
 		    pw->pw_shell, pw->pw_shell);
-	else if (l->sock_group != NULL && pw->pw_gid != l->sock_gid &&
-	    !doc_in_list(l->sock_members, pw->pw_name))
+	else if (l->sock_group != NULL && !doc_in_group(d, pw, l->sock_group))
 		doc_line(d, DOC_FIX, "user %s (%s) cannot reach xdomd (not in "
 		    "socket_group %s): adduser %s %s", pw->pw_name, l->group,
 		    l->sock_group, pw->pw_name, l->sock_group);
@@ -450,25 +438,23 @@ doc_check_logins(struct doc *d)
 {
 	static const char *const groups[] = { "xdom-customers",
 		"xdom-helpdesk" };
-	char mem[8192], sock_mem[8192] = "";
 	struct doc_login l = { .d = d };
+	gid_t gid;
 	size_t i;
 
 	l.sock_group = doc_get(d, "socket_group", NULL);
-	if (l.sock_group != NULL && !doc_group(d, l.sock_group, &l.sock_gid,
-	    sock_mem, sizeof sock_mem))
+	if (l.sock_group != NULL && !doc_group(d, l.sock_group, &gid, NULL,
+	    NULL))
 		l.sock_group = NULL;	/* the socket check said so */
-	l.sock_members = sock_mem;
 	for (i = 0; i < sizeof groups / sizeof groups[0]; i++) {
 		l.group = groups[i];
 		l.seen = 0;
-		if (!doc_group(d, l.group, &l.gid, mem, sizeof mem)) {
+		if (!doc_group(d, l.group, &gid, NULL, NULL)) {
 			doc_line(d, DOC_FIX, "group %s is missing (sshd's "
 			    "snippet names it): addgroup --system %s",
 			    l.group, l.group);
 			continue;
 		}
-		l.members = mem;
 		doc_each_user(d, doc_login_user, &l);
 		if (l.seen == 0)
 			doc_line(d, DOC_OK, "group %s: nobody in it yet",
