@@ -188,8 +188,8 @@ doc_trust(struct doc *d, const char *what, const char *path,
 	if (err.code == XDOM_ENOENT)
 		doc_line(d, DOC_FIX, "%s %s: missing: %s", what, full,
 		    kind == XDOM_TRUST_DIR ? "create it (mkdir -m 755), "
-		    "owned by root" : "reinstall it (apt install --reinstall "
-		    "xdomd)");
+		    "owned by root" : "restore it (apt install --reinstall -o "
+		    "Dpkg::Options::=--force-confmiss xdomd)");
 	else
 		doc_line(d, DOC_FIX, "%s: %s: make it root's and writable by "
 		    "root alone (chown root:root, chmod go-w)", what,
