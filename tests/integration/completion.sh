@@ -40,7 +40,9 @@ has "xdom top --sort=<TAB>: columns" "--sort=cpu_pct --sort=name --sort=mem" "$(
 has "xdom top --columns=id,<TAB>: the next column" "--columns=id,name" "$(comp _xdom "$XDOM" top --columns=id,na)"
 has "xdom top --theme=<TAB>: themes" "--theme=default --theme=monochrome --theme=dark256" "$(comp _xdom "$XDOM" top --theme=)"
 has "xdom top --<TAB>: top's options" "--batch --delay= --filter= --list-columns" "$(comp _xdom "$XDOM" top --)"
-table=$(sed -n 's/^\t{ "\([a-z][a-z-]*\)", { .*/\1/p' "$TOP/shell/cmds.c" | sort)
+# The rows of shell_commands[] name their command first: `.name = "boot",`.
+table=$(sed -n '/shell_commands\[\] = {/,/^};/s/^\t\t\.name = "\([a-z][a-z-]*\)",.*/\1/p' \
+	"$TOP/shell/cmds.c" | sort)
 offered=$(comp _xdom_shell xdom-shell -c '' | tr ' ' '\n' | sort)
 if [ -n "$table" ] && [ "$table" = "$offered" ]; then
 	ok "xdom-shell -c <TAB>: exactly the shell's command table ($(wc -l <<<"$table") commands)"
