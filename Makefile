@@ -220,17 +220,62 @@ check-quick: tests
 check-xen: tests
 	@CHECK_PHASES="xen" tests/check.sh
 
+# make install [PREFIX=/usr/local] [DESTDIR=]: the layout the Debian
+# packages ship (debian/*.install pick from it). The unit's /usr/local
+# paths become SBINDIR's; xdom.conf, the policy and the logrotate file
+# are installed only where none is (an admin's are never overwritten),
+# and make uninstall removes one of them only while it is unchanged from
+# the shipped file. The sshd snippet goes to share/xdom/sshd_config.d,
+# not enabled (docs/ADMIN.md says how).
+BINDIR ?= $(PREFIX)/bin
+SBINDIR ?= $(PREFIX)/sbin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+SYSCONFDIR ?= /etc
+# systemd reads /lib/systemd/system (Debian 12) and /usr/local/lib/...
+UNITDIR ?= $(if $(filter /usr,$(PREFIX)),/lib,$(PREFIX)/lib)/systemd/system
+COMPLDIR ?= $(DATADIR)/bash-completion/completions
+INSTALL_CONFS = xdom/xdom.conf:etc/xdom.conf:644 xdom/policy:etc/policy:644 \
+	logrotate.d/xdomd:etc/xdomd.logrotate:644
+
 install: $(PROGS)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin
-	install -m 755 $(BUILD)/xdom $(BUILD)/xdom-shell $(DESTDIR)$(PREFIX)/bin/
-	install -m 755 $(BUILD)/xdomd $(DESTDIR)$(PREFIX)/sbin/
-	install -d $(DESTDIR)$(PREFIX)/share/xdom/themes
-	install -m 644 themes/* $(DESTDIR)$(PREFIX)/share/xdom/themes/ 2>/dev/null || true
-	install -d $(DESTDIR)$(PREFIX)/share/xdom/sshd_config.d
-	install -m 644 etc/sshd_config.d/xdom-shell.conf $(DESTDIR)$(PREFIX)/share/xdom/sshd_config.d/
-	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8
-	for m in man/*.[158]; do [ -e "$$m" ] || continue; \
-		install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/; done
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR)
+	install -m 755 $(BUILD)/xdom $(BUILD)/xdom-shell $(DESTDIR)$(BINDIR)/
+	install -m 755 $(BUILD)/xdomd $(DESTDIR)$(SBINDIR)/
+	install -d $(DESTDIR)$(DATADIR)/xdom/themes
+	install -m 644 themes/*.theme $(DESTDIR)$(DATADIR)/xdom/themes/
+	install -d $(DESTDIR)$(DATADIR)/xdom/sshd_config.d
+	install -m 644 etc/sshd_config.d/xdom-shell.conf $(DESTDIR)$(DATADIR)/xdom/sshd_config.d/
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	for m in man/*.[158]; do \
+		install -m 644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/ || exit 1; done
+	install -d $(DESTDIR)$(COMPLDIR)
+	install -m 644 etc/bash-completion/xdom etc/bash-completion/xdom-shell $(DESTDIR)$(COMPLDIR)/
+	install -d $(DESTDIR)$(UNITDIR)
+	sed -e 's|/usr/local/sbin/|$(SBINDIR)/|g' -e 's|/usr/local/bin/|$(BINDIR)/|g' \
+		etc/xdomd.service >$(DESTDIR)$(UNITDIR)/xdomd.service.tmp
+	chmod 644 $(DESTDIR)$(UNITDIR)/xdomd.service.tmp
+	mv -f $(DESTDIR)$(UNITDIR)/xdomd.service.tmp $(DESTDIR)$(UNITDIR)/xdomd.service
+	install -d -m 755 $(DESTDIR)$(SYSCONFDIR)/xdom $(DESTDIR)$(SYSCONFDIR)/logrotate.d
+	for c in $(INSTALL_CONFS); do \
+		dst=$(DESTDIR)$(SYSCONFDIR)/$${c%%:*}; rest=$${c#*:}; \
+		if [ -e "$$dst" ] || [ -L "$$dst" ]; then echo "keeping $$dst (not overwritten)"; \
+		else install -m $${rest#*:} $${rest%:*} "$$dst" || exit 1; fi; done
+
+.PHONY: uninstall
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/xdom $(DESTDIR)$(BINDIR)/xdom-shell $(DESTDIR)$(SBINDIR)/xdomd
+	for t in themes/*.theme; do rm -f $(DESTDIR)$(DATADIR)/xdom/themes/$${t#themes/}; done
+	rm -f $(DESTDIR)$(DATADIR)/xdom/sshd_config.d/xdom-shell.conf
+	for m in man/*.[158]; do rm -f $(DESTDIR)$(MANDIR)/man$${m##*.}/$${m#man/}; done
+	rm -f $(DESTDIR)$(COMPLDIR)/xdom $(DESTDIR)$(COMPLDIR)/xdom-shell
+	rm -f $(DESTDIR)$(UNITDIR)/xdomd.service
+	for c in $(INSTALL_CONFS); do \
+		dst=$(DESTDIR)$(SYSCONFDIR)/$${c%%:*}; rest=$${c#*:}; [ -e "$$dst" ] || continue; \
+		if cmp -s "$${rest%:*}" "$$dst"; then rm -f "$$dst"; \
+		else echo "keeping $$dst (changed from the shipped file)"; fi; done
+	-rmdir $(DESTDIR)$(DATADIR)/xdom/themes $(DESTDIR)$(DATADIR)/xdom/sshd_config.d \
+		$(DESTDIR)$(DATADIR)/xdom $(DESTDIR)$(SYSCONFDIR)/xdom 2>/dev/null
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -52,6 +52,8 @@ static const struct cli_cmd cli_cmds[] = {
 	CLI_RES_CMDS,
 	{ "stats", "--stream [-d SECONDS] [-i N]", "snapshots as JSON "
 	    "lines, for programs", -1, -1, -1, NULL, cli_run_stats },
+	{ "doctor", "[--root DIR]", "check this host's set-up, say what to "
+	    "fix", -1, -1, -1, NULL, cli_run_doctor },
 	{ "top", "[OPTIONS]", "the live dashboard (see xdom top --help)",
 	    -1, -1, -1, NULL, cli_run_top },
 	{ "help", "[COMMAND]", "show this help", 0, 1, -1, NULL,

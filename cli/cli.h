@@ -104,6 +104,9 @@ int cli_run_console(struct cli *c, const struct cli_cmd *cmd, int argc,
     char **argv);
 int cli_run_stats(struct cli *c, const struct cli_cmd *cmd, int argc,
     char **argv);
+/* `xdom doctor` (cli_doctor.c). */
+int cli_run_doctor(struct cli *c, const struct cli_cmd *cmd, int argc,
+    char **argv);
 
 /*
  * Write xl list's table for s to f: a SIMULATED line first when

@@ -13,7 +13,8 @@ BUILD_PKGS="gcc make pkg-config libc6-dev libxen-dev libncurses-dev
  libtermkey-dev libreadline-dev libcap-dev libssh-dev libjson-c-dev"
 CHECK_PKGS="libcmocka-dev tmux openssh-server openssh-client
  qemu-system-x86 cpio file busybox-static clang libclang-rt-14-dev procps
- iproute2 passwd util-linux valgrind xz-utils"
+ iproute2 passwd util-linux valgrind xz-utils
+ debhelper dpkg-dev fakeroot lintian git"
 
 case "${1:-build}" in
 build) want=$BUILD_PKGS ;;

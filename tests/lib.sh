@@ -126,5 +126,14 @@ screen_not() {
 	else ok "$1"; fi
 }
 
+# free_port: a TCP port nothing listens on now (for a test's own sshd).
+free_port() {
+	local p
+	for _ in $(seq 50); do
+		p=$((20000 + RANDOM % 40000))
+		ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return 0; }
+	done
+	return 1
+}
 # Finish: exit status reflects the checks.
 done_testing() { [ "$T_FAILS" -eq 0 ]; }

@@ -128,14 +128,6 @@ ok "xdomd serves the sim host on a private socket"
 # ---- sshd on a free loopback port -------------------------------------
 mkdir -p /run/sshd
 ssh-keygen -q -t ed25519 -N '' -f "$W/hostkey"
-free_port() {
-	local p
-	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 40000))
-		ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return 0; }
-	done
-	return 1
-}
 start_sshd() {
 	PORT=$(free_port) || return 1
 	cat >"$W/sshd_config" <<CFG

@@ -105,14 +105,6 @@ for u in $UC $UH; do
 done
 
 # ---- a live sshd ------------------------------------------------------------
-free_port() {
-	local p
-	for _ in $(seq 50); do
-		p=$((20000 + RANDOM % 40000))
-		ss -Htln "sport = :$p" | grep -q . || { echo "$p"; return 0; }
-	done
-	return 1
-}
 mkdir -p /run/sshd
 PORT=$(free_port)
 main_config "$PORT" >"$W/sshd_config"
