@@ -547,9 +547,9 @@ cmds_reimage(struct shell *sh, struct shell_call *c)
 		    "on %s is already running; wait for it to finish)",
 		    xdom_err_msg(&err), esc);
 	if (rc != 0 && (shell_interrupted || shell_hangup))
-		return shell_fail(sh, rc, "%s: re-image interrupted: the old "
-		    "image stays; the guest is free again once xdomd has "
-		    "stopped (a few seconds)", esc);
+		return shell_fail(sh, rc, "%s: re-image interrupted here: "
+		    "xdomd still finishes it and records the result; the "
+		    "guest is free again once it is done", esc);
 	if (rc != 0)
 		return cmds_hv_fail(sh, rc, &err);
 	fprintf(sh->out, "%s: re-imaged in %lu:%02lu. Type 'boot' to start "

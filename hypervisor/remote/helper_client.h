@@ -71,7 +71,8 @@ int helper_pause(struct helper_client *c, const char *name,
 int helper_unpause(struct helper_client *c, const char *name,
     const char *reason, struct xdom_err *err);
 
-/* The guest's console: *fd is a read/write fd the caller closes. */
+/* The guest's console: *fd is a read/write stream (the connection
+ * itself, relayed by xdomd) that the caller closes. */
 /* Send SysRq key (one of HV_SYSRQ_KEYS) to the guest. */
 int helper_sysrq(struct helper_client *c, const char *name, char key,
     const char *reason, struct xdom_err *err);
