@@ -124,9 +124,7 @@ accept_one(struct server *s, int fd)
 	socklen_t len = sizeof uc;
 	struct mfront *f;
 	struct mconn *c;
-	uint8_t idb[4];
 	size_t slot, free_slots;
-	ssize_t n;
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) != 0 ||
 	    len != sizeof uc) {
@@ -170,18 +168,51 @@ accept_one(struct server *s, int fd)
 	c->pid = uc.pid;
 	c->wfd = -1;
 	c->pty = -1;
-	idb[0] = (uint8_t)(c->id >> 24);
-	idb[1] = (uint8_t)(c->id >> 16);
-	idb[2] = (uint8_t)(c->id >> 8);
-	idb[3] = (uint8_t)c->id;
-	{
-		union {
-			struct cmsghdr h;
-			char buf[CMSG_SPACE(sizeof(int))];
-		} cm;
-		struct msghdr msg;
-		struct iovec iov = {idb, sizeof idb};
+	s->c[slot] = c;
+	s->n_conn++;
+	s->n_live++;
+	f->n_conn++;
+	f->n_live++;
+	if (slot >= s->hw)
+		s->hw = slot + 1;
+	/* Queued, then passed on as fast as the front takes them. */
+	if (f->n_pend == f->cap_pend) {
+		f->cap_pend = f->cap_pend ? 2 * f->cap_pend : 16;
+		f->pend_fd = xreallocarray(f->pend_fd, f->cap_pend,
+		    sizeof *f->pend_fd);
+		f->pend_id = xreallocarray(f->pend_id, f->cap_pend,
+		    sizeof *f->pend_id);
+	}
+	f->pend_fd[f->n_pend] = fd;
+	f->pend_id[f->n_pend++] = c->id;
+	mon_handoff(s, f);
+}
 
+/* Pass queued client sockets to f (SCM_RIGHTS, with their numbers) until
+ * its control socket is full. */
+void
+mon_handoff(struct server *s, struct mfront *f)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} cm;
+	struct msghdr msg;
+	struct iovec iov;
+	uint8_t idb[4];
+	size_t done = 0;
+	ssize_t n;
+
+	(void)s;
+	while (!f->dead && done < f->n_pend) {
+		uint32_t id = f->pend_id[done];
+
+		idb[0] = (uint8_t)(id >> 24);
+		idb[1] = (uint8_t)(id >> 16);
+		idb[2] = (uint8_t)(id >> 8);
+		idb[3] = (uint8_t)id;
+		iov.iov_base = idb;
+		iov.iov_len = sizeof idb;
 		memset(&msg, 0, sizeof msg);
 		memset(&cm, 0, sizeof cm);
 		msg.msg_iov = &iov;
@@ -191,22 +222,18 @@ accept_one(struct server *s, int fd)
 		cm.h.cmsg_level = SOL_SOCKET;
 		cm.h.cmsg_type = SCM_RIGHTS;
 		cm.h.cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(&cm.h), &fd, sizeof fd);
+		memcpy(CMSG_DATA(&cm.h), &f->pend_fd[done], sizeof(int));
 		n = sendmsg(f->ctl, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			break;
+		/* Sent, or the front is broken (it then ends): ours goes. */
+		close(f->pend_fd[done++]);
 	}
-	if (n != (ssize_t)sizeof idb) {
-		free(c);
-		accept_refuse(s, fd, &uc, "xdomd is busy; try again later");
-		return;
-	}
-	close(fd);	/* the front has it now */
-	s->c[slot] = c;
-	s->n_conn++;
-	s->n_live++;
-	f->n_conn++;
-	f->n_live++;
-	if (slot >= s->hw)
-		s->hw = slot + 1;
+	memmove(f->pend_fd, f->pend_fd + done, (f->n_pend - done) *
+	    sizeof *f->pend_fd);
+	memmove(f->pend_id, f->pend_id + done, (f->n_pend - done) *
+	    sizeof *f->pend_id);
+	f->n_pend -= done;
 }
 
 void

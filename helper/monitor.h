@@ -30,6 +30,9 @@ struct mfront {
 	size_t n_consoles;	/* open consoles */
 	int64_t empty_since;	/* n_live dropped to 0, ms */
 	bool dead;		/* channels closed; freed with its last conn */
+	int *pend_fd;		/* client sockets not handed over yet */
+	uint32_t *pend_id;	/* ... and their numbers */
+	size_t n_pend, cap_pend;
 	struct ident id;	/* user and groups, as last read */
 	int64_t id_ms;		/* when they were read */
 };
@@ -87,7 +90,7 @@ struct server {
 	struct ubucket buckets[MON_BUCKETS];
 };
 
-enum mon_poll { MON_P_FRONT, MON_P_WORKER, MON_P_PTY };
+enum mon_poll { MON_P_FRONT, MON_P_WORKER, MON_P_PTY, MON_P_CTL };
 
 /* budget.c */
 /* Take one audit line's token from uid's bucket (*out: the bucket, when
@@ -100,6 +103,8 @@ int mon_audit_start(struct server *s, struct mconn *c, struct xdom_err *err);
 /* accept.c */
 /* Accept what waits on the listening socket and hand it to fronts. */
 void mon_accept(struct server *s);
+/* Pass f's queued client sockets on while its control socket takes them. */
+void mon_handoff(struct server *s, struct mfront *f);
 
 /* server.c */
 /* Audit a request's outcome for c (rate-limited per uid). */

@@ -176,6 +176,8 @@ srv_front_end(struct server *s, struct mfront *f)
 		if (s->c[i] != NULL && s->c[i]->f == f)
 			srv_conn_gone(s, s->c[i]);
 	f->dead = true;
+	while (f->n_pend > 0)
+		close(f->pend_fd[--f->n_pend]);
 	close(f->fd);
 	close(f->ctl);
 	f->fd = f->ctl = -1;
@@ -214,6 +216,8 @@ srv_front_sweep(struct server *s, int64_t now, int *next_ms)
 		}
 		if (f->dead && f->n_conn == 0) {
 			ident_dispose(&f->id);
+			free(f->pend_fd);
+			free(f->pend_id);
 			free(f);
 			s->f[i] = s->f[--s->n_front];
 			continue;
@@ -550,6 +554,8 @@ srv_poll_set(struct server *s)
 			srv_poll_add(s, &np, f->fd, (short)(POLLIN |
 			    (pbuf_avail(&f->out) > 0 ? POLLOUT : 0)), f,
 			    MON_P_FRONT);
+		if (!f->dead && f->n_pend > 0)
+			srv_poll_add(s, &np, f->ctl, POLLOUT, f, MON_P_CTL);
 	}
 	for (i = 0; i < s->hw; i++) {
 		struct mconn *c = s->c[i];
@@ -583,7 +589,7 @@ server_run(struct xdomd *d, struct xdom_err *err)
 	s.n_slots = (size_t)d->lim.max_connections;
 	s.c = xcalloc(s.n_slots, sizeof *s.c);
 	s.f = xcalloc(s.n_slots, sizeof *s.f);
-	cap = 2 + 3 * s.n_slots;
+	cap = 2 + 4 * s.n_slots;	/* fronts: 2 each, conns: 2 each */
 	s.pfd = xcalloc(cap, sizeof *s.pfd);
 	s.pown = xcalloc(cap, sizeof *s.pown);
 	s.pkind = xcalloc(cap, sizeof *s.pkind);
@@ -617,6 +623,11 @@ server_run(struct xdomd *d, struct xdom_err *err)
 				if (!f->dead && (re & (POLLIN | POLLHUP |
 				    POLLERR)))
 					srv_front_read(&s, f);
+			} else if (s.pkind[i] == MON_P_CTL) {
+				struct mfront *f = s.pown[i];
+
+				if (!f->dead && f->ctl == s.pfd[i].fd)
+					mon_handoff(&s, f);
 			} else if (s.pkind[i] == MON_P_WORKER) {
 				struct mconn *c = s.pown[i];
 
