@@ -383,6 +383,10 @@ front_timeouts(struct front *f, int64_t now, int *next_ms)
 
 		if (c == NULL || (c->busy && pbuf_avail(&c->out) == 0))
 			continue;
+		/* A console lives as long as it may; a client that stops
+		 * reading one is dropped at FRONT_OUT_MAX (front_mon_msg). */
+		if (c->raw)
+			continue;
 		if (pbuf_avail(&c->out) > 0) {
 			due = c->write_since + 1000 * l->client_request_timeout;
 			if (now >= due) {
@@ -392,8 +396,6 @@ front_timeouts(struct front *f, int64_t now, int *next_ms)
 				front_close(f, c);
 				continue;
 			}
-		} else if (c->raw) {
-			continue;	/* a console lives as long as it may */
 		} else if (c->in_len > 0) {
 			due = c->msg_start + 1000 * l->client_request_timeout;
 			if (now >= due) {
