@@ -16,7 +16,7 @@
 # need. tests/unit/test_link.sh checks the result with ldd.
 #
 #   core/               libxdomcore.a     pure logic; includes nothing above it
-#   hypervisor/hv.c     libxdomhv.a       the interface and its wrappers
+#   hypervisor/*.c      libxdomhv.a       the interface, its wrappers, hv_res
 #   hypervisor/sim/     libxdomhv_sim.a   the simulated host
 #   hypervisor/xen/     libxdomhv_xen.a   libxenlight/libxenstat (if found)
 #   hypervisor/remote/  libxdomhv_remote.a  ssh, fleet (libssh), helper client
@@ -75,7 +75,7 @@ XLDFLAGS = -pie -Wl,-z,relro,-z,now $(if $(SANITIZE),-fsanitize=$(SANITIZE))
 
 src = $(filter-out $(1)/main.c,$(wildcard $(1)/*.c))
 CORE_SRC := $(call src,core)
-HV_SRC := hypervisor/hv.c
+HV_SRC := $(wildcard hypervisor/*.c)
 SIM_SRC := $(call src,hypervisor/sim)
 XEN_SRC := $(if $(HAVE_XEN),$(call src,hypervisor/xen))
 REMOTE_SRC := $(call src,hypervisor/remote)
@@ -121,7 +121,10 @@ TESTS = $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 BENCHES = $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRC))
 TOOLS = $(patsubst %.c,$(BUILD)/tools/%,$(notdir $(TOOL_SRC)))
 
-.SECONDARY:
+# Objects are kept (the test tools reach theirs through a pattern), and
+# a missing one is rebuilt: .SECONDARY would let an archive newer than a
+# new source file stand without it.
+.PRECIOUS: $(BUILD)/obj/%.o
 .PHONY: all tests deps demo check check-quick check-xen fuzz bench install clean
 all: $(PROGS)
 tests: $(PROGS) $(TESTS) $(BENCHES) $(TOOLS)
@@ -219,6 +222,8 @@ install: $(PROGS)
 	install -m 755 $(BUILD)/xdomd $(DESTDIR)$(PREFIX)/sbin/
 	install -d $(DESTDIR)$(PREFIX)/share/xdom/themes
 	install -m 644 themes/* $(DESTDIR)$(PREFIX)/share/xdom/themes/ 2>/dev/null || true
+	install -d $(DESTDIR)$(PREFIX)/share/xdom/sshd_config.d
+	install -m 644 etc/sshd_config.d/xdom-shell.conf $(DESTDIR)$(PREFIX)/share/xdom/sshd_config.d/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man8
 	for m in man/*.[158]; do [ -e "$$m" ] || continue; \
 		install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/; done

@@ -1,14 +1,16 @@
 /*
  * cli_res.c - `xdom vcpu-set|mem-set|mem-max|block-attach|block-detach|
  * save|restore`: parse the values here (sizes in MiB by default, as xl),
- * and leave every check against the guest to the backend, whose message
- * is printed as the one error line.
+ * and leave every other rule to the one path (hypervisor/hv_res.h) and
+ * the backend, whose message is printed as the one error line.
  *
- * Files: save without FILE writes the config's save_dir/NAME.save, and
- * restore of a bare guest name reads it back (core/resdir.h), the same
- * file xdomd uses. Through the helper backend the client never names a
- * file: block-attach's TARGET is an image name in xdomd's block_dir,
- * save takes no FILE and restore takes the guest's name.
+ * Files: save without FILE writes the config's save_dir/NAME.save (never
+ * over a saved state), and restore of a bare guest name reads it back
+ * into that guest only and removes it (core/resdir.h), the same file
+ * xdomd uses. An image is never a symbolic link. Through the helper
+ * backend the client never names a file: block-attach's TARGET is an
+ * image name in xdomd's block_dir, save takes no FILE and restore takes
+ * the guest's name.
  */
 #include "cli/cli_res.h"
 
@@ -24,6 +26,7 @@
 #include "core/memsize.h"
 #include "core/vdev.h"
 #include "core/xmalloc.h"
+#include "hypervisor/hv_res.h"
 
 static int
 cli_res_name(const char *name)
@@ -63,25 +66,34 @@ cli_res_abspath(const char *path)
 static bool
 cli_res_via_helper(struct hv *hv)
 {
-	return strcmp(hv_backend_name(hv), "helper") == 0;
+	return hv->be->picks_files;
 }
 
-/* The config's save_dir/NAME.save (malloc'd); NULL after an error.
- * create: make save_dir (0700) when it is missing and its parent is
- * not. */
+/* Apply r through the one path (hypervisor/hv_res.h) with the config's
+ * directories; the admin may name files and paths. */
+static int
+cli_res_apply(struct cli *c, struct hv *hv, struct hv_res_req *r,
+    struct xdom_err *err)
+{
+	struct hv_res_dirs dirs;
+
+	memset(&dirs, 0, sizeof dirs);
+	dirs.save_dir = resdir_save_dir(c->conf);
+	dirs.block_dir = resdir_block_dir(c->conf);
+	return hv_res_apply(hv, &dirs, r, err);
+}
+
+/* The config's save_dir/NAME.save (malloc'd, for messages); NULL after
+ * an error. */
 static char *
-cli_res_save_default(struct cli *c, const char *name, bool create)
+cli_res_save_default(struct cli *c, const char *name)
 {
 	struct xdom_err err = { 0 };
-	const char *dir = resdir_save_dir(c->conf);
 	char path[4096];
 
-	if (resdir_save_path(dir, name, path, sizeof path, &err) != 0) {
+	if (resdir_save_path(resdir_save_dir(c->conf), name, path,
+	    sizeof path, &err) != 0) {
 		cli_error("%s", xdom_err_msg(&err));
-		return NULL;
-	}
-	if (create && mkdir(dir, 0700) != 0 && errno != EEXIST) {
-		cli_error("save_dir %s: %s", dir, strerror(errno));
 		return NULL;
 	}
 	return xstrdup(path);
@@ -92,6 +104,7 @@ cli_run_resource(struct cli *c, const struct cli_cmd *cmd, int argc,
     char **argv)
 {
 	struct xdom_err err = { 0 };
+	struct hv_res_req r = { 0 };
 	char nbuf[XDOM_NAME_MAX + 1];
 	const char *name = argv[1], *val = argv[2];
 	char esc[64], shown[24];
@@ -121,8 +134,11 @@ cli_run_resource(struct cli *c, const struct cli_cmd *cmd, int argc,
 	if ((status = cli_dom_arg(c, argv[1], nbuf, sizeof nbuf)) != 0)
 		return status;
 	name = nbuf;
-	if (hv_set_resource(hv, name, (enum hv_resource)cmd->action, v,
-	    &err) != 0)
+	r.kind = HV_RESOP_SET;
+	r.name = name;
+	r.res = (enum hv_resource)cmd->action;
+	r.value = v;
+	if (cli_res_apply(c, hv, &r, &err) != 0)
 		return cli_dom_error(name, &err);
 	if (cmd->action == HV_RES_VCPUS)
 		printf("%s: %" PRIu64 " vcpu%s online\n", name, v,
@@ -139,7 +155,7 @@ cli_run_block_attach(struct cli *c, const struct cli_cmd *cmd, int argc,
     char **argv)
 {
 	struct xdom_err err = { 0 };
-	struct hv_block b = { 0 };
+	struct hv_res_req r = { 0 };
 	char nbuf[XDOM_NAME_MAX + 1];
 	const char *name = argv[1];
 	char esc[64], *target = NULL;
@@ -149,9 +165,9 @@ cli_run_block_attach(struct cli *c, const struct cli_cmd *cmd, int argc,
 
 	if (cli_res_name(name) != 0)
 		return CLI_EXIT_FAIL;
-	b.writable = true;
+	r.writable = true;
 	if (argc == 5 && strcmp(argv[4], "ro") == 0)
-		b.writable = false;
+		r.writable = false;
 	else if (argc == 5 && strcmp(argv[4], "rw") != 0) {
 		xdom_escape(esc, sizeof esc, argv[4]);
 		cli_error("%s: mode '%s': use ro or rw", cmd->name, esc);
@@ -170,13 +186,15 @@ cli_run_block_attach(struct cli *c, const struct cli_cmd *cmd, int argc,
 		target = xstrdup(argv[2]);	/* an image's name */
 	else if ((target = cli_res_abspath(argv[2])) == NULL)
 		return CLI_EXIT_USAGE;
-	b.target = target;
-	b.vdev = argv[3];
-	if (hv_block_attach(hv, name, &b, &err) != 0) {
+	r.kind = HV_RESOP_ATTACH;
+	r.name = name;
+	r.target = target;
+	r.vdev = argv[3];
+	if (cli_res_apply(c, hv, &r, &err) != 0) {
 		status = cli_dom_error(name, &err);
 		goto out;
 	}
-	printf("%s: %s attached (%s)\n", name, b.vdev, b.writable ? "rw" :
+	printf("%s: %s attached (%s)\n", name, r.vdev, r.writable ? "rw" :
 	    "ro");
 out:
 	free(target);
@@ -188,6 +206,7 @@ cli_run_block_detach(struct cli *c, const struct cli_cmd *cmd, int argc,
     char **argv)
 {
 	struct xdom_err err = { 0 };
+	struct hv_res_req r = { 0 };
 	char nbuf[XDOM_NAME_MAX + 1];
 	const char *name = argv[1];
 	struct hv *hv;
@@ -206,7 +225,10 @@ cli_run_block_detach(struct cli *c, const struct cli_cmd *cmd, int argc,
 	if ((status = cli_dom_arg(c, argv[1], nbuf, sizeof nbuf)) != 0)
 		return status;
 	name = nbuf;
-	if (hv_block_detach(hv, name, argv[2], &err) != 0)
+	r.kind = HV_RESOP_DETACH;
+	r.name = name;
+	r.vdev = argv[2];
+	if (cli_res_apply(c, hv, &r, &err) != 0)
 		return cli_dom_error(name, &err);
 	printf("%s: %s detached\n", name, argv[2]);
 	return CLI_EXIT_OK;
@@ -217,9 +239,10 @@ cli_run_save(struct cli *c, const struct cli_cmd *cmd, int argc,
     char **argv)
 {
 	struct xdom_err err = { 0 };
+	struct hv_res_req r = { 0 };
 	char nbuf[XDOM_NAME_MAX + 1];
 	const char *name = argv[1];
-	char *file, esc[256];
+	char *file = NULL, *shown_file = NULL, esc[256];
 	struct hv *hv;
 	int status = CLI_EXIT_OK;
 
@@ -231,25 +254,27 @@ cli_run_save(struct cli *c, const struct cli_cmd *cmd, int argc,
 	if ((status = cli_dom_arg(c, argv[1], nbuf, sizeof nbuf)) != 0)
 		return status;
 	name = nbuf;
-	if (argc < 3 && cli_res_via_helper(hv))
-		file = NULL;		/* xdomd's save_dir */
-	else if (argc < 3)
-		file = cli_res_save_default(c, name, true);
-	else
-		file = cli_res_abspath(argv[2]);
-	if (file == NULL && (argc == 3 || !cli_res_via_helper(hv)))
+	if (argc >= 3 && (file = cli_res_abspath(argv[2])) == NULL)
 		return CLI_EXIT_USAGE;
-	if (hv_save(hv, name, file, &err) != 0) {
+	if (file == NULL && !cli_res_via_helper(hv) &&
+	    (shown_file = cli_res_save_default(c, name)) == NULL)
+		return CLI_EXIT_USAGE;
+	r.kind = HV_RESOP_SAVE;
+	r.name = name;
+	r.file = file;		/* NULL: save_dir (the config's or xdomd's) */
+	if (cli_res_apply(c, hv, &r, &err) != 0) {
 		status = cli_dom_error(name, &err);
 		goto out;
 	}
-	xdom_escape(esc, sizeof esc, file != NULL ? file : "");
-	if (file != NULL)
+	if (file != NULL || shown_file != NULL) {
+		xdom_escape(esc, sizeof esc, file != NULL ? file : shown_file);
 		printf("%s: saved to %s\n", name, esc);
-	else
+	} else {
 		printf("%s: saved\n", name);
+	}
 out:
 	free(file);
+	free(shown_file);
 	return status;
 }
 
@@ -258,7 +283,8 @@ cli_run_restore(struct cli *c, const struct cli_cmd *cmd, int argc,
     char **argv)
 {
 	struct xdom_err err = { 0 };
-	char *file, esc[256];
+	struct hv_res_req r = { 0 };
+	char *file = NULL, *shown_file = NULL, esc[256];
 	struct stat sb;
 	struct hv *hv;
 	int status = CLI_EXIT_OK;
@@ -267,26 +293,32 @@ cli_run_restore(struct cli *c, const struct cli_cmd *cmd, int argc,
 	(void)argc;
 	if ((hv = cli_hv(c, &status)) == NULL)
 		return status;
-	if (cli_res_via_helper(hv))
-		file = xstrdup(argv[1]);	/* the guest's name */
-	else if (strchr(argv[1], '/') == NULL && stat(argv[1], &sb) != 0 &&
-	    xdom_name_valid(argv[1]))
-		file = cli_res_save_default(c, argv[1], false);
-	else
-		file = cli_res_abspath(argv[1]);
-	if (file == NULL)
+	r.kind = HV_RESOP_RESTORE;
+	if (cli_res_via_helper(hv)) {
+		r.name = argv[1];		/* xdomd's save_dir */
+	} else if (strchr(argv[1], '/') == NULL && stat(argv[1], &sb) != 0 &&
+	    xdom_name_valid(argv[1])) {
+		r.name = argv[1];		/* the config's save_dir */
+		if ((shown_file = cli_res_save_default(c, argv[1])) == NULL)
+			return CLI_EXIT_USAGE;
+	} else if ((file = cli_res_abspath(argv[1])) == NULL) {
 		return CLI_EXIT_USAGE;
-	if (hv_restore(hv, file, &err) != 0) {
+	}
+	r.file = file;
+	if (cli_res_apply(c, hv, &r, &err) != 0) {
 		cli_error("restore: %s", xdom_err_msg(&err));
 		status = CLI_EXIT_FAIL;
 		goto out;
 	}
-	xdom_escape(esc, sizeof esc, file);
-	if (cli_res_via_helper(hv))
+	if (cli_res_via_helper(hv)) {
+		xdom_escape(esc, sizeof esc, argv[1]);
 		printf("%s: restored\n", esc);
-	else
+	} else {
+		xdom_escape(esc, sizeof esc, file != NULL ? file : shown_file);
 		printf("restored from %s\n", esc);
+	}
 out:
 	free(file);
+	free(shown_file);
 	return status;
 }

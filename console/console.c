@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "console/termmodes.h"
 #include "core/escape.h"
 
 #define CONSOLE_BUF 4096
@@ -94,6 +95,8 @@ struct console_saved {
 	sigset_t old_mask;
 	bool fatal;			/* old_fatal must be put back */
 	struct sigaction old_fatal[CONSOLE_NFATAL];
+	bool out_tty;			/* the user's output is a terminal */
+	struct termmodes modes;		/* what the guest's output set */
 };
 
 void
@@ -186,6 +189,41 @@ console_note(const struct console_opts *o, const char *text)
 
 static int console_take_pending(const sigset_t *set);
 
+/* Put back the terminal modes the guest's output changed (alternate
+ * screen, hidden cursor, mouse reporting, keypad...), before the user's
+ * shell gets the terminal again. */
+static void
+console_modes_reset(const struct console_opts *o, struct console_saved *sv)
+{
+	char buf[TERMMODES_RESET_MAX];
+	const char *seq;
+	size_t len, off = 0;
+	ssize_t n;
+	int waits = 0;
+
+	if (!sv->out_tty)
+		return;
+	seq = termmodes_reset(&sv->modes, buf);
+	len = strlen(seq);
+	while (off < len) {
+		n = write(o->out_fd, seq + off, len - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN && waits++ < 10) {
+			/* a terminal that is slow to drain: a second at most */
+			struct pollfd pf = { .fd = o->out_fd, .events = POLLOUT };
+
+			(void)poll(&pf, 1, 100);
+			continue;
+		}
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	sv->modes.alt_screen = false;
+	sv->modes.scroll_region = false;
+}
+
 /* Undo everything in sv; returns a signal that was still pending, or 0. */
 static int
 console_restore(const struct console_opts *o, struct console_saved *sv,
@@ -194,6 +232,8 @@ console_restore(const struct console_opts *o, struct console_saved *sv,
 	size_t i;
 	int pending = 0;
 
+	console_modes_reset(o, sv);
+	sv->out_tty = false;
 	if (sv->tty) {
 		while (tcsetattr(o->in_fd, TCSADRAIN, &sv->termios) != 0 &&
 		    errno == EINTR)
@@ -442,6 +482,7 @@ console_loop(int fd, const struct console_opts *o, struct console_saved *sv,
 			n = read(fd, to_out.b, sizeof to_out.b);
 			if (n > 0) {
 				to_out.len = (size_t)n;
+				termmodes_feed(&sv->modes, to_out.b, (size_t)n);
 				*ended_mid_line = to_out.b[n - 1] != '\n';
 				quiet_since = console_now_ms();
 			} else if (n == 0 || (errno != EINTR &&
@@ -535,6 +576,8 @@ console_relay(int fd, const struct console_opts *o, struct xdom_err *err)
 
 	memset(&sv, 0, sizeof sv);
 	sv.fd_flags = -1;
+	termmodes_init(&sv.modes);
+	sv.out_tty = isatty(o->out_fd) == 1;
 	xdom_escape(name, sizeof name, o->name != NULL ? o->name : "the guest");
 
 	if (o->escape != 0) {

@@ -13,20 +13,37 @@
 #include <stdint.h>
 
 enum hv_action {
-	HV_ACT_BOOT = 0,	/* start a stopped guest from its config */
-	HV_ACT_SHUTDOWN,	/* ask the guest to shut down (takes a moment) */
-	HV_ACT_REBOOT,		/* ask the guest to reboot (new domain id) */
-	HV_ACT_RESET,		/* hard reset: destroy and boot again */
-	HV_ACT_DESTROY,		/* stop immediately */
+	HV_ACT_BOOT = 0,
+	HV_ACT_SHUTDOWN,
+	HV_ACT_REBOOT,
+	HV_ACT_RESET,
+	HV_ACT_DESTROY,
 	HV_ACT_PAUSE,
 	HV_ACT_UNPAUSE,
 	HV_ACT__COUNT
 };
 
+/*
+ * What the model knows of each action, one row per enum hv_action
+ * (core/domain.c): everything else (names, policy rights, xdomd's
+ * request types) is derived from these rows, never from enum order.
+ */
+struct hv_action_desc {
+	const char *name;	/* "reboot": typed by users, audited */
+	unsigned policy;	/* enum policy_action it needs (policy.h) */
+	uint16_t wire;		/* its request, enum proto_type (proto.h) */
+	bool needs_running;	/* only for a guest that has a domain */
+	const char *summary;	/* one line for help texts and menus */
+};
+
+/* The row of an action; NULL for an out-of-range value. */
+const struct hv_action_desc *hv_action_desc(enum hv_action a);
 /* "boot", "shutdown", ...; NULL for an out-of-range value. */
 const char *hv_action_name(enum hv_action a);
 /* Parse an action name; XDOM_EINVAL when unknown. */
 int hv_action_parse(const char *name, enum hv_action *out);
+/* The action whose request type is wire; XDOM_EINVAL when none is. */
+int hv_action_from_wire(uint16_t wire, enum hv_action *out);
 
 /* What a snapshot should include: backends skip what is not asked for
  * (libxenstat's flags argument). Basic per-domain fields always come. */

@@ -44,13 +44,19 @@ err_sanitise(char *s)
 	}
 }
 
+/* The message is formatted into a buffer of its own and then copied, so
+ * that a caller may add context to the message it already holds:
+ * xdom_err_set(err, rc, "xen_shell_actions: %s", err->msg). */
 int
 xdom_err_setv(struct xdom_err *err, int code, const char *fmt, va_list ap)
 {
+	char buf[sizeof err->msg];
+
 	if (err == NULL)
 		return code;
+	vsnprintf(buf, sizeof buf, fmt, ap);
 	err->code = code;
-	vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+	memcpy(err->msg, buf, sizeof buf);
 	err_sanitise(err->msg);
 	return code;
 }

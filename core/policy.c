@@ -23,27 +23,44 @@
 #define POLICY_LINE_MAX 4096
 #define POLICY_PRINCIPAL_MAX 64
 
-static const char *const policy_action_names[POLICY__COUNT] = {
-	[POLICY_BOOT] = "boot",
-	[POLICY_SHUTDOWN] = "shutdown",
-	[POLICY_REBOOT] = "reboot",
-	[POLICY_RESET] = "reset",
-	[POLICY_DESTROY] = "destroy",
-	[POLICY_PAUSE] = "pause",
-	[POLICY_UNPAUSE] = "unpause",
-	[POLICY_CONSOLE] = "console",
-	[POLICY_REIMAGE] = "reimage",
-	[POLICY_LIST] = "list",
-	[POLICY_STATUS] = "status",
-	[POLICY_STATS] = "stats",
-	[POLICY_HOST] = "host",
-	[POLICY_VCPUS] = "vcpus",
-	[POLICY_MEMORY] = "memory",
-	[POLICY_MAXMEM] = "maxmem",
-	[POLICY_BLOCK] = "block",
-	[POLICY_SAVE] = "save",
-	[POLICY_RESTORE] = "restore",
+/* One row per right: its name in policy files and what it grants. */
+static const struct {
+	const char *name;
+	const char *summary;
+} policy_actions[POLICY__COUNT] = {
+	[POLICY_BOOT] = { .name = "boot", .summary = "start the guest" },
+	[POLICY_SHUTDOWN] = { .name = "shutdown",
+	    .summary = "ask it to shut down" },
+	[POLICY_REBOOT] = { .name = "reboot", .summary = "ask it to reboot" },
+	[POLICY_RESET] = { .name = "reset", .summary = "hard reset" },
+	[POLICY_DESTROY] = { .name = "destroy", .summary = "stop it at once" },
+	[POLICY_PAUSE] = { .name = "pause", .summary = "pause it" },
+	[POLICY_UNPAUSE] = { .name = "unpause", .summary = "unpause it" },
+	[POLICY_CONSOLE] = { .name = "console",
+	    .summary = "attach to its console" },
+	[POLICY_REIMAGE] = { .name = "reimage",
+	    .summary = "overwrite its disk" },
+	[POLICY_LIST] = { .name = "list", .summary = "see its name" },
+	[POLICY_STATUS] = { .name = "status",
+	    .summary = "see its state and info" },
+	[POLICY_STATS] = { .name = "stats", .summary = "see its figures" },
+	[POLICY_HOST] = { .name = "host", .summary = "host-wide figures" },
+	[POLICY_VCPUS] = { .name = "vcpus", .summary = "set online vcpus" },
+	[POLICY_MEMORY] = { .name = "memory",
+	    .summary = "set the memory target" },
+	[POLICY_MAXMEM] = { .name = "maxmem",
+	    .summary = "set the maximum memory" },
+	[POLICY_BLOCK] = { .name = "block",
+	    .summary = "attach and detach block devices" },
+	[POLICY_SAVE] = { .name = "save", .summary = "save its state" },
+	[POLICY_RESTORE] = { .name = "restore",
+	    .summary = "restore its saved state" },
+	[POLICY_SYSRQ] = { .name = "sysrq",
+	    .summary = "send magic SysRq keys" },
 };
+_Static_assert(sizeof policy_actions / sizeof policy_actions[0] ==
+    POLICY__COUNT, "one policy_actions row per right");
+_Static_assert(POLICY__COUNT <= 32, "rights are bits of a uint32_t");
 
 #define POLICY_LOOK (1u << POLICY_LIST | 1u << POLICY_STATUS | \
 	1u << POLICY_STATS | 1u << POLICY_HOST)
@@ -76,7 +93,15 @@ policy_action_name(enum policy_action a)
 {
 	if ((unsigned)a >= POLICY__COUNT)
 		return NULL;
-	return policy_action_names[a];
+	return policy_actions[a].name;
+}
+
+const char *
+policy_action_summary(enum policy_action a)
+{
+	if ((unsigned)a >= POLICY__COUNT)
+		return NULL;
+	return policy_actions[a].summary;
 }
 
 int
@@ -85,7 +110,7 @@ policy_action_parse(const char *name, enum policy_action *out)
 	unsigned i;
 
 	for (i = 0; i < POLICY__COUNT; i++) {
-		if (strcmp(name, policy_action_names[i]) == 0) {
+		if (strcmp(name, policy_actions[i].name) == 0) {
 			*out = (enum policy_action)i;
 			return 0;
 		}
@@ -125,12 +150,30 @@ policy_split(const char *s, policy_item_fn fn, void *arg,
 	}
 }
 
+/* "boot, shutdown, ..., sysrq": every right, for messages. */
+static void
+policy_names_list(char *buf, size_t len)
+{
+	size_t used = 0;
+	unsigned i;
+	int n;
+
+	buf[0] = '\0';
+	for (i = 0; i < POLICY__COUNT && used < len; i++) {
+		n = snprintf(buf + used, len - used, "%s%s", i > 0 ? ", " : "",
+		    policy_actions[i].name);
+		if (n < 0)
+			return;
+		used += (size_t)n;
+	}
+}
+
 static int
 policy_action_item(void *arg, const char *item, struct xdom_err *err)
 {
 	uint32_t *mask = arg;
 	enum policy_action a;
-	char esc[96];
+	char esc[96], names[POLICY__COUNT * 12];
 
 	if (strcmp(item, "all") == 0) {
 		*mask |= POLICY_ALL;
@@ -138,10 +181,9 @@ policy_action_item(void *arg, const char *item, struct xdom_err *err)
 	}
 	if (policy_action_parse(item, &a) != 0) {
 		xdom_escape(esc, sizeof esc, item);
+		policy_names_list(names, sizeof names);
 		return xdom_err_set(err, XDOM_EINVAL, "unknown action '%s' "
-		    "(boot, shutdown, reboot, reset, destroy, pause, unpause, "
-		    "console, reimage, list, status, stats, host, vcpus, memory, "
-		    "maxmem, block, save, restore, all)", esc);
+		    "(%s, all)", esc, names);
 	}
 	*mask |= 1u << a;
 	return 0;
@@ -168,7 +210,7 @@ policy_actions_format(uint32_t mask, char *buf, size_t len)
 		if ((mask & (1u << i)) == 0)
 			continue;
 		n = snprintf(buf + used, len - used, "%s%s",
-		    used != 0 ? "," : "", policy_action_names[i]);
+		    used != 0 ? "," : "", policy_actions[i].name);
 		if (n < 0 || (size_t)n >= len - used)
 			return;
 		used += (size_t)n;

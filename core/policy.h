@@ -16,7 +16,8 @@
  * (letters, digits, '.', '_', '-' and the glob characters * ? [ ] !);
  * ACTIONS a comma-separated list of action names (enum policy_action) or
  * `all` (every action, the resource ones included: vcpus, memory, maxmem,
- * block, save, restore). Rules only grant: whatever no rule grants is denied. When an
+ * block, save, restore, sysrq). SysRq is a right of its own, not part of
+ * `console`: SysRq o powers a guest off. Rules only grant: whatever no rule grants is denied. When an
  * action is granted only by rules that say `reason required`, a request
  * without a reason is refused with XDOM_EREASON.
  *
@@ -36,7 +37,12 @@
 #define POLICY_MAX_RULES 10000
 #define POLICY_DEFAULT "/etc/xdom/policy"
 
-/* Actions, as bits of a mask. The first seven follow enum hv_action. */
+/*
+ * Rights, as bits of a mask. The numbers travel (xdomd's list reply
+ * carries masks): a new right takes the next number, none is reused.
+ * An hv action names its right in its row (core/domain.c), so the order
+ * here need not follow enum hv_action.
+ */
 enum policy_action {
 	POLICY_BOOT = 0,
 	POLICY_SHUTDOWN,
@@ -57,12 +63,16 @@ enum policy_action {
 	POLICY_BLOCK,		/* attach and detach block devices */
 	POLICY_SAVE,		/* save the guest's state (it stops) */
 	POLICY_RESTORE,		/* start it again from its saved state */
+	POLICY_SYSRQ,		/* send magic SysRq keys (o powers off) */
 	POLICY__COUNT
 };
 #define POLICY_ALL ((1u << POLICY__COUNT) - 1)
 
 /* "boot", ..., "host"; NULL when out of range. */
 const char *policy_action_name(enum policy_action a);
+/* What a right grants, in a few words ("attach to its console"); NULL
+ * when out of range. */
+const char *policy_action_summary(enum policy_action a);
 /* Parse one action name (not "all"); XDOM_EINVAL when unknown. */
 int policy_action_parse(const char *name, enum policy_action *out);
 /* Parse "a,b,c" or "all" into a mask; err names the bad word. */

@@ -52,31 +52,33 @@ struct hv_info;
 #define PROTO_MAX_GUESTS 4096		/* entries in a list reply */
 #define PROTO_STAGE_MAX 64		/* progress stage text */
 
-/* Message types. Requests are below PROTO_T_REPLY; a reply's type is its
- * request's type with PROTO_T_REPLY set. */
+/* Message types, with their numbers on the wire (which never change).
+ * Requests are below PROTO_T_REPLY; a reply's type is its request's type
+ * with PROTO_T_REPLY set. What each request is, carries and needs is one
+ * row of the request table (proto_req_desc()). */
 enum proto_type {
 	PROTO_T_WHOAMI = 1,	/* who the daemon thinks the caller is */
-	PROTO_T_LIST,		/* guests the caller may see, with rights */
-	PROTO_T_INFO,		/* hv_info of one guest */
-	PROTO_T_STATS,		/* snapshot of the caller's domains */
-	PROTO_T_BOOT,		/* PROTO_T_BOOT + enum hv_action ... */
-	PROTO_T_SHUTDOWN,
-	PROTO_T_REBOOT,
-	PROTO_T_RESET,
-	PROTO_T_DESTROY,
-	PROTO_T_PAUSE,
-	PROTO_T_UNPAUSE,
-	PROTO_T_CONSOLE,	/* reply carries the console fd */
-	PROTO_T_REIMAGE,	/* progress messages, then the reply */
-	PROTO_T_SYSRQ,		/* arg: the key, one of HV_SYSRQ_KEYS */
-	PROTO_T_VCPUS,		/* online vcpus = arg */
-	PROTO_T_MEM,		/* memory target = value (KiB) */
-	PROTO_T_MAXMEM,		/* maximum memory = value (KiB) */
-	PROTO_T_ATTACH,		/* image as vdev; arg: PROTO_ATTACH_RW */
-	PROTO_T_DETACH,		/* vdev */
-	PROTO_T_SAVE,		/* into the daemon's save_dir; guest stops */
-	PROTO_T_RESTORE,	/* from the daemon's save_dir */
-	PROTO_T__REQ_END,
+	PROTO_T_LIST = 2,	/* guests the caller may see, with rights */
+	PROTO_T_INFO = 3,	/* hv_info of one guest */
+	PROTO_T_STATS = 4,	/* snapshot of the caller's domains */
+	PROTO_T_BOOT = 5,	/* the hv actions: core/domain.c names */
+	PROTO_T_SHUTDOWN = 6,	/* each one's type in its row */
+	PROTO_T_REBOOT = 7,
+	PROTO_T_RESET = 8,
+	PROTO_T_DESTROY = 9,
+	PROTO_T_PAUSE = 10,
+	PROTO_T_UNPAUSE = 11,
+	PROTO_T_CONSOLE = 12,	/* reply carries the console fd */
+	PROTO_T_REIMAGE = 13,	/* progress messages, then the reply */
+	PROTO_T_SYSRQ = 14,	/* arg: the key, one of HV_SYSRQ_KEYS */
+	PROTO_T_VCPUS = 15,	/* online vcpus = arg */
+	PROTO_T_MEM = 16,	/* memory target = value (KiB) */
+	PROTO_T_MAXMEM = 17,	/* maximum memory = value (KiB) */
+	PROTO_T_ATTACH = 18,	/* image as vdev; arg: PROTO_ATTACH_RW */
+	PROTO_T_DETACH = 19,	/* vdev */
+	PROTO_T_SAVE = 20,	/* into the daemon's save_dir; guest stops */
+	PROTO_T_RESTORE = 21,	/* from the daemon's save_dir */
+	PROTO_T__REQ_END = 22,	/* one past the last request */
 
 	PROTO_T_REPLY = 0x8000,
 	PROTO_T_ERROR = 0xff01,	/* i32 code, string message */
@@ -89,14 +91,52 @@ enum proto_type {
 #define PROTO_VCPUS_MAX 4096		/* largest vcpus request */
 #define PROTO_VDEV_MAX 15		/* "xvdzz" and room to spare */
 
-/* What the codec knows of each request type. */
+/* What a request's arg, value, vdev and image fields carry (every field
+ * a type does not name must be zero or empty). */
+enum proto_req_field {
+	PROTO_F_STATS = 1u << 0,	/* arg: enum hv_snap_what bits */
+	PROTO_F_REIMAGE = 1u << 1,	/* arg: PROTO_REIMAGE_SHUTDOWN_FIRST */
+	PROTO_F_KEY = 1u << 2,		/* arg: a SysRq key */
+	PROTO_F_COUNT = 1u << 3,	/* arg: a vcpu count */
+	PROTO_F_ATTACH = 1u << 4,	/* arg: PROTO_ATTACH_RW */
+	PROTO_F_KIB = 1u << 5,		/* value: KiB */
+	PROTO_F_VDEV = 1u << 6,		/* vdev */
+	PROTO_F_IMAGE = 1u << 7,	/* image */
+};
+
+/* The payload of a request's reply. */
+enum proto_reply_kind {
+	PROTO_R_EMPTY = 0,	/* nothing (actions; console: with its fd) */
+	PROTO_R_WHOAMI,		/* struct proto_whoami */
+	PROTO_R_LIST,		/* struct proto_guest list */
+	PROTO_R_INFO,		/* struct hv_info */
+	PROTO_R_STATS,		/* a snapshot */
+};
+
+/* A request's payload: name, reason and arg, then (res) value, vdev,
+ * image. These are the most bytes each can take. */
+#define PROTO_REQ_LEN(name_max) (2 + (name_max) + 2 + PROTO_REASON_MAX + 4)
+#define PROTO_REQ_RES_LEN (PROTO_REQ_LEN(XDOM_NAME_MAX) + 8 + \
+	2 + PROTO_VDEV_MAX + 2 + XDOM_NAME_MAX)
+
+/* What the codec and xdomd know of each request type: one row per type
+ * (core/proto.c), from which the decoder, the daemon's dispatch and its
+ * policy check are all derived. */
 struct proto_req_desc {
-	uint16_t type;
+	uint16_t type;		/* its index: the wire number */
 	const char *name;	/* "whoami", "reboot", ... (audit, errors) */
 	bool needs_name;	/* carries a domain name; otherwise it is "" */
-	uint32_t max_len;	/* hard limit for this request's payload */
 	bool res;		/* carries the resource fields (value, vdev,
 				   image) after the common ones */
+	bool acts;		/* acts on the guest in xdomd's worker, under
+				   its lock; may be answered by progress */
+	int policy;		/* enum policy_action the named guest must
+				   grant; -1: a read filtered by its own
+				   rule (whoami, list, stats) */
+	unsigned fields;	/* enum proto_req_field */
+	uint32_t max_len;	/* hard limit for this request's payload */
+	enum proto_reply_kind reply;
+	uint32_t reply_max;	/* hard limit for its reply's payload */
 };
 
 /* The description of a request type, or NULL when it is not one. */
@@ -190,8 +230,9 @@ int proto_frame_end(struct pbuf *b);
 void proto_header_stamp(uint8_t hdr[PROTO_HDR_LEN], uint32_t id);
 /*
  * Parse a header. max is the largest payload the reader accepts (a
- * server passes PROTO_REQ_MAX, a client PROTO_MAX_MSG); requests are
- * also held to their type's own limit. XDOM_EPROTO for a bad version or
+ * server passes PROTO_REQ_MAX, a client PROTO_MAX_MSG); requests,
+ * replies, errors and progress messages are also held to their type's
+ * own limit. XDOM_EPROTO for a bad version or
  * unknown type, XDOM_ENOMEM for an oversized length. *id (when id is not
  * NULL) gets the request id even when the header is refused, so the
  * refusal can name it.
@@ -202,8 +243,11 @@ int proto_header_parse(const uint8_t hdr[PROTO_HDR_LEN], size_t max,
 /*
  * A request, decoded. Every request starts with name, reason and arg;
  * the resource requests (desc->res) go on with u64 value, string vdev
- * and string image. The decoder checks each type's fields:
+ * and string image. The decoder checks each type's fields (desc->fields):
  *
+ *   stats    arg: enum hv_snap_what bits
+ *   reimage  arg: PROTO_REIMAGE_SHUTDOWN_FIRST or 0
+ *   sysrq    arg: one of HV_SYSRQ_KEYS
  *   vcpus    arg 1..PROTO_VCPUS_MAX
  *   memory, maxmem   value 1..MEMSIZE_MAX_KB (KiB)
  *   attach   vdev (vdev.h), image (a name as xdom_name_valid() wants;

@@ -194,4 +194,69 @@ void snap_dom_totals(const struct snap *s, const struct snap_dom *d,
  * or the number in decimal; buf of at least 16 bytes. */
 void snap_vbd_name(uint32_t dev, char *buf, size_t len);
 
+/*
+ * The snapshot's records, field by field, written once: the wire codec
+ * (proto_stats.c), JSON (snapjson.c, snapjson_fast.c) and xdomd's
+ * filtered copy walk these tables, in their order (which is the order on
+ * the wire and in JSON: never reorder, append). A field missing here
+ * travels nowhere; tests/unit/test_snap_fields.c checks every member of
+ * each struct is either here or named there as local bookkeeping.
+ *
+ * Not in the tables: snap_host state, status, pcpu_off, n_pcpu and
+ * sample_ns (the reader's own), snap_dom host, id and name (they place
+ * the record, each codec writes them first) and the offsets and counts
+ * of the sub-records (their arrays follow each record).
+ */
+enum snap_field_type {
+	SNAP_FT_U64,		/* uint64_t */
+	SNAP_FT_U64_OPT,	/* uint64_t, UINT64_MAX (none) is JSON null */
+	SNAP_FT_S64,		/* int64_t: JSON >= 0, the wire its 64 bits */
+	SNAP_FT_U32,		/* uint32_t */
+	SNAP_FT_BOOL,		/* bool: one byte 0/1 on the wire */
+	SNAP_FT_STR,		/* char[size], NUL-terminated, no NUL inside */
+};
+
+struct snap_field {
+	const char *name;	/* the C member's name, also its JSON key */
+	enum snap_field_type type;
+	size_t offset, size;
+	bool host_wide;		/* a figure of the whole host, shown only to
+				   callers granted `host` (xdomd) */
+};
+
+enum snap_rec {
+	SNAP_REC_SNAP,		/* struct snap: mono_ns, wall_s */
+	SNAP_REC_HOST,		/* struct snap_host */
+	SNAP_REC_DOM,		/* struct snap_dom */
+	SNAP_REC_VCPU,		/* struct snap_vcpu */
+	SNAP_REC_NET,		/* struct snap_net */
+	SNAP_REC_VBD,		/* struct snap_vbd */
+	SNAP_REC__COUNT
+};
+
+struct snap_record {
+	const char *key;	/* its JSON array ("hosts", ...); "" for the top */
+	size_t size;		/* sizeof the struct */
+	const struct snap_field *fields;
+	size_t n_fields;
+};
+
+/* The table of one record; NULL when out of range. */
+const struct snap_record *snap_record(enum snap_rec r);
+
+/* snap_add_vcpus(), _nets() or _vbds() by record (SNAP_REC_VCPU, _NET,
+ * _VBD); NULL for any other record. */
+void *snap_add_subs(struct snap *s, enum snap_rec r, uint32_t n);
+
+/* Which fields snap_fields_copy() copies. */
+enum snap_copy {
+	SNAP_COPY_OWN = 1u << 0,	/* every field not host_wide */
+	SNAP_COPY_HOST_WIDE = 1u << 1,	/* the host_wide ones */
+	SNAP_COPY_ALL = 3u,
+};
+/* Copy the table's fields of record r from src to dst (both of r's
+ * struct type); the placing fields and offsets are the caller's. */
+void snap_fields_copy(enum snap_rec r, void *dst, const void *src,
+    unsigned which);
+
 #endif

@@ -267,7 +267,8 @@ main(int argc, char **argv)
 	struct main_opts o;
 	struct conf *conf = NULL;
 	struct xdomd d;
-	struct stat st_sock;
+	struct stat st_sock, st_made;
+	bool made_sock = false;
 	char caps[256];
 	const char *cpath;
 	long nofile;
@@ -304,6 +305,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "xdomd: %s\n", xdom_err_msg(&err));
 		goto out;
 	}
+	/* What we made at the socket path, to know it again at exit. */
+	made_sock = lstat(d.socket_path, &st_made) == 0;
 	nofile = harden_nofile();
 	if (d.lim.max_connections > nofile - 64)
 		d.lim.max_connections = nofile > 128 ? nofile - 64 : 64;
@@ -329,13 +332,14 @@ main(int argc, char **argv)
 	else
 		status = 0;
 out:
-	/* Remove the socket only if it is still the one we made. */
+	/* Remove the socket only if it is still the one we made: another
+	 * xdomd may have taken the path over since (a restart whose old
+	 * instance is still stopping), and its socket is not ours to remove. */
 	if (d.listen_fd >= 0) {
-		struct stat st_fd;
-
-		if (fstat(d.listen_fd, &st_fd) == 0 &&
-		    lstat(d.socket_path, &st_sock) == 0 &&
-		    S_ISSOCK(st_sock.st_mode))
+		if (made_sock && lstat(d.socket_path, &st_sock) == 0 &&
+		    S_ISSOCK(st_sock.st_mode) &&
+		    st_sock.st_dev == st_made.st_dev &&
+		    st_sock.st_ino == st_made.st_ino)
 			unlink(d.socket_path);
 		close(d.listen_fd);
 	}

@@ -25,10 +25,9 @@
 
 #include "core/argvtpl.h"
 #include "core/conf.h"
-#include "core/log.h"
-#include "core/resdir.h"
 #include "core/snap.h"
 #include "core/xmalloc.h"
+#include "hypervisor/hv_res.h"
 
 #define REQ_OWNERS_MAX 512
 #define REQ_STOP_WAIT_S 120	/* clean shutdown before a backup */
@@ -155,7 +154,7 @@ int
 req_authorize(struct xdomd *d, const struct ident *id,
     const struct proto_req *r, struct xdom_err *err)
 {
-	const struct req_handler *h = req_handler(r->type);
+	const struct proto_req_desc *rd = proto_req_desc(r->type);
 	struct xdom_err perr = {0};
 	struct policy_subject who;
 	char obuf[REQ_OWNERS_MAX];
@@ -163,14 +162,14 @@ req_authorize(struct xdomd *d, const struct ident *id,
 	bool running = false;
 	int rc;
 
-	if (h == NULL)
+	if (rd == NULL || req_handler(r->type) == NULL)
 		return xdom_err_set(err, XDOM_EPROTO, "unknown request");
-	if (h->action < 0)
+	if (rd->policy < 0)
 		return 0;
 	ident_subject(id, &who);
 	owners = req_owners(d, r->name, obuf, sizeof obuf);
 	rc = policy_allows(d->policy, &who, r->name, owners,
-	    (enum policy_action)h->action, r->reason, &perr);
+	    (enum policy_action)rd->policy, r->reason, &perr);
 	if (rc != 0)
 		return xdom_err_set(err, rc, "%s: %s", r->name, perr.msg);
 	if ((rc = req_guest_find(d, r->name, &running, err)) != 0)
@@ -304,13 +303,7 @@ req_copy_dom(struct snap *dst, uint16_t host, const struct snap *src,
 	struct snap_dom *d = snap_add_dom(dst, host, sd->id,
 	    snap_dom_name(src, sd));
 
-	d->flags = sd->flags;
-	d->cpu_ns = sd->cpu_ns;
-	d->mem_kb = sd->mem_kb;
-	d->maxmem_kb = sd->maxmem_kb;
-	d->vcpus_online = sd->vcpus_online;
-	d->vcpus_max = sd->vcpus_max;
-	d->ssid = sd->ssid;
+	snap_fields_copy(SNAP_REC_DOM, d, sd, SNAP_COPY_ALL);
 	if (sd->n_vcpu > 0)
 		memcpy(snap_add_vcpus(dst, sd->n_vcpu), snap_dom_vcpus(src, sd),
 		    sd->n_vcpu * sizeof(struct snap_vcpu));
@@ -349,9 +342,8 @@ req_stats(struct req_ctx *ctx, struct xdom_err *err)
 	for (h = 0; h < all.n_host; h++) {
 		uint16_t nh = snap_add_host(&mine, all.hosts[h].name);
 
-		memcpy(mine.hosts[nh].hv_version, all.hosts[h].hv_version,
-		    sizeof mine.hosts[nh].hv_version);
-		mine.hosts[nh].simulated = all.hosts[h].simulated;
+		snap_fields_copy(SNAP_REC_HOST, &mine.hosts[nh], &all.hosts[h],
+		    SNAP_COPY_OWN);
 	}
 	for (i = 0; i < all.n_dom; i++) {
 		const struct snap_dom *sd = &all.dom[i];
@@ -370,10 +362,7 @@ req_stats(struct req_ctx *ctx, struct xdom_err *err)
 		struct snap_host *mh = &mine.hosts[h];
 		const struct snap_host *ah = &all.hosts[h];
 
-		mh->ncpus = ah->ncpus;
-		mh->cpu_mhz = ah->cpu_mhz;
-		mh->mem_total_kb = ah->mem_total_kb;
-		mh->mem_free_kb = ah->mem_free_kb;
+		snap_fields_copy(SNAP_REC_HOST, mh, ah, SNAP_COPY_HOST_WIDE);
 		if (ah->n_pcpu > 0)
 			memcpy(snap_add_pcpus(&mine, h, ah->n_pcpu),
 			    all.pcpu_ns + ah->pcpu_off,
@@ -661,8 +650,9 @@ req_reimage(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
 	return req_reply_empty(ctx, -1, err);
 }
 
-/* A SysRq key is keyboard input to the guest's kernel: whoever may reach
- * the console may send one (hence POLICY_CONSOLE below). */
+/* A SysRq key is keyboard input to the guest's kernel, but o powers it
+ * off and c crashes it: its own right (POLICY_SYSRQ, in the request's
+ * row), not the console's. */
 static int
 req_sysrq(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
 {
@@ -676,6 +666,37 @@ req_sysrq(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
 }
 
 /* --- resources, block devices, save and restore ------------------------- */
+
+/*
+ * Every resource request takes the one path (hypervisor/hv_res.h),
+ * confined: the client names the guest and an image, never a path;
+ * images come from block_dir/NAME/, save files from save_dir, and a
+ * refusal for the host's limits names no host figure unless the caller
+ * holds `host` on the guest (as stats withholds them).
+ */
+static int
+req_res_run(struct req_ctx *ctx, struct hv *hv, struct hv_res_req *rr,
+    struct xdom_err *err)
+{
+	struct hv_res_dirs dirs;
+	struct policy_subject who;
+	char obuf[REQ_OWNERS_MAX];
+	uint32_t allowed = 0, need = 0;
+	int rc;
+
+	memset(&dirs, 0, sizeof dirs);
+	dirs.save_dir = ctx->d->save_dir;
+	dirs.block_dir = ctx->d->block_dir;
+	dirs.confined = true;
+	rr->name = ctx->req->name;
+	ident_subject(ctx->id, &who);
+	policy_rights(ctx->d->policy, &who, rr->name,
+	    req_owners(ctx->d, rr->name, obuf, sizeof obuf), &allowed, &need);
+	rr->hide_host = (allowed & (1u << POLICY_HOST)) == 0;
+	if ((rc = hv_res_apply(hv, &dirs, rr, err)) != 0)
+		return rc;
+	return req_reply_empty(ctx, -1, err);
+}
 
 /* The hv resource each resource request sets. */
 static const struct {
@@ -691,182 +712,108 @@ static int
 req_resource(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
 {
 	const struct proto_req *r = ctx->req;
+	struct hv_res_req rr;
 	size_t i;
-	int rc;
 
 	for (i = 0; i < sizeof req_res_map / sizeof req_res_map[0]; i++) {
 		if (req_res_map[i].type != r->type)
 			continue;
-		rc = hv_set_resource(hv, r->name, req_res_map[i].res,
-		    r->type == PROTO_T_VCPUS ? r->arg : r->value, err);
-		if (rc != 0)
-			return rc;
-		return req_reply_empty(ctx, -1, err);
+		memset(&rr, 0, sizeof rr);
+		rr.kind = HV_RESOP_SET;
+		rr.res = req_res_map[i].res;
+		rr.value = r->type == PROTO_T_VCPUS ? r->arg : r->value;
+		return req_res_run(ctx, hv, &rr, err);
 	}
 	return xdom_err_set(err, XDOM_EPROTO, "not a resource request");
 }
 
-/*
- * Attach an image the admin put in block_dir/NAME/: the client names it,
- * never a path. A symbolic link there is refused, so what is attached is
- * what the directory holds.
- */
+/* Attach an image the admin put in block_dir/NAME/ (hv_res_apply
+ * refuses a link, a path out of it and what is no file or device). */
 static int
 req_attach(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
 {
-	const struct proto_req *r = ctx->req;
-	struct hv_block b;
-	char path[4096];
-	struct stat sb;
-	int rc;
+	struct hv_res_req rr;
 
-	if (ctx->d->block_dir == NULL)
-		return xdom_err_set(err, XDOM_EPERM, "%s: attaching devices "
-		    "is not set up on this host (no block_dir in xdom.conf)",
-		    r->name);
-	if ((rc = resdir_image_path(ctx->d->block_dir, r->name, r->image,
-	    path, sizeof path, err)) != 0)
-		return rc;
-	if (lstat(path, &sb) != 0)
-		return xdom_err_set(err, errno == ENOENT ? XDOM_EINVAL :
-		    XDOM_EIO, "%s: no image '%s' for this guest", r->name,
-		    r->image);
-	if (!S_ISREG(sb.st_mode) && !S_ISBLK(sb.st_mode))
-		return xdom_err_set(err, XDOM_EINVAL, "%s: image '%s' is not "
-		    "a file or a block device", r->name, r->image);
-	memset(&b, 0, sizeof b);
-	b.target = path;
-	b.vdev = r->vdev;
-	b.writable = (r->arg & PROTO_ATTACH_RW) != 0;
-	if ((rc = hv_block_attach(hv, r->name, &b, err)) != 0)
-		return rc;
-	return req_reply_empty(ctx, -1, err);
+	memset(&rr, 0, sizeof rr);
+	rr.kind = HV_RESOP_ATTACH;
+	rr.image = ctx->req->image;
+	rr.vdev = ctx->req->vdev;
+	rr.writable = (ctx->req->arg & PROTO_ATTACH_RW) != 0;
+	return req_res_run(ctx, hv, &rr, err);
 }
 
 static int
 req_detach(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
 {
-	const struct proto_req *r = ctx->req;
-	int rc;
+	struct hv_res_req rr;
 
-	if (strcmp(r->vdev, "xvda") == 0)
-		return xdom_err_set(err, XDOM_EINVAL, "%s: xvda is the root "
-		    "disk; it is not detached", r->name);
-	if ((rc = hv_block_detach(hv, r->name, r->vdev, err)) != 0)
-		return rc;
-	return req_reply_empty(ctx, -1, err);
-}
-
-/* save_dir, created (0700) when its parent exists and it does not. */
-static int
-req_save_dir(struct xdomd *d, struct xdom_err *err)
-{
-	struct stat sb;
-
-	if (mkdir(d->save_dir, 0700) != 0 && errno != EEXIST)
-		return xdom_err_errno(err, XDOM_EIO, errno, "save_dir %s",
-		    d->save_dir);
-	if (stat(d->save_dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
-		return xdom_err_set(err, XDOM_EIO, "save_dir %s is not a "
-		    "directory", d->save_dir);
-	return 0;
+	memset(&rr, 0, sizeof rr);
+	rr.kind = HV_RESOP_DETACH;
+	rr.vdev = ctx->req->vdev;
+	return req_res_run(ctx, hv, &rr, err);
 }
 
 static int
 req_save(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
 {
-	const struct proto_req *r = ctx->req;
-	char path[4096];
-	struct stat sb;
-	int rc;
+	struct hv_res_req rr;
 
-	if ((rc = resdir_save_path(ctx->d->save_dir, r->name, path,
-	    sizeof path, err)) != 0 || (rc = req_save_dir(ctx->d, err)) != 0)
-		return rc;
-	if (lstat(path, &sb) == 0)
-		return xdom_err_set(err, XDOM_ESTATE, "%s has a saved state "
-		    "already: restore it first", r->name);
-	if ((rc = hv_save(hv, r->name, path, err)) != 0)
-		return rc;
-	return req_reply_empty(ctx, -1, err);
+	memset(&rr, 0, sizeof rr);
+	rr.kind = HV_RESOP_SAVE;
+	return req_res_run(ctx, hv, &rr, err);
 }
 
-/*
- * Restore from save_dir/NAME.save, then remove the file: the guest's
- * disks move on once it runs, so the old state must not be restored a
- * second time.
- */
+/* From save_dir/NAME.save, only into NAME; the file goes afterwards. */
 static int
 req_restore(struct req_ctx *ctx, struct hv *hv, struct xdom_err *err)
 {
-	const struct proto_req *r = ctx->req;
-	char path[4096];
-	struct stat sb;
-	int rc;
+	struct hv_res_req rr;
 
-	if ((rc = resdir_save_path(ctx->d->save_dir, r->name, path,
-	    sizeof path, err)) != 0)
-		return rc;
-	if (lstat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
-		return xdom_err_set(err, XDOM_ENOENT, "%s has no saved state "
-		    "to restore", r->name);
-	if ((rc = hv_restore(hv, path, err)) != 0)
-		return rc;
-	if (unlink(path) != 0)
-		log_warn("restore %s: cannot remove %s: %s",
-		    r->name, path, strerror(errno));
-	return req_reply_empty(ctx, -1, err);
+	memset(&rr, 0, sizeof rr);
+	rr.kind = HV_RESOP_RESTORE;
+	return req_res_run(ctx, hv, &rr, err);
 }
 
-/* The request table: how each request is served and what it needs. */
+/* How each request is served; its rights and kind are its row in the
+ * request table (core/proto.c). */
 static const struct req_handler req_table[PROTO_T__REQ_END] = {
-	[PROTO_T_WHOAMI] = {PROTO_T_WHOAMI, 0, -1, req_whoami, NULL},
-	[PROTO_T_LIST] = {PROTO_T_LIST, 0, -1, req_list, NULL},
-	[PROTO_T_INFO] = {PROTO_T_INFO, 0, POLICY_STATUS, req_info, NULL},
-	[PROTO_T_STATS] = {PROTO_T_STATS, 0, -1, req_stats, NULL},
-	[PROTO_T_BOOT] = {PROTO_T_BOOT, REQ_WORKER, POLICY_BOOT, NULL,
-	    req_action},
-	[PROTO_T_SHUTDOWN] = {PROTO_T_SHUTDOWN, REQ_WORKER, POLICY_SHUTDOWN,
-	    NULL, req_action},
-	[PROTO_T_REBOOT] = {PROTO_T_REBOOT, REQ_WORKER, POLICY_REBOOT, NULL,
-	    req_action},
-	[PROTO_T_RESET] = {PROTO_T_RESET, REQ_WORKER, POLICY_RESET, NULL,
-	    req_action},
-	[PROTO_T_DESTROY] = {PROTO_T_DESTROY, REQ_WORKER, POLICY_DESTROY,
-	    NULL, req_action},
-	[PROTO_T_PAUSE] = {PROTO_T_PAUSE, REQ_WORKER, POLICY_PAUSE, NULL,
-	    req_action},
-	[PROTO_T_UNPAUSE] = {PROTO_T_UNPAUSE, REQ_WORKER, POLICY_UNPAUSE,
-	    NULL, req_action},
-	[PROTO_T_CONSOLE] = {PROTO_T_CONSOLE, REQ_WORKER, POLICY_CONSOLE,
-	    NULL, req_console},
-	[PROTO_T_REIMAGE] = {PROTO_T_REIMAGE, REQ_WORKER, POLICY_REIMAGE,
-	    NULL, req_reimage},
-	[PROTO_T_SYSRQ] = {PROTO_T_SYSRQ, REQ_WORKER, POLICY_CONSOLE, NULL,
-	    req_sysrq},
-	[PROTO_T_VCPUS] = {PROTO_T_VCPUS, REQ_WORKER, POLICY_VCPUS, NULL,
-	    req_resource},
-	[PROTO_T_MEM] = {PROTO_T_MEM, REQ_WORKER, POLICY_MEMORY, NULL,
-	    req_resource},
-	[PROTO_T_MAXMEM] = {PROTO_T_MAXMEM, REQ_WORKER, POLICY_MAXMEM, NULL,
-	    req_resource},
-	[PROTO_T_ATTACH] = {PROTO_T_ATTACH, REQ_WORKER, POLICY_BLOCK, NULL,
-	    req_attach},
-	[PROTO_T_DETACH] = {PROTO_T_DETACH, REQ_WORKER, POLICY_BLOCK, NULL,
-	    req_detach},
-	[PROTO_T_SAVE] = {PROTO_T_SAVE, REQ_WORKER, POLICY_SAVE, NULL,
-	    req_save},
-	[PROTO_T_RESTORE] = {PROTO_T_RESTORE, REQ_WORKER, POLICY_RESTORE,
-	    NULL, req_restore},
+	[PROTO_T_WHOAMI] = { .serve = req_whoami },
+	[PROTO_T_LIST] = { .serve = req_list },
+	[PROTO_T_INFO] = { .serve = req_info },
+	[PROTO_T_STATS] = { .serve = req_stats },
+	[PROTO_T_BOOT] = { .work = req_action },
+	[PROTO_T_SHUTDOWN] = { .work = req_action },
+	[PROTO_T_REBOOT] = { .work = req_action },
+	[PROTO_T_RESET] = { .work = req_action },
+	[PROTO_T_DESTROY] = { .work = req_action },
+	[PROTO_T_PAUSE] = { .work = req_action },
+	[PROTO_T_UNPAUSE] = { .work = req_action },
+	[PROTO_T_CONSOLE] = { .work = req_console },
+	[PROTO_T_REIMAGE] = { .work = req_reimage },
+	[PROTO_T_SYSRQ] = { .work = req_sysrq },
+	[PROTO_T_VCPUS] = { .work = req_resource },
+	[PROTO_T_MEM] = { .work = req_resource },
+	[PROTO_T_MAXMEM] = { .work = req_resource },
+	[PROTO_T_ATTACH] = { .work = req_attach },
+	[PROTO_T_DETACH] = { .work = req_detach },
+	[PROTO_T_SAVE] = { .work = req_save },
+	[PROTO_T_RESTORE] = { .work = req_restore },
 };
-_Static_assert((int)POLICY_BOOT == (int)HV_ACT_BOOT &&
-    (int)POLICY_UNPAUSE == (int)HV_ACT_UNPAUSE,
-    "policy actions follow hv actions");
 
+/* The handler of a request type. NULL (the request is refused) when
+ * there is none, or when it does not fit the type's row: a worker
+ * handler for a read or the other way round. */
 const struct req_handler *
 req_handler(uint16_t type)
 {
-	if (type == 0 || type >= PROTO_T__REQ_END || req_table[type].type == 0)
+	const struct proto_req_desc *rd = proto_req_desc(type);
+	const struct req_handler *h;
+
+	if (rd == NULL)
 		return NULL;
-	return &req_table[type];
+	h = &req_table[type];
+	if (rd->acts ? (h->work == NULL || h->serve != NULL) :
+	    (h->serve == NULL || h->work != NULL))
+		return NULL;
+	return h;
 }

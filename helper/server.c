@@ -286,7 +286,7 @@ srv_dispatch(struct server *s, struct mconn *c, const struct proto_req *req)
 		return;
 	}
 	rc = req_authorize(s->d, id, req, &err);
-	if (rc == 0 && (h->flags & REQ_WORKER) != 0) {
+	if (rc == 0 && proto_req_acts(req->type)) {
 		if ((rc = srv_admit(s, c, &err)) == 0 &&
 		    (rc = mon_audit_start(s, c, &err)) == 0 &&
 		    (rc = work_start(s, c, &err)) == 0)

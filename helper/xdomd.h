@@ -160,15 +160,6 @@ int harden_trusted_path(const char *path, struct xdom_err *err);
 
 struct conn;
 
-/*
- * How a request is served. Reads (whoami, list, status, stats) run in the
- * event loop; actions, consoles and re-images run in a worker process
- * that owns the connection until it is done (see server.c).
- */
-enum req_flags {
-	REQ_WORKER = 1u << 0,	/* runs in a worker, under the domain lock */
-};
-
 struct req_ctx {
 	struct xdomd *d;
 	const struct ident *id;
@@ -178,10 +169,14 @@ struct req_ctx {
 	bool client_gone;	/* worker: the client went away */
 };
 
+/*
+ * How a request is served: its handler. What the request is, which right
+ * it needs and whether it acts is its row in core/proto.c's request
+ * table (proto_req_desc()). Reads (whoami, list, status, stats) run in
+ * the event loop; actions, consoles and re-images (desc->acts) run in a
+ * worker process that owns the connection until it is done (server.c).
+ */
 struct req_handler {
-	uint16_t type;
-	unsigned flags;		/* enum req_flags */
-	int action;		/* enum policy_action checked, -1: none */
 	/* Event-loop handler: append the reply to ctx->out. */
 	int (*serve)(struct req_ctx *ctx, struct xdom_err *err);
 	/* Worker handler: talk to ctx->fd directly, final reply included. */

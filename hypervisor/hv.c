@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/conf.h"
+#include "core/escape.h"
 #include "core/xmalloc.h"
 
 /* Every backend the project has; each program links some of them
@@ -298,9 +299,16 @@ hv_save(struct hv *hv, const char *name, const char *file,
 }
 
 int
-hv_restore(struct hv *hv, const char *file, struct xdom_err *err)
+hv_restore(struct hv *hv, const struct hv_restore_opts *o,
+    struct xdom_err *err)
 {
 	if (hv->be->restore == NULL)
 		return hv_nosys(hv, "restore guests", err);
-	return hv->be->restore(hv, file, err);
+	if (o == NULL || (o->file == NULL && o->name == NULL))
+		return xdom_err_set(err, XDOM_EINVAL, "restore: no save file "
+		    "and no guest given");
+	if (o->name != NULL && !xdom_name_valid(o->name))
+		return xdom_err_set(err, XDOM_EINVAL, "restore: not a valid "
+		    "guest name");
+	return hv->be->restore(hv, o, err);
 }

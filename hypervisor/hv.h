@@ -40,7 +40,8 @@ struct hv_block {
  * backend against the guest: more vcpus than its maximum, memory above
  * its maximum or a vdev that does not exist give XDOM_EINVAL with the
  * reason. Save stops the guest and writes its state to file; restore
- * starts it again from file with the same name.
+ * starts it again from file with the same name (struct hv_restore_opts).
+ * hypervisor/hv_res.h is the one path callers take to these calls.
  */
 enum hv_resource {
 	HV_RES_VCPUS = 0,	/* online vcpus, value = count */
@@ -56,6 +57,23 @@ enum hv_resource {
  * leaves the guest's old image in place).
  */
 typedef int (*hv_progress_fn)(void *arg, unsigned permille, const char *stage);
+
+/* What to restore. */
+struct hv_restore_opts {
+	const char *name;	/* the guest to restore: a file saved from
+				   another guest is refused (XDOM_EPERM)
+				   and nothing else is locked or touched;
+				   NULL: the guest the file names (the
+				   admin's explicit file only) */
+	const char *file;	/* the save file, absolute; NULL through a
+				   backend with picks_files */
+	bool confine_disks;	/* every disk the file names must lie
+				   under disk_dir (none at all when
+				   disk_dir is NULL), see hv_res_disk_check;
+				   without it each disk is still checked,
+				   anywhere */
+	const char *disk_dir;
+};
 
 struct hv_reimage_opts {
 	bool shutdown_first;	/* stop a running guest first, else refuse */
@@ -86,6 +104,10 @@ struct hv_backend {
 				   never waits, action() may run on another
 				   thread meanwhile, over the same
 				   connections; domains are "HOST/NAME" */
+	bool picks_files;	/* the backend names every file itself
+				   (helper: xdomd's block_dir, save_dir):
+				   attach takes an image name, save no file,
+				   restore the guest's name */
 	int (*open)(struct hv *hv, const struct hv_open_opts *o,
 	    struct xdom_err *err);
 	void (*close)(struct hv *hv);
@@ -112,7 +134,8 @@ struct hv_backend {
 	    struct xdom_err *err);
 	int (*save)(struct hv *hv, const char *name, const char *file,
 	    struct xdom_err *err);
-	int (*restore)(struct hv *hv, const char *file, struct xdom_err *err);
+	int (*restore)(struct hv *hv, const struct hv_restore_opts *o,
+	    struct xdom_err *err);
 	/* Whether this connection's data is simulated, when only the open
 	 * connection knows (helper: what xdomd runs); NULL: .simulated. */
 	bool (*is_simulated)(const struct hv *hv);
@@ -191,7 +214,8 @@ int hv_block_detach(struct hv *hv, const char *name, const char *vdev,
     struct xdom_err *err);
 int hv_save(struct hv *hv, const char *name, const char *file,
     struct xdom_err *err);
-int hv_restore(struct hv *hv, const char *file, struct xdom_err *err);
+int hv_restore(struct hv *hv, const struct hv_restore_opts *o,
+    struct xdom_err *err);
 
 /*
  * The name to give hv_action() for domain d of snapshot s taken from hv:

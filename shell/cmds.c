@@ -721,7 +721,7 @@ const struct shell_cmd shell_commands[] = {
 	    { NULL }, 0, 0, SHELL_DOM_REQUIRED, "restore", shell_cmd_restore },
 	{ "sysrq", { NULL }, "sysrq KEY [NAME]",
 	    "magic SysRq key to the guest's kernel (s sync, b reboot, ...)",
-	    { NULL }, 1, 1, SHELL_DOM_REQUIRED, "console", cmds_sysrq },
+	    { NULL }, 1, 1, SHELL_DOM_REQUIRED, "sysrq", cmds_sysrq },
 	{ "top", { NULL }, "top", "live table of your guests (q leaves)",
 	    { NULL }, 0, 0, SHELL_DOM_NONE, "stats", cmds_top },
 	{ "whoami", { NULL }, "whoami", "who you are logged in as",

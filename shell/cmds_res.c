@@ -6,8 +6,9 @@
  * image name and a virtual device: never a path. Through xdomd (the
  * helper backend, always in production) the calls carry the audit
  * reason and xdomd picks every file (its block_dir and save_dir); on
- * another backend the shell resolves the same names against the
- * config's directories (core/resdir.h), so both behave alike.
+ * another backend the shell takes the same one path xdomd takes
+ * (hypervisor/hv_res.h, confined, with the config's directories), so
+ * both behave alike.
  *
  * Confirmation: what takes something away from a running guest asks
  * first (memory below its current size, detach, save, which stops it);
@@ -19,13 +20,13 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/escape.h"
 #include "core/memsize.h"
 #include "core/policy.h"
 #include "core/resdir.h"
 #include "core/vdev.h"
+#include "hypervisor/hv_res.h"
 #include "hypervisor/remote/helper_client.h"
 
 #define RES_ESC_LEN (4 * XDOM_NAME_MAX + 8)
@@ -42,47 +43,38 @@ struct res_op {
 	bool writable;		/* RES_ATTACH */
 };
 
-/* Send op for guest name without xdomd: the config's directories. */
+/* The one path's request kind for each of ours. */
+static const enum hv_res_kind res_kinds[] = {
+	[RES_SET] = HV_RESOP_SET,
+	[RES_ATTACH] = HV_RESOP_ATTACH,
+	[RES_DETACH] = HV_RESOP_DETACH,
+	[RES_SAVE] = HV_RESOP_SAVE,
+	[RES_RESTORE] = HV_RESOP_RESTORE,
+};
+
+/* Send op for guest name without xdomd: the one path (hv_res.h), with
+ * the config's directories and the same confinement as xdomd's. */
 static int
 res_direct(struct shell *sh, const char *name, const struct res_op *op,
     struct xdom_err *err)
 {
 	const struct conf *conf = sh->hvo.conf;
-	struct hv_block b;
-	char path[4096];
-	int rc;
+	struct hv_res_dirs dirs;
+	struct hv_res_req r;
 
-	switch (op->kind) {
-	case RES_SET:
-		return hv_set_resource(sh->hv, name, op->res, op->value, err);
-	case RES_ATTACH:
-		if (resdir_block_dir(conf) == NULL)
-			return xdom_err_set(err, XDOM_EPERM, "%s: attaching "
-			    "devices is not set up on this host (no block_dir "
-			    "in xdom.conf)", name);
-		if ((rc = resdir_image_path(resdir_block_dir(conf), name,
-		    op->image, path, sizeof path, err)) != 0)
-			return rc;
-		memset(&b, 0, sizeof b);
-		b.target = path;
-		b.vdev = op->vdev;
-		b.writable = op->writable;
-		return hv_block_attach(sh->hv, name, &b, err);
-	case RES_DETACH:
-		return hv_block_detach(sh->hv, name, op->vdev, err);
-	case RES_SAVE:
-	case RES_RESTORE:
-		if ((rc = resdir_save_path(resdir_save_dir(conf), name, path,
-		    sizeof path, err)) != 0)
-			return rc;
-		if (op->kind == RES_SAVE)
-			return hv_save(sh->hv, name, path, err);
-		/* as xdomd does: a state is restored once */
-		if ((rc = hv_restore(sh->hv, path, err)) == 0)
-			(void)unlink(path);
-		return rc;
-	}
-	return xdom_err_set(err, XDOM_EINVAL, "unknown request");
+	memset(&dirs, 0, sizeof dirs);
+	dirs.save_dir = resdir_save_dir(conf);
+	dirs.block_dir = resdir_block_dir(conf);
+	dirs.confined = true;
+	memset(&r, 0, sizeof r);
+	r.kind = res_kinds[op->kind];
+	r.name = name;
+	r.res = op->res;
+	r.value = op->value;
+	r.image = op->image;
+	r.vdev = op->vdev;
+	r.writable = op->writable;
+	return hv_res_apply(sh->hv, &dirs, &r, err);
 }
 
 /* Send op, asking for a reason when the policy wants one. */

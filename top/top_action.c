@@ -22,7 +22,9 @@
 
 #include "core/escape.h"
 #include "core/memsize.h"
+#include "core/resdir.h"
 #include "core/xmalloc.h"
+#include "hypervisor/hv_res.h"
 
 struct top_worker {
 	pthread_t th;
@@ -95,6 +97,55 @@ worker_res_done(const struct top_res_job *j, char *buf, size_t len)
 	}
 }
 
+/* The one path (hypervisor/hv_res.h) for job j, with the config's
+ * directories. A save to the config's save_dir/NAME.save goes by name,
+ * so save_dir is made on first use; restore acts on what the admin's
+ * file holds (through xdomd, on the guest named). */
+static int
+worker_apply_res(struct top_worker *w, const struct top_res_job *j,
+    struct xdom_err *err)
+{
+	static const struct {
+		enum hv_res_kind kind;
+		enum hv_resource res;
+	} kinds[TOP_RES__COUNT] = {
+		[TOP_RES_VCPUS] = { HV_RESOP_SET, HV_RES_VCPUS },
+		[TOP_RES_MEM] = { HV_RESOP_SET, HV_RES_MEM },
+		[TOP_RES_MAXMEM] = { HV_RESOP_SET, HV_RES_MAXMEM },
+		[TOP_RES_ATTACH] = { HV_RESOP_ATTACH, HV_RES_VCPUS },
+		[TOP_RES_DETACH] = { HV_RESOP_DETACH, HV_RES_VCPUS },
+		[TOP_RES_SAVE] = { HV_RESOP_SAVE, HV_RES_VCPUS },
+		[TOP_RES_RESTORE] = { HV_RESOP_RESTORE, HV_RES_VCPUS },
+	};
+	const struct conf *c = w->hvo != NULL ? w->hvo->conf : NULL;
+	struct hv_res_dirs dirs = { 0 };
+	struct hv_res_req r = { 0 };
+	char dflt[4096];
+
+	if ((unsigned)j->kind >= TOP_RES__COUNT)
+		return xdom_err_set(err, XDOM_EINVAL, "unknown request");
+	dirs.save_dir = resdir_save_dir(c);
+	dirs.block_dir = resdir_block_dir(c);
+	r.kind = kinds[j->kind].kind;
+	r.res = kinds[j->kind].res;
+	r.name = j->name;
+	r.value = j->value;
+	r.target = j->target;
+	r.vdev = j->vdev;
+	r.writable = j->writable;
+	if (j->kind == TOP_RES_SAVE && j->target[0] != '\0' &&
+	    (resdir_save_path(dirs.save_dir, j->name, dflt, sizeof dflt,
+	    NULL) != 0 || strcmp(dflt, j->target) != 0))
+		r.file = j->target;
+	if (j->kind == TOP_RES_RESTORE && w->hv->be->picks_files)
+		r.name = j->target;	/* through xdomd: the guest's name */
+	else if (j->kind == TOP_RES_RESTORE) {
+		r.name = NULL;
+		r.file = j->target;
+	}
+	return hv_res_apply(w->hv, &dirs, &r, err);
+}
+
 /* Run a resource job (the lock dropped). Its reason-less calls cannot
  * be retried with a reason, so a rule that wants one is a refusal. */
 static void
@@ -102,7 +153,6 @@ worker_run_res(struct top_worker *w, char *line, size_t len, int *rc)
 {
 	const struct top_res_job *j = &w->res;
 	struct xdom_err err = { 0, "" };
-	struct hv_block b;
 	char esc[160], what[96];
 
 	/* restore names no guest: its file (or name, through xdomd) does */
@@ -111,39 +161,8 @@ worker_run_res(struct top_worker *w, char *line, size_t len, int *rc)
 	*rc = 0;
 	if (w->hv == NULL)
 		*rc = hv_open(&w->hv, w->hvo, &err);
-	if (*rc == 0) {
-		switch (j->kind) {
-		case TOP_RES_VCPUS:
-			*rc = hv_set_resource(w->hv, j->name, HV_RES_VCPUS,
-			    j->value, &err);
-			break;
-		case TOP_RES_MEM:
-			*rc = hv_set_resource(w->hv, j->name, HV_RES_MEM,
-			    j->value, &err);
-			break;
-		case TOP_RES_MAXMEM:
-			*rc = hv_set_resource(w->hv, j->name, HV_RES_MAXMEM,
-			    j->value, &err);
-			break;
-		case TOP_RES_ATTACH:
-			memset(&b, 0, sizeof b);
-			b.target = j->target;
-			b.vdev = j->vdev;
-			b.writable = j->writable;
-			*rc = hv_block_attach(w->hv, j->name, &b, &err);
-			break;
-		case TOP_RES_DETACH:
-			*rc = hv_block_detach(w->hv, j->name, j->vdev, &err);
-			break;
-		case TOP_RES_SAVE:
-			*rc = hv_save(w->hv, j->name, j->target[0] != '\0' ?
-			    j->target : NULL, &err);
-			break;
-		default:
-			*rc = hv_restore(w->hv, j->target, &err);
-			break;
-		}
-	}
+	if (*rc == 0)
+		*rc = worker_apply_res(w, j, &err);
 	if (*rc == XDOM_EREASON) {
 		*rc = XDOM_EPERM;
 		snprintf(line, len, "%s %s: a reason is required: use "

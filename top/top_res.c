@@ -28,6 +28,7 @@
 #include "core/memsize.h"
 #include "core/resdir.h"
 #include "core/vdev.h"
+#include "hypervisor/hv_res.h"
 
 #define RES_ESC_LEN (4 * 128 + 8)
 
@@ -341,7 +342,6 @@ res_check_block(struct top_ui *ui, const struct snap_dom *d,
 	struct top_res_job *j = &ui->res.job;
 	struct xdom_err err = { 0 };
 	char buf[sizeof ui->input], shown[96], q[RES_ESC_LEN + 256], *w[4];
-	struct stat sb;
 	uint32_t dev;
 	int n;
 
@@ -392,13 +392,9 @@ res_check_block(struct top_ui *ui, const struct snap_dom *d,
 		top_ui_status(ui, true, 6, "attach: %s: give the target as an "
 		    "absolute path", shown);
 		return XDOM_EINVAL;
-	} else if (stat(w[0], &sb) != 0) {
-		top_ui_status(ui, true, 6, "attach: %s: %s", shown,
-		    strerror(errno));
-		return XDOM_EINVAL;
-	} else if (!S_ISREG(sb.st_mode) && !S_ISBLK(sb.st_mode)) {
-		top_ui_status(ui, true, 6, "attach: %s is not a file or a "
-		    "block device", shown);
+	} else if (hv_res_disk_check(w[0], NULL, &err) != 0) {
+		/* the one disk rule (the worker's call checks it again) */
+		top_ui_status(ui, true, 6, "attach: %s", err.msg);
 		return XDOM_EINVAL;
 	}
 	if (d != NULL && res_has_vbd(ui, d, dev)) {
@@ -415,8 +411,7 @@ static int
 res_check_file(struct top_ui *ui, const char *esc)
 {
 	struct top_res_job *j = &ui->res.job;
-	const struct conf *c = ui->hvo != NULL ? ui->hvo->conf : NULL;
-	char shown[96], dir[600], q[RES_ESC_LEN + 256], *slash;
+	char shown[96], dir[600], dflt[600], q[RES_ESC_LEN + 256], *slash;
 	struct stat sb;
 
 	xdom_escape(shown, sizeof shown, ui->input);
@@ -455,10 +450,10 @@ res_check_file(struct top_ui *ui, const char *esc)
 	snprintf(dir, sizeof dir, "%s", j->target);
 	slash = strrchr(dir, '/');
 	*(slash == dir ? slash + 1 : slash) = '\0';
-	/* The config's save_dir is made on first use, as xdom save does. */
-	if (strcmp(dir, resdir_save_dir(c)) == 0)
-		(void)mkdir(dir, 0700);
-	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+	/* The config's save_dir is made on first use (hv_res_apply). */
+	res_save_default(ui, j->name, dflt, sizeof dflt);
+	if (strcmp(dflt, j->target) != 0 && (stat(dir, &sb) != 0 ||
+	    !S_ISDIR(sb.st_mode))) {
 		top_ui_status(ui, true, 6, "save: %s: its directory does not "
 		    "exist", shown);
 		return XDOM_EINVAL;

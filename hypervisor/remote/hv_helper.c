@@ -806,18 +806,23 @@ hvh_save(struct hv *hv, const char *name, const char *file,
 	return helper_save(h->c, name, NULL, err);
 }
 
-/* file is the guest's name: its state is in xdomd's save_dir. */
+/* By the guest's name: its state is in xdomd's save_dir. */
 static int
-hvh_restore(struct hv *hv, const char *file, struct xdom_err *err)
+hvh_restore(struct hv *hv, const struct hv_restore_opts *o,
+    struct xdom_err *err)
 {
 	struct helper_hv *h = hv->priv;
 
-	return helper_restore(h->c, file, NULL, err);
+	if (o->name == NULL || o->file != NULL)
+		return xdom_err_set(err, XDOM_EINVAL, "through xdomd a guest "
+		    "is restored by its name; give no file");
+	return helper_restore(h->c, o->name, NULL, err);
 }
 
 const struct hv_backend hv_helper_backend = {
 	.name = "helper",
 	.simulated = false,
+	.picks_files = true,
 	.open = hvh_open,
 	.close = hvh_close,
 	.snapshot = hvh_snapshot,

@@ -275,7 +275,7 @@ int sim_reimage_run(struct sim_store *s, const char *name,
 /* A free domain id for a domain that starts now (hv_sim.c). */
 int sim_alloc_id(struct sim_state *st, uint32_t *id, struct xdom_err *err);
 
-/* ---- sim_res.c: vcpus, memory, block hotplug, save/restore ---- */
+/* ---- sim_res*.c, sim_save.c: vcpus, memory, block hotplug, save/restore */
 
 struct sim_res;
 struct sim_counters;
@@ -300,6 +300,7 @@ int sim_res_block_detach(struct hv *hv, const char *name, const char *vdev,
     struct xdom_err *err);
 int sim_res_save(struct hv *hv, const char *name, const char *file,
     struct xdom_err *err);
-int sim_res_restore(struct hv *hv, const char *file, struct xdom_err *err);
+int sim_res_restore(struct hv *hv, const struct hv_restore_opts *o,
+    struct xdom_err *err);
 
 #endif

@@ -214,7 +214,7 @@ con_cmd_help(struct con *c)
 	(void)c;
 	con_puts("This is a simulated guest console (xdom sim). Commands:\r\n"
 	    "  help  hostname  uname -a  uptime  cat /proc/loadavg  whoami  "
-	    "date  free  exit\r\n");
+	    "date  free  tty-modes  exit\r\n");
 }
 
 static void
@@ -309,6 +309,27 @@ con_cmd_free(struct con *c)
 	con_printf("Swap:   %12d%12d%12d\r\n", 0, 0, 0);
 }
 
+/* What a full-screen program (vim, htop, a boot menu) that is killed or
+ * left without cleaning up leaves in the terminal: the alternate screen,
+ * a hidden cursor, mouse, paste and focus reporting, application keypad
+ * and cursor keys, the line-drawing character set, insert mode, no
+ * wrap, reverse red bold text and a scroll region. Tests use it to show
+ * that leaving the console puts the user's terminal back. */
+static void
+con_cmd_tty_modes(struct con *c)
+{
+	(void)c;
+	con_puts("\033[?1049h\033[H\033[2J"	/* alternate screen */
+	    "\033[?25l"				/* cursor hidden */
+	    "\033[?1000h\033[?1002h\033[?1006h"	/* mouse, SGR encoding */
+	    "\033[?2004h\033[?1004h"		/* paste, focus */
+	    "\033[?1h\033="			/* cursor keys, keypad */
+	    "\033[?7l\033[4h"			/* no wrap, insert */
+	    "\033[3;10r"				/* scroll region */
+	    "\033(0\033[1;7;31m"			/* line drawing, attrs */
+	    "lqqqqqqqqqqqqqk\r\nx full screen x\r\nmqqqqqqqqqqqqqj\r\n");
+}
+
 static void
 con_cmd_exit(struct con *c)
 {
@@ -331,6 +352,7 @@ static const struct {
 	{ "date", con_cmd_date },
 	{ "free", con_cmd_free },
 	{ "free -k", con_cmd_free },
+	{ "tty-modes", con_cmd_tty_modes },
 	{ "exit", con_cmd_exit },
 	{ "logout", con_cmd_exit },
 };

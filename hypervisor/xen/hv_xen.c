@@ -63,6 +63,7 @@
 #include "core/vdev.h"
 #include "core/xmalloc.h"
 #include "hypervisor/xen/xen_conv.h"
+#include "hypervisor/xen/xen_save.h"
 
 #define XEN_PRIVCMD "/dev/xen/privcmd"
 #define XEN_PRIVCMD_OLD "/proc/xen/privcmd"
@@ -1228,8 +1229,8 @@ xen_res_maxmem(struct xen_priv *p, const struct xen_res_cur *c, uint64_t kb,
 		    "memory of %s; lower it with mem-set first",
 		    memsize_format(kb, a, sizeof a), c->name,
 		    memsize_format(c->target_kb, b, sizeof b));
-	if (c->host_kb != 0 && kb > c->host_kb)
-		return xdom_err_set(err, XDOM_EINVAL, "maximum %s is above the "
+	if (c->host_kb != 0 && kb > c->host_kb)	/* ENOMEM: a host limit */
+		return xdom_err_set(err, XDOM_ENOMEM, "maximum %s is above the "
 		    "host's memory of %s", memsize_format(kb, a, sizeof a),
 		    memsize_format(c->host_kb, b, sizeof b));
 	lrc = libxl_domain_setmaxmem(p->ctx, c->domid, kb);
@@ -1527,28 +1528,39 @@ xen_save(struct hv *hv, const char *name, const char *file,
 	return 0;
 }
 
+/* The disks of name's config file, for xen_save_check(). */
 static int
-xen_restore(struct hv *hv, const char *file, struct xdom_err *err)
+xen_restore_cfg(void *arg, const char *name, struct hv_info *out)
+{
+	char path[PATH_MAX];
+
+	if (!xen_cfg_path(arg, name, path, sizeof path))
+		return XDOM_ENOENT;
+	return xen_info_cfg(path, out, NULL);
+}
+
+/* Restore only the guest asked for, with disks that pass the rule
+ * (xen_save.c reads what the file says first). */
+static int
+xen_restore(struct hv *hv, const struct hv_restore_opts *o,
+    struct xdom_err *err)
 {
 	struct xen_priv *p = xen_priv(hv);
 	char path[PATH_MAX], last[256];
 	char *argv[] = { p->xl, "restore", path, NULL };
 	libxl_ctx *ctx;
-	struct stat sb;
 	int rc;
 
-	if (file == NULL || file[0] != '/')
+	if (o->file == NULL || o->file[0] != '/')
 		return xdom_err_set(err, XDOM_EINVAL, "%s: give the save file's "
-		    "absolute path", file != NULL ? file : "(none)");
-	if (strlen(file) >= sizeof path)
+		    "absolute path", o->file != NULL ? o->file : "(none)");
+	if (strlen(o->file) >= sizeof path)
 		return xdom_err_set(err, XDOM_EINVAL, "save file path too long");
-	snprintf(path, sizeof path, "%s", file);
-	if (stat(path, &sb) != 0)
-		return xdom_err_errno(err, XDOM_ENOENT, errno, "%.200s", path);
-	if (!S_ISREG(sb.st_mode))
-		return xdom_err_set(err, XDOM_EINVAL, "%.200s is not a save "
-		    "file", path);
+	snprintf(path, sizeof path, "%s", o->file);
 	rc = xen_ctx(p, &ctx, err);
+	if (rc != 0)
+		return rc;
+	rc = xen_save_check(ctx, o, xen_restore_cfg, p, err);
 	if (rc != 0)
 		return rc;
 	rc = xen_run(argv, p->cmd_timeout_s, NULL, NULL, last, sizeof last,

@@ -83,6 +83,10 @@ one_line_err "the same vdev twice: refused" 1 "already has a device xvdc" "${X[@
 one_line_err "a target attached read-only, now read-write elsewhere: refused" 1 "writable in one place only" "${X[@]}" block-attach web02 "$T/data.img" xvdd rw
 one_line_err "a target that does not exist: refused" 1 "nope.img: No such file" "${X[@]}" block-attach web01 "$T/nope.img" xvdd
 one_line_err "a directory as target: refused" 1 "not a file or a block device" "${X[@]}" block-attach web01 "$T" xvdd
+ln -s "$T/data.img" "$T/link.img"
+one_line_err "a symbolic link as target: refused (the one disk rule)" 1 "link.img is a symbolic link" "${X[@]}" block-attach web01 "$T/link.img" xvdd
+if vbd_line web01 | grep -q '\[xvdd\]'; then not_ok "... xvdd was attached through the link"
+else ok "... nothing attached through the link"; fi
 one_line_err "xvda (the root disk): refused" 1 "already has a device xvda" "${X[@]}" block-attach web01 "$T/data.img" xvda
 one_line_err "a bad vdev: usage" 2 "'sdb' is not a virtual device name" "${X[@]}" block-attach web01 "$T/data.img" sdb
 one_line_err "a bad mode: usage" 2 "mode 'rx': use ro or rw" "${X[@]}" block-attach web01 "$T/data.img" xvdd rx
@@ -125,6 +129,14 @@ check "save_dir was created, mode 700" test "$(stat -c %a "$T/save" 2>/dev/null)
 check "db02 is gone from xdom list" test -z "$(field db02 2)"
 check_out "restore db02 (a guest's name: its file in save_dir)" "^restored from $T/save/db02.save$" "${X[@]}" restore db02
 check "db02 is back in xdom list" test -n "$(field db02 2)"
+check "... its state was restored once: the file is gone" test ! -e "$T/save/db02.save"
 one_line_err "restore of a name with no saved state" 1 "web01.save" "${X[@]}" restore web01
+check_out "save web02 (save_dir)" "^web02: saved to $T/save/web02.save$" "${X[@]}" save web02
+one_line_err "save again over its saved state: refused" 1 "web02 has a saved state already" "${X[@]}" save web02
+cp "$T/save/web02.save" "$T/save/db02.save"
+"${X[@]}" shutdown db02 >/dev/null 2>&1
+one_line_err "restore db02 from a file holding web02: refused" 1 "holds another guest" "${X[@]}" restore db02
+check "... web02 was not restored by it" test -z "$(field web02 2)"
+check_out "restore web02 by name" "^restored from $T/save/web02.save$" "${X[@]}" restore web02
 
 done_testing

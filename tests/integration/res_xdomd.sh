@@ -116,7 +116,10 @@ else not_ok "shell: shrinking memory after 'y':"; sed 's/^/#   /' <<<"$out"; fi
 one_line "shell: vcpus 0" 2 "vcpus: give a whole number" as "$UA" "${SH[@]}" -c "vcpus 0 web01"
 one_line "shell: vcpus with a word" 2 "vcpus: give a whole number" as "$UA" "${SH[@]}" -c "vcpus lots web01"
 one_line "shell: memory with a bad size" 2 "memory: size '1,5g'" as "$UA" "${SH[@]}" -c "memory 1,5g web01"
-one_line "shell: maxmem above the host" 1 "above the host's memory" as "$UA" "${SH[@]}" -c "maxmem 2t web01"
+one_line "shell: maxmem above the host, no host figures without the host right" 1 "the host cannot give it that much memory now" as "$UA" "${SH[@]}" -c "maxmem 2t web01"
+if grep -Eq '[0-9]+[kmgt]\b' "$T/err"; then not_ok "... the refusal shows a size:"; sed 's/^/#   /' "$T/err"
+else ok "... and no size of the host's in it"; fi
+one_line "root (host right): the same refusal with the host's memory" 1 "above the host's memory of [0-9]+[kmgt]" "${XH[@]}" mem-max web01 2t
 one_line "shell: customer without the right" 1 "not allowed: vcpus" as "$UB" "${SH[@]}" -c "vcpus 1 web02"
 help_a=$(as "$UA" "${SH[@]}" -c help 2>&1)
 help_b=$(as "$UB" "${SH[@]}" -c help 2>&1)
@@ -177,6 +180,20 @@ check "the save file is in save_dir, root's, mode 600" test "$(stat -c '%U %a' "
 check "save_dir was made 0700" test "$(stat -c %a "$T/save")" = 700
 audited "the save" "user=\"$UA\" .*domain=\"web01\" action=save .*result=ok"
 one_line "save: a stopped guest" 1 "has a saved state already|not running" bash -c "echo y | runuser -u $UA -- ${SH[*]} -c 'save web01'"
+# ---- restore trusts nothing in the file ------------------------------------
+cp "$T/save/web01.save" "$T/web01.good"
+cp "$T/save/web01.save" "$T/save/db01.save"	# db01's name, web01's state
+one_line "restore: a save file holding another guest is refused" 1 "holds another guest" as "$UA" "${SH[@]}" -c "restore db01"
+check "... web01 was not restored by it" test -z "$(field web01 2)"
+check "... db01 runs as before" test -n "$(field db01 2)"
+rm -f "$T/save/db01.save"
+sed 's|^end$|vbd xvdd rw /etc/shadow\nend|' "$T/web01.good" >"$T/save/web01.save"
+one_line "restore: a save file naming /etc/shadow as a disk is refused" 1 "names a disk that is refused" as "$UA" "${SH[@]}" -c "restore web01"
+check "... web01 stays stopped, nothing attached" test -z "$(field web01 2)"
+sed "s|^end\$|vbd xvdd rw $T/disks/web01/link.img\nend|" "$T/web01.good" >"$T/save/web01.save"
+one_line "restore: a save file naming a symbolic link in block_dir is refused" 1 "names a disk that is refused" as "$UA" "${XH[@]}" restore web01
+check "... the state is kept for the admin" test -s "$T/save/web01.save"
+cp "$T/web01.good" "$T/save/web01.save"
 one_line "restore: customer without the right" 1 "not allowed: restore" as "$UB" "${SH[@]}" -c "restore web02"
 one_line "restore: a guest with no saved state" 1 "db01 has no saved state|db01 is running" as "$UA" "${SH[@]}" -c "restore db01"
 check_out "restore web01 (shell)" "^web01: restored, running again" as "$UA" "${SH[@]}" -c "restore web01"

@@ -114,6 +114,9 @@ a b; text "$T/d.img xvdc rx"; keys Enter
 screen_ok "a bad mode: refused" "^attach: mode 'rx': ro or rw"
 a b; text "d.img xvdc"; keys Enter
 screen_ok "a relative path: refused" 'attach: d.img: give the target as an absolute path'
+ln -s "$T/d.img" "$T/link.img"
+a b; text "$T/link.img xvdc"; keys Enter
+screen_ok "a symbolic link: refused (the one disk rule)" 'attach: .*link.img is a symbolic link'
 a b; text "$T/d.img xvdc ro"; keys Enter
 screen_ok "attach xvdc read-only: done" '^attach web01: xvdc attached \(ro\)'
 keys B

@@ -245,6 +245,15 @@ elif grep -q "saw login:" <<<"$out"; then ok "console: fd passed, the guest's lo
 else not_ok "console as $UA:"; sed 's/^/#   /' <<<"$out" | head -5; fi
 one_line "console of another's guest refused" 1 "not allowed: console" as "$UB" "$CLIENT" "$S" console web01
 
+# ---- SysRq: a right of its own ------------------------------------------
+# $UA has console on web01 but not sysrq (SysRq o powers a guest off); the
+# help-desk group has console on cust-* but not sysrq; $UB has all.
+one_line "sysrq with the console right only: refused" 1 "web01: not allowed: sysrq" as "$UA" "$CLIENT" "$S" sysrq web01 s
+one_line "help-desk sysrq (console, no sysrq): refused" 1 "not allowed: sysrq" as "$UH" "$CLIENT" "$S" sysrq cust-alice-web s
+check_out "sysrq with the sysrq right (all): sent" "web02: sent SysRq s" as "$UB" "$CLIENT" "$S" sysrq web02 s
+audited "the refused SysRq" "user=\"$UA\" .*domain=\"web01\" action=sysrq .*result=denied"
+audited "the sent SysRq" "user=\"$UB\" .*domain=\"web02\" action=sysrq .*result=ok"
+
 # ---- re-image -----------------------------------------------------------
 one_line "re-image of a running guest refused without shutdown" 1 "is running" as "$UA" "$CLIENT" "$S" reimage db01
 as "$UA" "$CLIENT" "$S" reimage db01 shutdown >"$T/ri.out" 2>&1 &
@@ -338,7 +347,7 @@ check_out "oversized length: refused, closed" "error -9: .*over the limit.*close
 check_out "a reply type sent as a request: refused" "error -7: .*not a request.*closed" as "$UB" "$CLIENT" "$S" badtype
 check_out "wrong protocol version: refused" "error -7: .*version 9.*closed" as "$UB" "$CLIENT" "$S" badver
 check_out "a NUL inside a name on the wire: refused, closed" "error -7: .*malformed reboot.*closed" as "$UB" "$CLIENT" "$S" nulname
-check_out "a 300-byte name on the wire: refused, closed" "error -7: .*malformed reboot.*closed" as "$UB" "$CLIENT" "$S" longname
+check_out "a 300-byte name on the wire: refused by the request's own size limit, closed" "error -9: message of [0-9]+ bytes is over the limit of 272.*closed" as "$UB" "$CLIENT" "$S" longname
 check_out "a string longer than its message: refused, closed" "error -7: .*malformed reboot.*closed" as "$UB" "$CLIENT" "$S" hugestr
 check "web02 untouched by the malformed names" bash -c "! grep -q 'user=\"$UB\" .*domain=\"web02\" action=reboot .*result=ok' '$T/audit'"
 out=$(as "$UB" "$CLIENT" "$S" ids web02 2>&1)

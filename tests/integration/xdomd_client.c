@@ -22,6 +22,7 @@
  *   xdomd_client SOCKET flood N [SECONDS]        N connections at once,
  *                                                held SECONDS
  *   xdomd_client SOCKET console-drop NAME        console, then vanish
+ *   xdomd_client SOCKET sysrq NAME KEY           send one SysRq key
  *   xdomd_client SOCKET reimage-drop NAME        leave mid-re-image
  *   xdomd_client SOCKET reimage-drop-backup NAME leave during its backup
  *                                                (at its second message)
@@ -509,6 +510,15 @@ main(int argc, char **argv)
 		    &drop, &err);
 		if (rc == 0)
 			printf("reimaged\n");
+	} else if (strcmp(cmd, "sysrq") == 0) {
+		if (reason == NULL || strlen(reason) != 1) {
+			fputs("usage: xdomd_client SOCKET sysrq NAME KEY\n",
+			    stderr);
+			helper_disconnect(c);
+			return 2;
+		}
+		if ((rc = helper_sysrq(c, name, reason[0], NULL, &err)) == 0)
+			printf("%s: sent SysRq %c\n", name, reason[0]);
 	} else if (hv_action_parse(cmd, &a) == 0) {
 		if ((rc = helper_action(c, name, a, reason, &err)) == 0)
 			printf("%s: %s done\n", name, cmd);

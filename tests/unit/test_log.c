@@ -173,6 +173,23 @@ test_err_values(void **state)
 	xdom_err_clear(NULL);
 }
 
+/* Context added to the message an error already holds: the message is
+ * one of the arguments (formatting a buffer into itself was undefined). */
+static void
+test_err_wraps_own_message(void **state)
+{
+	struct xdom_err err = { 0 };
+
+	(void)state;
+	xdom_err_set(&err, XDOM_EINVAL, "unknown action '%s'", "fly");
+	xdom_err_set(&err, err.code, "xen_shell_actions: %s", err.msg);
+	assert_string_equal(err.msg, "xen_shell_actions: unknown action 'fly'");
+	xdom_err_errno(&err, XDOM_EIO, ENOENT, "%s", "open /x");
+	xdom_err_set(&err, err.code, "%s (again: %s)", err.msg, err.msg);
+	assert_string_equal(err.msg, "open /x: No such file or directory "
+	    "(again: open /x: No such file or directory)");
+}
+
 int
 main(void)
 {
@@ -182,6 +199,7 @@ main(void)
 		cmocka_unit_test(test_timestamps),
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_err_values),
+		cmocka_unit_test(test_err_wraps_own_message),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,7 +10,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "core/domain.h"
 #include "core/memsize.h"
+#include "core/policy.h"
 #include "core/proto.h"
 #include "core/snap.h"
 #include "core/xmalloc.h"
@@ -769,6 +771,162 @@ test_frames_in_one_buffer(void **state)
 	pbuf_dispose(&b);
 }
 
+/* The action table (core/domain.c) and the request table agree: each hv
+ * action's request has its name and right; wire numbers are fixed. */
+static void
+test_tables_agree(void **state)
+{
+	const struct proto_req_desc *rd;
+	unsigned a;
+	uint16_t t;
+
+	(void)state;
+	for (a = 0; a < HV_ACT__COUNT; a++) {
+		const struct hv_action_desc *ad = hv_action_desc(a);
+
+		assert_non_null(ad);
+		rd = proto_req_desc(ad->wire);
+		assert_non_null(rd);
+		assert_string_equal(rd->name, ad->name);
+		assert_string_equal(hv_action_name(a), ad->name);
+		assert_int_equal(rd->policy, (int)ad->policy);
+		assert_string_equal(policy_action_name(ad->policy), ad->name);
+		assert_true(rd->acts);
+		assert_int_equal(proto_action_type(a), ad->wire);
+		assert_int_equal(proto_type_action(ad->wire), (int)a);
+		assert_non_null(ad->summary);
+	}
+	assert_null(hv_action_desc(HV_ACT__COUNT));
+	assert_false(hv_action_desc(HV_ACT_BOOT)->needs_running);
+	assert_true(hv_action_desc(HV_ACT_UNPAUSE)->needs_running);
+	for (t = 1; t < PROTO_T__REQ_END; t++) {
+		rd = proto_req_desc(t);
+		assert_non_null(rd);
+		assert_int_equal(rd->type, t);
+		assert_int_equal(rd->max_len, !rd->needs_name ?
+		    PROTO_REQ_LEN(0) : rd->res ? PROTO_REQ_RES_LEN :
+		    PROTO_REQ_LEN(XDOM_NAME_MAX));
+		assert_true(rd->max_len <= PROTO_REQ_MAX);
+		/* A named request needs a right on the name; acting ones
+		 * answer with an empty reply. */
+		assert_int_equal(rd->policy >= 0, rd->needs_name);
+		if (rd->acts)
+			assert_true(rd->reply == PROTO_R_EMPTY &&
+			    rd->reply_max == 0);
+		if (rd->res)
+			assert_true(rd->acts);
+	}
+	assert_null(proto_req_desc(0));
+	assert_null(proto_req_desc(PROTO_T__REQ_END));
+	assert_int_equal(PROTO_T_WHOAMI, 1);
+	assert_int_equal(PROTO_T_BOOT, 5);
+	assert_int_equal(PROTO_T_SYSRQ, 14);
+	assert_int_equal(PROTO_T_RESTORE, 21);
+	/* SysRq is not the console's: o powers the guest off. */
+	assert_int_equal(proto_req_desc(PROTO_T_SYSRQ)->policy, POLICY_SYSRQ);
+	assert_int_equal(proto_req_desc(PROTO_T_CONSOLE)->policy,
+	    POLICY_CONSOLE);
+}
+
+/* Each request type has its own payload limit, which its largest legal
+ * request meets exactly; a header announcing more is refused before the
+ * payload is read. Replies are held to theirs. */
+static void
+test_per_type_limits(void **state)
+{
+	struct xdom_err err = {0};
+	struct proto_req r;
+	struct pbuf b;
+	uint16_t t, type;
+	uint32_t len;
+	uint8_t h[PROTO_HDR_LEN];
+
+	(void)state;
+	for (t = 1; t < PROTO_T__REQ_END; t++) {
+		const struct proto_req_desc *rd = proto_req_desc(t);
+
+		memset(&r, 0, sizeof r);
+		r.type = t;
+		if (rd->needs_name)
+			memset(r.name, 'n', XDOM_NAME_MAX);
+		memset(r.reason, 'r', PROTO_REASON_MAX);
+		if (rd->res) {
+			memset(r.vdev, 'v', PROTO_VDEV_MAX);
+			memset(r.image, 'i', XDOM_NAME_MAX);
+		}
+		pbuf_init(&b, PROTO_MAX_MSG);
+		assert_int_equal(proto_req_encode(&b, &r, &err), 0);
+		assert_int_equal(b.len - PROTO_HDR_LEN, rd->max_len);
+		assert_int_equal(proto_header_parse(b.d, PROTO_REQ_MAX, &type,
+		    &len, NULL, &err), 0);
+		memcpy(h, b.d, sizeof h);
+		h[2] = (uint8_t)((rd->max_len + 1) >> 8);
+		h[3] = (uint8_t)(rd->max_len + 1);
+		assert_int_equal(proto_header_parse(h, PROTO_REQ_MAX, &type,
+		    &len, NULL, &err), XDOM_ENOMEM);
+		pbuf_dispose(&b);
+	}
+	/* An action's reply is empty; an error at most one message. */
+	memset(h, 0, sizeof h);
+	h[3] = 1;
+	h[5] = PROTO_VERSION;
+	h[6] = (PROTO_T_REBOOT | PROTO_T_REPLY) >> 8;
+	h[7] = (uint8_t)PROTO_T_REBOOT;
+	assert_int_equal(proto_header_parse(h, PROTO_MAX_MSG, &type, &len,
+	    NULL, &err), XDOM_ENOMEM);
+	h[3] = 0;
+	assert_int_equal(proto_header_parse(h, PROTO_MAX_MSG, &type, &len,
+	    NULL, &err), 0);
+	h[2] = 0x10;	/* 4096 bytes */
+	h[6] = PROTO_T_ERROR >> 8;
+	h[7] = PROTO_T_ERROR & 0xff;
+	assert_int_equal(proto_header_parse(h, PROTO_MAX_MSG, &type, &len,
+	    NULL, &err), XDOM_ENOMEM);
+	h[6] = (PROTO_T_STATS | PROTO_T_REPLY) >> 8;
+	h[7] = (uint8_t)PROTO_T_STATS;
+	assert_int_equal(proto_header_parse(h, PROTO_MAX_MSG, &type, &len,
+	    NULL, &err), 0);
+	/* The longest error message still fits its limit. */
+	pbuf_init(&b, PROTO_MAX_MSG);
+	memset(r.reason, 0, sizeof r.reason);
+	{
+		char msg[XDOM_ERR_MSG_MAX + 10];
+
+		memset(msg, 'e', sizeof msg - 1);
+		msg[sizeof msg - 1] = '\0';
+		assert_int_equal(proto_error_encode(&b, XDOM_EIO, msg), 0);
+	}
+	assert_int_equal(proto_header_parse(b.d, PROTO_MAX_MSG, &type, &len,
+	    NULL, &err), 0);
+	pbuf_dispose(&b);
+}
+
+/* Many hosts with empty names and versions take 33 bytes each: the
+ * decoder's bound on the host count (once 35 bytes a host, written by
+ * hand) must not refuse them. */
+static void
+test_stats_small_hosts(void **state)
+{
+	struct xdom_err err = {0};
+	struct snap s, t;
+	struct pbuf b;
+	unsigned i;
+
+	(void)state;
+	snap_init(&s);
+	snap_init(&t);
+	for (i = 0; i < 20; i++)
+		(void)snap_add_host(&s, "");
+	pbuf_init(&b, PROTO_MAX_MSG);
+	assert_int_equal(proto_stats_encode(&b, &s), 0);
+	assert_int_equal(proto_stats_decode(b.d + PROTO_HDR_LEN,
+	    b.len - PROTO_HDR_LEN, &t, &err), 0);
+	assert_int_equal(t.n_host, 20);
+	pbuf_dispose(&b);
+	snap_dispose(&s);
+	snap_dispose(&t);
+}
+
 int
 main(void)
 {
@@ -787,6 +945,9 @@ main(void)
 		cmocka_unit_test(test_stats_roundtrip),
 		cmocka_unit_test(test_stats_lying_counts),
 		cmocka_unit_test(test_frames_in_one_buffer),
+		cmocka_unit_test(test_tables_agree),
+		cmocka_unit_test(test_per_type_limits),
+		cmocka_unit_test(test_stats_small_hosts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

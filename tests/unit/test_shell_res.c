@@ -2,8 +2,11 @@
  * test_shell_res.c - xdom-shell's resource commands (vcpus, memory,
  * maxmem, attach, detach, save, restore) against a fake backend that
  * records each call: values parsed before anything is sent, the config's
- * directories turning names into paths, the confirmation rules, refusals
- * passed on as one line, and help offering them only where granted.
+ * directories turning names into paths (in a temporary directory), the
+ * one path's rules without xdomd (hypervisor/hv_res.h: a symbolic link
+ * in block_dir refused, restore only into the guest named, the state
+ * removed once restored), the confirmation rules, refusals passed on as
+ * one line, and help offering them only where granted.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "core/conf.h"
@@ -22,7 +27,7 @@ static struct {
 	int calls;
 	enum hv_resource res;
 	uint64_t value;
-	char target[256], vdev[16], file[256];
+	char target[256], vdev[16], file[256], name[64];
 	bool writable;
 	int refuse;		/* the next call fails with this */
 } fk;
@@ -104,17 +109,24 @@ static int
 fk_save(struct hv *hv, const char *name, const char *file,
     struct xdom_err *err)
 {
+	FILE *f;
+
 	(void)hv;
 	(void)name;
 	snprintf(fk.file, sizeof fk.file, "%s", file);
+	if (fk.refuse == 0 && (f = fopen(file, "wx")) != NULL)
+		fclose(f);	/* as a backend does */
 	return fk_refused(err);
 }
 
 static int
-fk_restore(struct hv *hv, const char *file, struct xdom_err *err)
+fk_restore(struct hv *hv, const struct hv_restore_opts *o,
+    struct xdom_err *err)
 {
 	(void)hv;
-	snprintf(fk.file, sizeof fk.file, "restore %s", file);
+	snprintf(fk.file, sizeof fk.file, "restore %s", o->file);
+	snprintf(fk.name, sizeof fk.name, "%s", o->name != NULL ? o->name :
+	    "(none)");
 	return fk_refused(err);
 }
 
@@ -135,6 +147,8 @@ static struct conf *conf;
 static char *out_buf, *err_buf;
 static size_t out_len, err_len;
 static const char *reply;	/* the answer to every question, or NULL */
+static char dir[64];		/* save/ and disks/web01/ below */
+static char path[160];
 static int asked;
 
 static int
@@ -152,15 +166,29 @@ fk_ask(struct shell *s, const char *prompt, char *buf, size_t len)
 static int
 setup(void **state)
 {
-	static const char text[] = "save_dir = /nonexistent/save\n"
-	    "block_dir = /nonexistent/disks\n";
 	struct xdom_err err = { 0 };
+	char text[300];
+	FILE *f;
+	int n;
 
 	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/xdom-shres.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/disks", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof path, "%s/disks/web01", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof path, "%s/disks/web01/data.img", dir);
+	assert_non_null(f = fopen(path, "w"));
+	fclose(f);
+	snprintf(path, sizeof path, "%s/disks/web01/link.img", dir);
+	assert_int_equal(symlink("/etc/passwd", path), 0);
+	n = snprintf(text, sizeof text, "save_dir = %s/save\n"
+	    "block_dir = %s/disks\n", dir, dir);
 	memset(&fk, 0, sizeof fk);
 	shell_init(&sh);
 	sh.hv = &fk_hv;
-	assert_int_equal(conf_parse(&conf, text, sizeof text - 1, "test",
+	assert_int_equal(conf_parse(&conf, text, (size_t)n, "test",
 	    &err), 0);
 	sh.hvo.conf = conf;
 	sh.out = open_memstream(&out_buf, &out_len);
@@ -182,7 +210,18 @@ teardown(void **state)
 	out_buf = err_buf = NULL;
 	shell_dispose(&sh);
 	conf_free(conf);
+	snprintf(path, sizeof path, "rm -rf '%s'", dir);
+	if (system(path) != 0)
+		return -1;
 	return 0;
+}
+
+/* DIR/rel into path; returns path. */
+static const char *
+at(const char *rel)
+{
+	snprintf(path, sizeof path, "%s/%s", dir, rel);
+	return path;
 }
 
 static int
@@ -244,7 +283,7 @@ test_block(void **state)
 {
 	(void)state;
 	assert_int_equal(run("attach data.img xvdc ro web01"), 0);
-	assert_string_equal(fk.target, "/nonexistent/disks/web01/data.img");
+	assert_string_equal(fk.target, at("disks/web01/data.img"));
 	assert_string_equal(fk.vdev, "xvdc");
 	assert_false(fk.writable);
 	assert_int_equal(run("attach data.img xvdd web01"), 0);
@@ -256,6 +295,13 @@ test_block(void **state)
 	assert_int_equal(run("attach data.img sdb web01"), XDOM_EINVAL);
 	assert_int_equal(run("attach data.img xvdd ro rw web01"), XDOM_EINVAL);
 	assert_int_equal(run("attach data.img web01"), XDOM_EINVAL);
+	assert_int_equal(fk.calls, 2);
+	/* the one path: a symbolic link in block_dir never reaches the
+	 * backend, nor an image that is not there */
+	assert_int_not_equal(run("attach link.img xvdd web01"), 0);
+	assert_non_null(strstr(err_buf, "symbolic link"));
+	assert_int_not_equal(run("attach nope.img xvdd web01"), 0);
+	assert_non_null(strstr(err_buf, "no image 'nope.img'"));
 	assert_int_equal(fk.calls, 2);
 	reply = "n";
 	assert_int_equal(run("detach xvdc web01"), XDOM_EPERM);
@@ -275,14 +321,24 @@ test_save_restore(void **state)
 	assert_int_equal(fk.calls, 0);
 	reply = "y";
 	assert_int_equal(run("save web01"), 0);
-	assert_string_equal(fk.file, "/nonexistent/save/web01.save");
+	assert_string_equal(fk.file, at("save/web01.save"));
 	assert_non_null(strstr(out_buf, "saved and stopped"));
+	/* never over a saved state */
+	assert_int_not_equal(run("save web01"), 0);
+	assert_non_null(strstr(err_buf, "has a saved state already"));
+	assert_int_equal(fk.calls, 1);
 	/* a file is never the customer's to name: a usage error */
 	assert_int_equal(run("save web01 /tmp/x"), XDOM_EINVAL);
 	asked = 0;
 	assert_int_equal(run("restore web01"), 0);
 	assert_int_equal(asked, 0);
-	assert_string_equal(fk.file, "restore /nonexistent/save/web01.save");
+	snprintf(path, sizeof path, "restore %s/save/web01.save", dir);
+	assert_string_equal(fk.file, path);
+	/* only into the guest named, and the state is restored once */
+	assert_string_equal(fk.name, "web01");
+	assert_int_equal(access(at("save/web01.save"), F_OK), -1);
+	assert_int_not_equal(run("restore web01"), 0);
+	assert_non_null(strstr(err_buf, "no saved state"));
 	assert_int_equal(run("restore ../web01"), XDOM_EINVAL);
 	assert_int_equal(fk.calls, 2);
 }

@@ -263,11 +263,12 @@ test_memory_bad(void **state)
 	    "below the minimum");
 	expect(set(f, "web01", HV_RES_MAXMEM, 1 * GIB, &err), &err,
 	    XDOM_EINVAL, "maximum 1g is below web01's memory of 2g");
+	/* a host limit is XDOM_ENOMEM (hv_res.h hides its figures) */
 	expect(set(f, "web01", HV_RES_MAXMEM, 65 * GIB, &err), &err,
-	    XDOM_EINVAL, "above the host's memory of 64g");
+	    XDOM_ENOMEM, "above the host's memory of 64g");
 	/* more than the host has free (64g host, ~57g in use) */
 	expect(set(f, "web01", HV_RES_MAXMEM, 60 * GIB, &err), &err, 0, NULL);
-	expect(set(f, "web01", HV_RES_MEM, 20 * GIB, &err), &err, XDOM_EINVAL,
+	expect(set(f, "web01", HV_RES_MEM, 20 * GIB, &err), &err, XDOM_ENOMEM,
 	    "more than the host has free");
 	expect(set(f, "test01", HV_RES_MEM, 512 * MIB, &err), &err,
 	    XDOM_ESTATE, "not running");
@@ -411,6 +412,16 @@ test_block_bad(void **state)
 
 /* ---- save and restore ---- */
 
+/* hv_restore of file, only into name when it is not NULL. */
+static int
+restore(struct hv *hv, const char *name, const char *file,
+    struct xdom_err *err)
+{
+	struct hv_restore_opts o = { .name = name, .file = file };
+
+	return hv_restore(hv, &o, err);
+}
+
 static void
 test_save_restore(void **state)
 {
@@ -450,7 +461,7 @@ test_save_restore(void **state)
 	assert_true(strncmp(buf, "xdom-sim-save 1\nguest web01\n", 28) == 0);
 	/* back, running, same name, new id, same resources and devices */
 	memset(&err, 0, sizeof err);
-	expect(hv_restore(other, file, &err), &err, 0, NULL);
+	expect(restore(other, NULL, file, &err), &err, 0, NULL);
 	hv_close(other);
 	d = snap_dom(f, "web01");
 	assert_non_null(d);
@@ -497,12 +508,12 @@ test_save_restore_bad(void **state)
 	expect(hv_save(f->hv, "web01", file, &err), &err, 0, NULL);
 	/* restore refusals */
 	memset(&err, 0, sizeof err);
-	expect(hv_restore(f->hv, f->img, &err), &err, XDOM_EINVAL,
+	expect(restore(f->hv, NULL, f->img, &err), &err, XDOM_EINVAL,
 	    "not a saved guest");
 	memset(&err, 0, sizeof err);
-	expect(hv_restore(f->hv, dir, &err), &err, XDOM_ENOENT, NULL);
+	expect(restore(f->hv, NULL, dir, &err), &err, XDOM_ENOENT, NULL);
 	memset(&err, 0, sizeof err);
-	expect(hv_restore(f->hv, f->files, &err), &err, XDOM_EINVAL,
+	expect(restore(f->hv, NULL, f->files, &err), &err, XDOM_EINVAL,
 	    "not a small regular file");
 	/* a damaged file */
 	snprintf(dir, sizeof dir, "%s/damaged", f->files);
@@ -511,14 +522,89 @@ test_save_restore_bad(void **state)
 	    37) == 37);
 	close(fd);
 	memset(&err, 0, sizeof err);
-	expect(hv_restore(f->hv, dir, &err), &err, XDOM_EINVAL,
+	expect(restore(f->hv, NULL, dir, &err), &err, XDOM_EINVAL,
 	    "damaged save file");
 	/* a running guest is not restored over */
 	memset(&err, 0, sizeof err);
-	expect(hv_restore(f->hv, file, &err), &err, 0, NULL);
+	expect(restore(f->hv, NULL, file, &err), &err, 0, NULL);
 	memset(&err, 0, sizeof err);
-	expect(hv_restore(f->hv, file, &err), &err, XDOM_ESTATE,
+	expect(restore(f->hv, NULL, file, &err), &err, XDOM_ESTATE,
 	    "web01 is running");
+}
+
+/* A copy of save file src with the line extra before its "end". */
+static void
+save_with(const char *src, const char *dst, const char *extra)
+{
+	char buf[4096], *end;
+	ssize_t n;
+	int fd;
+
+	fd = open(src, O_RDONLY);
+	assert_true(fd >= 0);
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	end = strstr(buf, "end\n");
+	assert_non_null(end);
+	*end = '\0';
+	fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_true(write(fd, buf, strlen(buf)) == (ssize_t)strlen(buf));
+	assert_true(write(fd, extra, strlen(extra)) == (ssize_t)strlen(extra));
+	assert_true(write(fd, "end\n", 4) == 4);
+	close(fd);
+}
+
+/* Restore acts only on the guest asked for, and checks every disk the
+ * file names again, as attach does. */
+static void
+test_restore_rules(void **state)
+{
+	struct fx *f = *state;
+	struct hv_restore_opts o = { 0 };
+	struct xdom_err err;
+	char file[160], bad[160], link[160], extra[300], under[160];
+
+	snprintf(file, sizeof file, "%s/web01.save", f->files);
+	memset(&err, 0, sizeof err);
+	expect(hv_save(f->hv, "web01", file, &err), &err, 0, NULL);
+	/* a file of web01 restored as web02: refused, nothing touched */
+	memset(&err, 0, sizeof err);
+	expect(restore(f->hv, "web02", file, &err), &err, XDOM_EPERM,
+	    "holds another guest");
+	assert_null(strstr(err.msg, "web01"));
+	assert_null(snap_dom(f, "web01"));
+	assert_non_null(snap_dom(f, "web02"));
+	/* a disk that is a symbolic link: refused, wherever it is */
+	snprintf(link, sizeof link, "%s/link.img", f->files);
+	assert_int_equal(symlink(f->img, link), 0);
+	snprintf(bad, sizeof bad, "%s/bad.save", f->files);
+	snprintf(extra, sizeof extra, "vbd xvdc rw %s\n", link);
+	save_with(file, bad, extra);
+	memset(&err, 0, sizeof err);
+	expect(restore(f->hv, "web01", bad, &err), &err, XDOM_EPERM,
+	    "names a disk that is refused");
+	assert_null(snap_dom(f, "web01"));
+	/* confined (xdomd): /etc/shadow is not under the guest's images */
+	save_with(file, bad, "vbd xvdc rw /etc/shadow\n");
+	snprintf(under, sizeof under, "%s/images", f->files);
+	o.name = "web01";
+	o.file = bad;
+	o.confine_disks = true;
+	o.disk_dir = under;
+	memset(&err, 0, sizeof err);
+	expect(hv_restore(f->hv, &o, &err), &err, XDOM_EPERM,
+	    "names a disk that is refused");
+	o.disk_dir = NULL;	/* no images at all for it */
+	memset(&err, 0, sizeof err);
+	expect(hv_restore(f->hv, &o, &err), &err, XDOM_EPERM, NULL);
+	assert_null(snap_dom(f, "web01"));
+	/* the file itself, into the guest it holds */
+	memset(&err, 0, sizeof err);
+	expect(restore(f->hv, "web01", file, &err), &err, 0, NULL);
+	assert_non_null(snap_dom(f, "web01"));
 }
 
 int
@@ -540,6 +626,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_save_restore, fx_setup,
 		    fx_teardown),
 		cmocka_unit_test_setup_teardown(test_save_restore_bad, fx_setup,
+		    fx_teardown),
+		cmocka_unit_test_setup_teardown(test_restore_rules, fx_setup,
 		    fx_teardown),
 	};
 
