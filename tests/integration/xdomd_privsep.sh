@@ -117,6 +117,17 @@ wait "$C4"
 check_out "a console ends when its guest is destroyed" "console ended by xdomd" cat "$T/c4.out"
 audited "... audited" "user=\"$UA\" .*domain=\"web01\" action=console .*result=closed msg=\"the guest(.s console ended| stopped| runs as another domain now)\""
 "$XDOM" --sim boot web01 >/dev/null 2>&1
+# ... and when it reboots into another domain (what was typed for the old
+# one never reaches the new one).
+for _ in $(seq 100); do "$XDOM" --sim list | grep -q '^web01 ' && break; sleep 0.1; done
+sleep 1
+as "$UA" "$CLIENT" "$S" console-hold web01 "" 30 >"$T/c5.out" 2>&1 &
+C5=$!
+for _ in $(seq 100); do grep -q 'console open' "$T/c5.out" && break; sleep 0.1; done
+"$XDOM" --sim reboot web01 >/dev/null 2>&1
+wait "$C5"
+check_out "a console ends when its guest reboots into another domain" "console ended by xdomd" cat "$T/c5.out"
+audited "... audited" "user=\"$UA\" .*domain=\"web01\" action=console .*result=closed msg=\"the guest runs as another domain now\""
 
 # ---- the audit file: a FIFO swapped in ------------------------------------
 mv "$T/audit" "$T/audit.keep"
