@@ -29,100 +29,8 @@
 #include "core/xmalloc.h"
 #include "hypervisor/hv_res.h"
 
-#define REQ_OWNERS_MAX 512
 #define REQ_STOP_WAIT_S 120	/* clean shutdown before a backup */
 #define REQ_KILL_WAIT_S 10	/* then destroy, and this long to go */
-
-/*
- * The guest's xen_shell owners ("alice, bob") when compatibility is on
- * and its config file names any; NULL otherwise. Fails closed: a config
- * that does not parse, or a value that does not fit in buf, names no
- * owner (a cut-off list could end in a prefix of a longer name: "bob"
- * out of "bobby").
- *
- * Parsing every guest's config for every list or stats request would let
- * any caller make the daemon busy (tens of ms at thousands of guests), so
- * what a config says is kept, per guest, for as long as the file is the
- * same: same device, inode, size, modification and change times.
- */
-#define REQ_OWNER_SLOTS 512
-
-struct req_owner_memo {
-	char name[XDOM_NAME_MAX + 1];	/* "" when unused */
-	char path[sizeof ((struct hv_info *)0)->config_path];
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtim, ctim;
-	bool fits;
-	char owners[REQ_OWNERS_MAX];
-};
-
-static struct req_owner_memo req_owner_memo[REQ_OWNER_SLOTS];
-
-static struct req_owner_memo *
-req_owner_slot(const char *name)
-{
-	unsigned h = 5381;
-
-	while (*name != '\0')
-		h = h * 33 + (unsigned char)*name++;
-	return &req_owner_memo[h % REQ_OWNER_SLOTS];
-}
-
-static bool
-req_owner_same(const struct req_owner_memo *m, const char *name,
-    const char *path, const struct stat *st)
-{
-	return strcmp(m->name, name) == 0 && strcmp(m->path, path) == 0 &&
-	    m->dev == st->st_dev && m->ino == st->st_ino &&
-	    m->size == st->st_size &&
-	    m->mtim.tv_sec == st->st_mtim.tv_sec &&
-	    m->mtim.tv_nsec == st->st_mtim.tv_nsec &&
-	    m->ctim.tv_sec == st->st_ctim.tv_sec &&
-	    m->ctim.tv_nsec == st->st_ctim.tv_nsec;
-}
-
-static const char *
-req_owners(struct xdomd *d, const char *name, char *buf, size_t len)
-{
-	struct xdom_err err = {0};
-	struct req_owner_memo *m;
-	struct conf *c = NULL;
-	struct hv_info in;
-	struct stat st;
-	const char *v;
-
-	if (!d->compat || !xdom_name_valid(name))
-		return NULL;
-	if (hv_info(d->hv, name, &in, &err) != 0 || in.config_path[0] == '\0')
-		return NULL;
-	if (stat(in.config_path, &st) != 0 || !S_ISREG(st.st_mode))
-		return NULL;
-	m = req_owner_slot(name);
-	if (!req_owner_same(m, name, in.config_path, &st)) {
-		memset(m, 0, sizeof *m);
-		if (conf_load(&c, in.config_path, false, &err) == 0) {
-			v = conf_get(c, "xen_shell");
-			if (v != NULL && strlen(v) < sizeof m->owners) {
-				memcpy(m->owners, v, strlen(v) + 1);
-				m->fits = true;
-			}
-		}
-		conf_free(c);
-		snprintf(m->name, sizeof m->name, "%s", name);
-		snprintf(m->path, sizeof m->path, "%s", in.config_path);
-		m->dev = st.st_dev;
-		m->ino = st.st_ino;
-		m->size = st.st_size;
-		m->mtim = st.st_mtim;
-		m->ctim = st.st_ctim;
-	}
-	if (!m->fits || strlen(m->owners) >= len)
-		return NULL;
-	memcpy(buf, m->owners, strlen(m->owners) + 1);
-	return buf;
-}
 
 /* Whether the host knows a guest of exactly this name (running or not):
  * names are matched as names, never as domain ids. */
@@ -157,7 +65,7 @@ req_authorize(struct xdomd *d, const struct ident *id,
 	const struct proto_req_desc *rd = proto_req_desc(r->type);
 	struct xdom_err perr = {0};
 	struct policy_subject who;
-	char obuf[REQ_OWNERS_MAX];
+	char obuf[OWNERS_MAX];
 	const char *owners;
 	bool running = false;
 	int rc;
@@ -167,7 +75,7 @@ req_authorize(struct xdomd *d, const struct ident *id,
 	if (rd->policy < 0)
 		return 0;
 	ident_subject(id, &who);
-	owners = req_owners(d, r->name, obuf, sizeof obuf);
+	owners = owners_get(d, r->name, obuf, sizeof obuf);
 	rc = policy_allows(d->policy, &who, r->name, owners,
 	    (enum policy_action)rd->policy, r->reason, &perr);
 	if (rc != 0)
@@ -252,7 +160,7 @@ req_list(struct req_ctx *ctx, struct xdom_err *err)
 	struct proto_guest *g = NULL;
 	struct policy_subject who;
 	struct hv_guest_list l;
-	char obuf[REQ_OWNERS_MAX];
+	char obuf[OWNERS_MAX];
 	size_t i, n = 0;
 	int rc;
 
@@ -264,7 +172,7 @@ req_list(struct req_ctx *ctx, struct xdom_err *err)
 		uint32_t allowed, need;
 
 		policy_rights(ctx->d->policy, &who, l.g[i].name,
-		    req_owners(ctx->d, l.g[i].name, obuf, sizeof obuf),
+		    owners_get(ctx->d, l.g[i].name, obuf, sizeof obuf),
 		    &allowed, &need);
 		if ((allowed & (1u << POLICY_LIST)) == 0)
 			continue;
@@ -325,7 +233,7 @@ req_stats(struct req_ctx *ctx, struct xdom_err *err)
 {
 	struct policy_subject who;
 	struct snap all, mine;
-	char obuf[REQ_OWNERS_MAX];
+	char obuf[OWNERS_MAX];
 	bool host_ok = false;
 	uint16_t h;
 	size_t i;
@@ -351,7 +259,7 @@ req_stats(struct req_ctx *ctx, struct xdom_err *err)
 		uint32_t allowed, need;
 
 		policy_rights(ctx->d->policy, &who, name,
-		    req_owners(ctx->d, name, obuf, sizeof obuf), &allowed,
+		    owners_get(ctx->d, name, obuf, sizeof obuf), &allowed,
 		    &need);
 		if ((allowed & (1u << POLICY_STATS)) == 0)
 			continue;
@@ -680,7 +588,7 @@ req_res_run(struct req_ctx *ctx, struct hv *hv, struct hv_res_req *rr,
 {
 	struct hv_res_dirs dirs;
 	struct policy_subject who;
-	char obuf[REQ_OWNERS_MAX];
+	char obuf[OWNERS_MAX];
 	uint32_t allowed = 0, need = 0;
 	int rc;
 
@@ -691,7 +599,7 @@ req_res_run(struct req_ctx *ctx, struct hv *hv, struct hv_res_req *rr,
 	rr->name = ctx->req->name;
 	ident_subject(ctx->id, &who);
 	policy_rights(ctx->d->policy, &who, rr->name,
-	    req_owners(ctx->d, rr->name, obuf, sizeof obuf), &allowed, &need);
+	    owners_get(ctx->d, rr->name, obuf, sizeof obuf), &allowed, &need);
 	rr->hide_host = (allowed & (1u << POLICY_HOST)) == 0;
 	if ((rc = hv_res_apply(hv, &dirs, rr, err)) != 0)
 		return rc;

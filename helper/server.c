@@ -381,6 +381,10 @@ srv_front_read(struct server *s, struct mfront *f)
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
 		return;
 	if (n <= 0) {
+		/* Fronts end when the monitor closes them; one that ends by
+		 * itself crashed or broke its sandbox's rules. */
+		log_warn("uid %lu: front %ld ended by itself, %zu clients "
+		    "with it", (unsigned long)f->uid, (long)f->pid, f->n_live);
 		srv_front_end(s, f);
 		return;
 	}

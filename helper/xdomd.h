@@ -11,6 +11,7 @@
  *   mwire.c     the typed messages between a front and the monitor
  *   sandbox.c   what a front gives up (user, chroot, caps, seccomp)
  *   requests.c  the request table and its handlers
+ *   owners.c    xen-shell owners from guest configs (cached)
  *   ident.c     who is calling (SO_PEERCRED -> user and groups)
  *   audit.c     one audit line per request (syslog, file), written
  *               durably before an action starts
@@ -155,6 +156,18 @@ void harden_describe(char *buf, size_t len);
  * XDOM_EPERM / XDOM_ENOENT / XDOM_EIO with a one-line message.
  */
 int harden_trusted_path(const char *path, struct xdom_err *err);
+
+/* --- owners.c ------------------------------------------------------------ */
+
+#define OWNERS_MAX 512	/* bytes of a guest's xen_shell owner list */
+/*
+ * The guest's xen_shell owners ("alice, bob") into buf when compatibility
+ * is on and its config file names any; NULL otherwise (and when the list
+ * does not fit in len: a cut-off list could end in a prefix of a longer
+ * name). Kept per guest while its config file is unchanged.
+ */
+const char *owners_get(struct xdomd *d, const char *name, char *buf,
+    size_t len);
 
 /* --- requests.c ---------------------------------------------------------- */
 
