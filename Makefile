@@ -18,7 +18,8 @@
 #   core/               libxdomcore.a     pure logic; includes nothing above it
 #   hypervisor/*.c      libxdomhv.a       the interface, its wrappers, hv_res
 #   hypervisor/sim/     libxdomhv_sim.a   the simulated host
-#   hypervisor/xen/     libxdomhv_xen.a   libxenlight/libxenstat (if found)
+#   hypervisor/xen/     libxdomhv_xen.a   libxenlight/libxenstat (if found;
+#                                         else only the pure xen_conv.c)
 #   hypervisor/remote/  libxdomhv_remote.a  ssh, fleet (libssh), helper client
 #   console/            libxdomconsole.a  the terminal side of a console relay
 #   top/                libxdomtop.a      the dashboard (ncurses, libtermkey)
@@ -26,7 +27,11 @@
 #   shell/              libxdomshell.a    xdom-shell (readline)
 #   helper/             libxdomhelper.a   xdomd, the privileged helper
 
-CC ?= gcc
+# make's built-in CC (cc) would win over "CC ?= gcc"; the environment or
+# the command line still choose.
+ifeq ($(origin CC),default)
+CC = gcc
+endif
 PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr/local
 SANITIZE ?=
@@ -77,7 +82,9 @@ src = $(filter-out $(1)/main.c,$(wildcard $(1)/*.c))
 CORE_SRC := $(call src,core)
 HV_SRC := $(wildcard hypervisor/*.c)
 SIM_SRC := $(call src,hypervisor/sim)
-XEN_SRC := $(if $(HAVE_XEN),$(call src,hypervisor/xen))
+# xen_conv.c is pure (no Xen headers): built without libxen-dev too, for
+# its unit test; the rest of the backend needs libxenlight.
+XEN_SRC := $(if $(HAVE_XEN),$(call src,hypervisor/xen),hypervisor/xen/xen_conv.c)
 REMOTE_SRC := $(call src,hypervisor/remote)
 CONSOLE_SRC := $(call src,console)
 TOP_SRC := $(call src,top)
@@ -104,7 +111,7 @@ obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 LIB_CORE = $(BUILD)/libxdomcore.a
 LIB_HV = $(BUILD)/libxdomhv.a
 LIB_SIM = $(BUILD)/libxdomhv_sim.a
-LIB_XEN = $(if $(HAVE_XEN),$(BUILD)/libxdomhv_xen.a)
+LIB_XEN = $(BUILD)/libxdomhv_xen.a
 LIB_REMOTE = $(BUILD)/libxdomhv_remote.a
 LIB_CONSOLE = $(BUILD)/libxdomconsole.a
 LIB_TOP = $(BUILD)/libxdomtop.a
@@ -147,9 +154,7 @@ $(LIB_CLI): $(call obj,$(CLI_SRC))
 $(LIB_SHELL): $(call obj,$(SHELL_SRC))
 $(LIB_HELPER): $(call obj,$(HELPER_SRC))
 $(LIB_TSUP): $(call obj,$(TSUP_SRC))
-ifneq ($(HAVE_XEN),)
 $(LIB_XEN): $(call obj,$(XEN_SRC))
-endif
 $(BUILD)/%.a:
 	@mkdir -p $(dir $@)
 	@rm -f $@

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "core/escape.h"
+#include "core/exitcode.h"
 #include "cli/cli_res.h"
 #include "top/top.h"
 
@@ -299,7 +300,7 @@ cli_hv(struct cli *c, int *status)
 		cli_error("%s", xdom_err_msg(&err));
 		/* An unknown backend name is a usage error; the rest (no
 		 * Xen here, no daemon, bad sim state) are failures. */
-		*status = rc == XDOM_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAIL;
+		*status = xdom_exit_status(rc);
 		c->hv = NULL;
 		return NULL;
 	}

@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "core/conf.h"
+#include "core/exitcode.h"
 #include "core/snap.h"
 #include "hypervisor/hv.h"
 
@@ -24,9 +25,9 @@
 #endif
 
 enum {
-	CLI_EXIT_OK = 0,
-	CLI_EXIT_FAIL = 1,	/* refused or failed */
-	CLI_EXIT_USAGE = 2,	/* bad command line or config */
+	CLI_EXIT_OK = XDOM_EXIT_OK,
+	CLI_EXIT_FAIL = XDOM_EXIT_FAIL,		/* refused or failed */
+	CLI_EXIT_USAGE = XDOM_EXIT_USAGE,	/* bad command line or config */
 };
 
 /* What the global options and the config file decided. */

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/escape.h"
 #include "core/snapjson.h"
 #include "console/console.h"
@@ -263,21 +264,18 @@ cli_stats_usage(FILE *f)
 /* Wait until deadline unless one of set arrives; returns the signal, or
  * 0 when the time is up. */
 static int
-cli_stats_wait(const sigset_t *set, const struct timespec *deadline)
+cli_stats_wait(const sigset_t *set, uint64_t deadline_ns)
 {
-	struct timespec now, left;
+	struct timespec left;
+	uint64_t now;
 	int s;
 
 	for (;;) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left.tv_sec = deadline->tv_sec - now.tv_sec;
-		left.tv_nsec = deadline->tv_nsec - now.tv_nsec;
-		if (left.tv_nsec < 0) {
-			left.tv_sec--;
-			left.tv_nsec += 1000000000L;
-		}
-		if (left.tv_sec < 0)
+		now = xdom_mono_ns();
+		if (now >= deadline_ns)
 			return 0;
+		left.tv_sec = (time_t)((deadline_ns - now) / 1000000000u);
+		left.tv_nsec = (long)((deadline_ns - now) % 1000000000u);
 		s = sigtimedwait(set, NULL, &left);
 		if (s > 0)
 			return s;
@@ -292,7 +290,7 @@ cli_run_stats(struct cli *c, const struct cli_cmd *cmd, int argc,
     char **argv)
 {
 	struct xdom_err err = { 0 };
-	struct timespec deadline;
+	uint64_t deadline;
 	struct sigaction ign;
 	sigset_t set, old;
 	bool stream = false;
@@ -367,9 +365,9 @@ cli_run_stats(struct cli *c, const struct cli_cmd *cmd, int argc,
 	sigaction(SIGPIPE, &ign, NULL);
 
 	snap_init(&s);
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline = xdom_mono_ns();
 	for (done = 0; iters < 0 || done < iters; done++) {
-		if (done > 0 && cli_stats_wait(&set, &deadline) != 0)
+		if (done > 0 && cli_stats_wait(&set, deadline) != 0)
 			break;
 		if (hv_snapshot(hv, HV_SNAP_ALL, &s, &err) != 0) {
 			cli_error("stats: %s", xdom_err_msg(&err));
@@ -385,13 +383,7 @@ cli_run_stats(struct cli *c, const struct cli_cmd *cmd, int argc,
 		}
 		/* The next line is due one interval after this one was,
 		 * so the stream does not drift by the snapshot time. */
-		deadline.tv_sec += (time_t)delay;
-		deadline.tv_nsec += (long)((delay - (double)(time_t)delay) *
-		    1e9);
-		if (deadline.tv_nsec >= 1000000000L) {
-			deadline.tv_sec++;
-			deadline.tv_nsec -= 1000000000L;
-		}
+		deadline += (uint64_t)(delay * 1e9);
 	}
 	snap_dispose(&s);
 	sigprocmask(SIG_SETMASK, &old, NULL);

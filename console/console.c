@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "console/termmodes.h"
+#include "core/clock.h"
 #include "core/escape.h"
 
 #define CONSOLE_BUF 4096
@@ -404,15 +405,6 @@ console_flush(int fd, struct console_buf *b)
 	return 0;
 }
 
-static int64_t
-console_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The loop; returns the end reason, with err set for CONSOLE_END_ERROR. */
 static enum console_end
 console_loop(int fd, const struct console_opts *o, struct console_saved *sv,
@@ -420,7 +412,7 @@ console_loop(int fd, const struct console_opts *o, struct console_saved *sv,
 {
 	struct console_buf to_con = { .len = 0 }, to_out = { .len = 0 };
 	bool in_open = true, leaving = false;
-	int64_t quiet_since = 0, eof_at = 0, typed_at = console_now_ms();
+	int64_t quiet_since = 0, eof_at = 0, typed_at = xdom_mono_ms();
 	struct pollfd p[3];
 	struct timespec ts, *tsp;
 	ssize_t n;
@@ -445,7 +437,7 @@ console_loop(int fd, const struct console_opts *o, struct console_saved *sv,
 			/* Linger after end of input; leave promptly after
 			 * the escape even if the guest stopped reading. */
 			int64_t limit = leaving ? 500 : o->linger_ms;
-			int64_t now = console_now_ms();
+			int64_t now = xdom_mono_ms();
 			int64_t left = quiet_since + limit - now;
 
 			/* A guest that never goes quiet: stop anyway. */
@@ -459,7 +451,7 @@ console_loop(int fd, const struct console_opts *o, struct console_saved *sv,
 			ts.tv_nsec = (long)(left % 1000) * 1000000;
 			tsp = &ts;
 		} else if (o->idle_ms > 0) {
-			int64_t left = typed_at + o->idle_ms - console_now_ms();
+			int64_t left = typed_at + o->idle_ms - xdom_mono_ms();
 
 			if (left <= 0)
 				return CONSOLE_END_IDLE;
@@ -484,7 +476,7 @@ console_loop(int fd, const struct console_opts *o, struct console_saved *sv,
 				to_out.len = (size_t)n;
 				termmodes_feed(&sv->modes, to_out.b, (size_t)n);
 				*ended_mid_line = to_out.b[n - 1] != '\n';
-				quiet_since = console_now_ms();
+				quiet_since = xdom_mono_ms();
 			} else if (n == 0 || (errno != EINTR &&
 			    errno != EAGAIN && errno != EWOULDBLOCK)) {
 				/* EOF, or EIO from a pty whose guest side
@@ -506,7 +498,7 @@ console_loop(int fd, const struct console_opts *o, struct console_saved *sv,
 		if (p[1].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) {
 			n = read(o->in_fd, to_con.b, sizeof to_con.b);
 			if (n > 0) {
-				typed_at = console_now_ms();
+				typed_at = xdom_mono_ms();
 				unsigned char *esc = o->escape == 0 ? NULL :
 				    memchr(to_con.b, o->escape, (size_t)n);
 
@@ -515,7 +507,7 @@ console_loop(int fd, const struct console_opts *o, struct console_saved *sv,
 				to_con.off = 0;
 				if (esc != NULL) {
 					leaving = true;
-					quiet_since = console_now_ms();
+					quiet_since = xdom_mono_ms();
 				}
 				/* Try at once; POLLOUT finishes the rest. */
 				if (console_flush(fd, &to_con) != 0 &&
@@ -524,7 +516,7 @@ console_loop(int fd, const struct console_opts *o, struct console_saved *sv,
 			} else if (n == 0 || (errno != EINTR &&
 			    errno != EAGAIN)) {
 				in_open = false;
-				quiet_since = eof_at = console_now_ms();
+				quiet_since = eof_at = xdom_mono_ms();
 			}
 		}
 

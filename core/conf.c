@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fileread.h"
 #include "core/xmalloc.h"
 
 struct conf_entry {
@@ -369,50 +370,21 @@ int
 conf_load(struct conf **out, const char *path, bool must_exist,
     struct xdom_err *err)
 {
-	struct stat st;
-	char *buf = NULL;
-	size_t got = 0;
-	ssize_t n;
-	int fd, rc;
+	char *buf;
+	size_t got;
+	int rc;
 
 	*out = NULL;
-	/* O_NONBLOCK: a FIFO given as the config must not hang the open. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0) {
-		if (errno == ENOENT && !must_exist) {
-			*out = xcalloc(1, sizeof **out);
-			return 0;
-		}
-		return xdom_err_errno(err, errno == ENOENT ? XDOM_ENOENT :
-		    XDOM_EIO, errno, "%s", path);
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return xdom_err_set(err, XDOM_EIO, "%s: not a regular file",
-		    path);
-	}
-	if (st.st_size > CONF_MAX_BYTES) {
-		close(fd);
-		return xdom_err_set(err, XDOM_EPROTO, "%s: larger than %d "
-		    "bytes", path, CONF_MAX_BYTES);
-	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = xdom_err_errno(err, XDOM_EIO, errno, "%s", path);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
+	rc = xdom_file_read(path, CONF_MAX_BYTES, must_exist ? 0 :
+	    XDOM_READ_OPTIONAL, &buf, &got, NULL, err);
+	if (rc != 0)
+		return rc;
+	if (buf == NULL) {		/* missing, and that is fine */
+		*out = xcalloc(1, sizeof **out);
+		return 0;
 	}
 	rc = conf_parse(out, buf, got, path, err);
-out:
 	free(buf);
-	close(fd);
 	return rc;
 }
 

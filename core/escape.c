@@ -3,42 +3,21 @@
  */
 #include "core/escape.h"
 
+#include <stdint.h>
 #include <string.h>
 
-/* Length of a valid UTF-8 sequence of printable text at s, or 0. */
+#include "core/utf8.h"
+
+/* Length of a valid UTF-8 sequence of printable text at s, or 0. The
+ * string is NUL-terminated: the decoder stops at a NUL, which is not a
+ * continuation byte, so a truncated sequence is never read past. */
 static size_t
 escape_utf8_len(const unsigned char *s)
 {
-	unsigned cp;
-	size_t n, i;
+	uint32_t cp;
+	size_t n = xdom_utf8_decode(s, 4, &cp);
 
-	if (s[0] < 0x80)
-		return (s[0] >= 0x20 && s[0] != 0x7f) ? 1 : 0;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		cp = s[0] & 0x07;
-	} else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;		/* overlong, out of range, surrogate */
-	if (cp >= 0x80 && cp < 0xa0)
-		return 0;		/* C1 controls */
-	if (cp == 0x2028 || cp == 0x2029 || (cp >= 0x202a && cp <= 0x202e) ||
-	    (cp >= 0x2066 && cp <= 0x2069))
-		return 0;		/* line separators, bidi overrides */
-	return n;
+	return n > 0 && xdom_utf8_printable(cp) ? n : 0;
 }
 
 size_t

@@ -16,6 +16,7 @@
 
 #include "core/conf.h"
 #include "core/escape.h"
+#include "core/fileread.h"
 #include "core/xmalloc.h"
 
 #define FLEET_HOSTS_FILE_MAX (1024 * 1024)
@@ -227,52 +228,6 @@ fleet_specs_add_list(struct fleet_specs *l, const char *csv,
 	}
 }
 
-static int
-fleet_read_file(const char *path, bool must_exist, char **out, size_t *len,
-    struct xdom_err *err)
-{
-	struct stat st;
-	char *buf = NULL;
-	size_t used = 0;
-	ssize_t r;
-	int fd, rc = 0;
-
-	*out = NULL;
-	*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		if (errno == ENOENT && !must_exist)
-			return 0;
-		return xdom_err_errno(err, errno == ENOENT ? XDOM_ENOENT :
-		    XDOM_EIO, errno, "%s", path);
-	}
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = xdom_err_set(err, XDOM_EINVAL, "%s: not a regular file",
-		    path);
-		goto out;
-	}
-	buf = xmalloc(FLEET_HOSTS_FILE_MAX + 1);
-	while ((r = read(fd, buf + used, FLEET_HOSTS_FILE_MAX + 1 - used)) > 0)
-		used += (size_t)r;
-	if (r < 0) {
-		rc = xdom_err_errno(err, XDOM_EIO, errno, "%s", path);
-		goto out;
-	}
-	if (used > FLEET_HOSTS_FILE_MAX) {
-		rc = xdom_err_set(err, XDOM_EINVAL, "%s: larger than %d bytes",
-		    path, FLEET_HOSTS_FILE_MAX);
-		goto out;
-	}
-	buf[used] = '\0';
-	*out = buf;
-	*len = used;
-	buf = NULL;
-out:
-	free(buf);
-	close(fd);
-	return rc;
-}
-
 int
 fleet_specs_add_file(struct fleet_specs *l, const char *path,
     bool must_exist, struct xdom_err *err)
@@ -282,7 +237,14 @@ fleet_specs_add_file(struct fleet_specs *l, const char *path,
 	size_t len;
 	int rc;
 
-	if ((rc = fleet_read_file(path, must_exist, &text, &len, err)) != 0)
+	rc = xdom_file_read(path, FLEET_HOSTS_FILE_MAX, must_exist ? 0 :
+	    XDOM_READ_OPTIONAL, &text, &len, NULL, err);
+	if (rc == XDOM_EPROTO) {	/* not a file, too large: bad input */
+		rc = XDOM_EINVAL;
+		if (err != NULL)
+			err->code = rc;
+	}
+	if (rc != 0)
 		return rc;
 	if (text == NULL)
 		return 0;

@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "core/escape.h"
+#include "core/fileread.h"
+#include "core/utf8.h"
 #include "core/xmalloc.h"
 
 #define POLICY_LINE_MAX 4096
@@ -485,44 +487,16 @@ out:
 int
 policy_load(struct policy **out, const char *path, struct xdom_err *err)
 {
-	struct stat st;
-	char *buf = NULL;
-	size_t got = 0;
-	ssize_t n;
-	int fd, rc;
+	char *buf;
+	size_t got;
+	int rc;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return xdom_err_errno(err, errno == ENOENT ? XDOM_ENOENT :
-		    XDOM_EIO, errno, "%s", path);
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = xdom_err_set(err, XDOM_EIO, "%s: not a regular file",
-		    path);
-		goto out;
-	}
-	if (st.st_size > POLICY_MAX_BYTES) {
-		rc = xdom_err_set(err, XDOM_EPROTO, "%s: larger than %d "
-		    "bytes", path, POLICY_MAX_BYTES);
-		goto out;
-	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			rc = xdom_err_errno(err, XDOM_EIO, errno, "%s", path);
-			goto out;
-		}
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
+	rc = xdom_file_read(path, POLICY_MAX_BYTES, 0, &buf, &got, NULL, err);
+	if (rc != 0)
+		return rc;
 	rc = policy_parse(out, buf, got, path, err);
-out:
 	free(buf);
-	close(fd);
 	return rc;
 }
 
@@ -620,19 +594,6 @@ policy_rights(const struct policy *p, const struct policy_subject *who,
 	*need_reason = reason_mask & ~free_mask;
 }
 
-/* A reason is given when it holds something other than blanks and
- * control bytes: " " is no ticket number. */
-static bool
-policy_reason_given(const char *reason)
-{
-	const unsigned char *r = (const unsigned char *)reason;
-
-	for (; r != NULL && *r != '\0'; r++)
-		if (*r > ' ' && *r != 0x7f)
-			return true;
-	return false;
-}
-
 int
 policy_allows(const struct policy *p, const struct policy_subject *who,
     const char *domain, const char *owners, enum policy_action a,
@@ -647,7 +608,7 @@ policy_allows(const struct policy *p, const struct policy_subject *who,
 	policy_rights(p, who, domain, owners, &allowed, &need);
 	if ((allowed & (1u << a)) == 0)
 		return xdom_err_set(err, XDOM_EPERM, "not allowed: %s", an);
-	if ((need & (1u << a)) != 0 && !policy_reason_given(reason))
+	if ((need & (1u << a)) != 0 && !xdom_text_visible(reason))
 		return xdom_err_set(err, XDOM_EREASON, "%s needs a reason "
 		    "(a ticket number, say): give one and try again", an);
 	return 0;

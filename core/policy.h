@@ -124,7 +124,8 @@ void policy_rights(const struct policy *p, const struct policy_subject *who,
 /*
  * Whether who may do a on domain: 0, XDOM_EPERM (with "not allowed:
  * ACTION" in err) or XDOM_EREASON when a reason is required and reason
- * is NULL, empty or only blanks and control bytes.
+ * holds no visible character (xdom_text_visible: NULL, empty, blanks,
+ * NBSP, zero-width characters, controls, invalid bytes).
  */
 int policy_allows(const struct policy *p, const struct policy_subject *who,
     const char *domain, const char *owners, enum policy_action a,

@@ -72,6 +72,8 @@
 #include <linux/close_range.h>
 #endif
 
+#include "core/pathtrust.h"
+
 static const cap_value_t harden_xen_caps[] = {
 	CAP_SYS_ADMIN, CAP_NET_ADMIN, CAP_IPC_LOCK, CAP_DAC_OVERRIDE,
 	CAP_CHOWN, CAP_FOWNER, CAP_FSETID, CAP_MKNOD, CAP_SYS_CHROOT,
@@ -223,63 +225,8 @@ harden_describe(char *buf, size_t len)
 		cap_free(caps);
 }
 
-/* Whether st (of path) may only be changed by root or by us. */
-static int
-harden_owned_safely(const char *path, const struct stat *st, bool is_dir,
-    struct xdom_err *err)
-{
-	if (st->st_uid != 0 && st->st_uid != geteuid())
-		return xdom_err_set(err, XDOM_EPERM, "%s: owned by uid %lu, "
-		    "not by root or xdomd's user; xdomd will not trust a file "
-		    "someone else controls", path, (unsigned long)st->st_uid);
-	if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
-	    !(is_dir && (st->st_mode & S_ISVTX) != 0))
-		return xdom_err_set(err, XDOM_EPERM, "%s: writable by others "
-		    "than its owner (mode %04o); xdomd will not trust a file "
-		    "anyone could change", path, (unsigned)(st->st_mode &
-		    07777));
-	return 0;
-}
-
 int
 harden_trusted_path(const char *path, struct xdom_err *err)
 {
-	char *real = realpath(path, NULL);
-	struct stat st;
-	char *slash;
-	int rc = 0;
-
-	if (real == NULL)
-		return xdom_err_errno(err, errno == ENOENT ? XDOM_ENOENT :
-		    XDOM_EIO, errno, "%s", path);
-	if (stat(real, &st) != 0) {
-		rc = xdom_err_errno(err, XDOM_EIO, errno, "%s", real);
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		rc = xdom_err_set(err, XDOM_EIO, "%s: not a regular file",
-		    real);
-		goto out;
-	}
-	if ((rc = harden_owned_safely(real, &st, false, err)) != 0)
-		goto out;
-	/* Every directory up to /: whoever can write one could swap what
-	 * is below it. */
-	while ((slash = strrchr(real, '/')) != NULL) {
-		if (slash == real)
-			slash[1] = '\0';
-		else
-			*slash = '\0';
-		if (stat(real, &st) != 0) {
-			rc = xdom_err_errno(err, XDOM_EIO, errno, "%s", real);
-			goto out;
-		}
-		if ((rc = harden_owned_safely(real, &st, true, err)) != 0)
-			goto out;
-		if (strcmp(real, "/") == 0)
-			break;
-	}
-out:
-	free(real);
-	return rc;
+	return xdom_path_trust(path, XDOM_TRUST_FILE, 0, geteuid(), err);
 }

@@ -8,6 +8,7 @@
  */
 #include "helper/xdomd.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "core/conf.h"
+#include "core/pathtrust.h"
 #include "core/resdir.h"
 #include "core/log.h"
 #include "hypervisor/hv.h"
@@ -111,6 +113,61 @@ static const struct main_limit main_limits[] = {
 };
 #undef LIM
 
+/*
+ * The directories xdomd writes into or takes images from, and the audit
+ * file: each must be changeable by root (or xdomd's user) alone, all the
+ * way up to /. A customer's block_dir/NAME would let them swap an image
+ * between the check and the attach; a customer's save_dir, what a
+ * restore reads back.
+ */
+static int
+main_trust_dirs(const struct xdomd *d, struct xdom_err *err)
+{
+	struct xdom_err why = { 0 };
+	struct dirent *de;
+	char sub[4096];
+	DIR *dir;
+	int rc = 0;
+
+	if (xdom_path_trust(d->save_dir, XDOM_TRUST_DIR,
+	    XDOM_TRUST_MAY_BE_MISSING, geteuid(), &why) != 0)
+		return xdom_err_set(err, why.code, "save_dir: %s", why.msg);
+	if (d->audit_path != NULL && d->audit_path[0] != '\0') {
+		char *slash;
+
+		snprintf(sub, sizeof sub, "%s", d->audit_path);
+		slash = strrchr(sub, '/');
+		if (slash != NULL)
+			*(slash == sub ? slash + 1 : slash) = '\0';
+		if ((slash != NULL && xdom_path_trust(sub, XDOM_TRUST_DIR, 0,
+		    geteuid(), &why) != 0) ||
+		    xdom_path_trust(d->audit_path, XDOM_TRUST_FILE,
+		    XDOM_TRUST_MAY_BE_MISSING, geteuid(), &why) != 0)
+			return xdom_err_set(err, why.code, "audit: %s",
+			    why.msg);
+	}
+	if (d->block_dir == NULL)
+		return 0;
+	if (xdom_path_trust(d->block_dir, XDOM_TRUST_DIR,
+	    XDOM_TRUST_MAY_BE_MISSING, geteuid(), &why) != 0)
+		return xdom_err_set(err, why.code, "block_dir: %s", why.msg);
+	if ((dir = opendir(d->block_dir)) == NULL)
+		return 0;	/* missing: nothing to attach yet */
+	while (rc == 0 && (de = readdir(dir)) != NULL) {
+		if (de->d_name[0] == '.' || (de->d_type != DT_DIR &&
+		    de->d_type != DT_UNKNOWN))
+			continue;
+		snprintf(sub, sizeof sub, "%s/%s", d->block_dir, de->d_name);
+		rc = xdom_path_trust(sub, XDOM_TRUST_DIR, 0, geteuid(), &why);
+		if (rc == XDOM_EINVAL)
+			rc = 0;		/* a plain file: not a guest's images */
+		else if (rc != 0)
+			rc = xdom_err_set(err, rc, "block_dir: %s", why.msg);
+	}
+	closedir(dir);
+	return rc;
+}
+
 static int
 main_configure(struct xdomd *d, const struct main_opts *o,
     const struct conf *c, struct xdom_err *err)
@@ -156,6 +213,8 @@ main_configure(struct xdomd *d, const struct main_opts *o,
 		return xdom_err_set(err, XDOM_EINVAL, "%s: give an absolute "
 		    "directory", d->save_dir[0] != '/' ? "save_dir" :
 		    "block_dir");
+	if ((rc = main_trust_dirs(d, err)) != 0)
+		return rc;
 	if ((rc = main_bool(c, "audit_syslog", true, &d->audit_syslog,
 	    err)) != 0 ||
 	    (rc = main_bool(c, "xen_shell_compat", false, &d->compat, err)))
@@ -174,6 +233,7 @@ main_configure(struct xdomd *d, const struct main_opts *o,
 	memset(&d->hvo, 0, sizeof d->hvo);
 	d->hvo.backend = o->backend;
 	d->hvo.conf = c;
+	d->hvo.trusted_dirs = true;	/* the sim's state directory too */
 	/* xdomd never talks to another xdomd. */
 	if (o->backend != NULL && strcmp(o->backend, "helper") == 0)
 		return xdom_err_set(err, XDOM_EINVAL, "--backend=helper makes "

@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
+#include "core/spawn.h"
 #include "core/argvtpl.h"
 #include "core/conf.h"
 #include "core/snap.h"
@@ -380,36 +382,21 @@ req_progress(void *arg, unsigned permille, const char *stage)
 
 /*
  * Run argv with no shell, stdin/stdout/stderr on /dev/null, a fixed
- * environment; wait for it, calling tick(arg) every 100 ms meanwhile. When
- * tick returns non-zero (the client left), the command is killed.
+ * environment and PATH (core/spawn.h); wait for it, calling tick(arg)
+ * every 100 ms meanwhile. When tick returns non-zero (the client left),
+ * the command is killed.
  */
 static int
 req_run(char **argv, int (*tick)(void *), void *arg, struct xdom_err *err)
 {
-	static char *const envp[] = {
-		"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:"
-		    "/sbin:/bin",
-		"LANG=C", NULL
-	};
+	const struct xdom_spawn sp = { .argv = argv, .out_fd = -1 };
 	struct timespec nap = {0, 100 * 1000000L};
 	bool stopped = false;
-	int status, fd;
+	int status, rc;
 	pid_t pid, got;
 
-	pid = fork();
-	if (pid < 0)
-		return xdom_err_errno(err, XDOM_EIO, errno, "fork");
-	if (pid == 0) {
-		fd = open("/dev/null", O_RDWR);
-		if (fd >= 0) {
-			dup2(fd, 0);
-			dup2(fd, 1);
-			dup2(fd, 2);
-		}
-		close_range(3, ~0U, 0);
-		execvpe(argv[0], argv, envp);
-		_exit(127);
-	}
+	if ((rc = xdom_spawn(&sp, &pid, err)) != 0)
+		return rc;
 	for (;;) {
 		got = waitpid(pid, &status, WNOHANG);
 		if (got == pid)
@@ -434,15 +421,6 @@ req_run(char **argv, int (*tick)(void *), void *arg, struct xdom_err *err)
 	    argv[0], WTERMSIG(status));
 }
 
-static int64_t
-req_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Before a backup, a running guest (whose re-image asked for it to be
  * shut down) is stopped, so the backup copies a disk nobody is writing:
@@ -457,7 +435,7 @@ req_stop_for_backup(struct req_ctx *ctx, struct hv *hv,
 	const char *reason = ctx->req->reason[0] != '\0' ?
 	    ctx->req->reason : NULL;
 	struct timespec nap = {0, 200 * 1000000L};
-	int64_t start = req_now_ms();
+	int64_t start = xdom_mono_ms();
 	bool destroyed = false;
 	int rc;
 
@@ -476,13 +454,13 @@ req_stop_for_backup(struct req_ctx *ctx, struct hv *hv,
 		if ((rc = hv_info(hv, name, in, err)) != 0 || !in->running)
 			return rc;
 		if (!destroyed &&
-		    req_now_ms() - start > REQ_STOP_WAIT_S * 1000) {
+		    xdom_mono_ms() - start > REQ_STOP_WAIT_S * 1000) {
 			if ((rc = hv_action_reason(hv, name, HV_ACT_DESTROY,
 			    reason, err)) != 0)
 				return rc;
 			destroyed = true;
 		}
-		if (req_now_ms() - start > (REQ_STOP_WAIT_S +
+		if (xdom_mono_ms() - start > (REQ_STOP_WAIT_S +
 		    REQ_KILL_WAIT_S) * 1000)
 			return xdom_err_set(err, XDOM_ESTATE, "%s: did not "
 			    "stop; not backed up, not re-imaged", name);

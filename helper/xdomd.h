@@ -150,10 +150,10 @@ void harden_worker(const char *backend);
 void harden_describe(char *buf, size_t len);
 /*
  * Whether the file at path (policy, xdom.conf) may be trusted: after
- * symlinks, the file and
- * every directory above it belong to root or to xdomd's user and are
- * writable by nobody else (sticky directories excepted). 0, or
- * XDOM_EPERM / XDOM_ENOENT / XDOM_EIO with a one-line message.
+ * symlinks, the file and every directory above it belong to root or to
+ * xdomd's user and are writable by nobody else (sticky directories
+ * excepted): xdom_path_trust() of core/pathtrust.h. 0, or XDOM_EPERM /
+ * XDOM_ENOENT / XDOM_EINVAL / XDOM_EIO with a one-line message.
  */
 int harden_trusted_path(const char *path, struct xdom_err *err);
 

@@ -86,6 +86,10 @@ struct hv_open_opts {
 				   then $XDOM_BACKEND, then "sim" */
 	const struct conf *conf;	/* xdom.conf, may be NULL */
 	const char *sim_dir;	/* NULL: $XDOM_SIM_DIR or the default */
+	bool trusted_dirs;	/* privileged caller (xdomd): refuse state
+				   directories that anyone but root or this
+				   process's user could change
+				   (core/pathtrust.h) */
 	unsigned sim_domains;	/* >0: create a sim host with N guests */
 	const char *socket;	/* helper backend: xdomd's socket */
 	const char *hosts;	/* ssh/fleet: comma-separated host specs,

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/escape.h"
 #include "core/policy.h"
 #include "core/proto.h"
@@ -440,19 +441,17 @@ cmds_console(struct shell *sh, struct shell_call *c)
 /* State shared with the progress callback during a re-image. */
 struct reimage_progress {
 	struct shell *sh;
-	struct timespec start;
+	int64_t start_ms;		/* xdom_mono_ms() at the start */
 	unsigned last_permille;
 	char last_stage[64];
 	bool drawn;
 };
 
+/* Whole seconds since start_ms. */
 static unsigned long
-cmds_elapsed(const struct timespec *start)
+cmds_elapsed(int64_t start_ms)
 {
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (unsigned long)(now.tv_sec - start->tv_sec);
+	return (unsigned long)((xdom_mono_ms() - start_ms) / 1000);
 }
 
 static int
@@ -465,7 +464,7 @@ cmds_reimage_progress(void *arg, unsigned permille, const char *stage)
 	stage_changed = strncmp(p->last_stage, stage ? stage : "",
 	    sizeof p->last_stage - 1) != 0;
 	shell_progress_format(line, sizeof line, permille,
-	    cmds_elapsed(&p->start), stage, 30);
+	    cmds_elapsed(p->start_ms), stage, 30);
 	if (p->sh->interactive) {
 		fprintf(p->sh->out, "\r%s\033[K", line);
 	} else if (!p->drawn || stage_changed ||
@@ -528,7 +527,7 @@ cmds_reimage(struct shell *sh, struct shell_call *c)
 	}
 	p.sh = sh;
 	shell_interrupted = 0;
-	clock_gettime(CLOCK_MONOTONIC, &p.start);
+	p.start_ms = xdom_mono_ms();
 	for (;;) {
 		xdom_err_clear(&err);
 		o.reason = c->reason;
@@ -553,8 +552,8 @@ cmds_reimage(struct shell *sh, struct shell_call *c)
 	if (rc != 0)
 		return cmds_hv_fail(sh, rc, &err);
 	fprintf(sh->out, "%s: re-imaged in %lu:%02lu. Type 'boot' to start "
-	    "it.\n", esc, cmds_elapsed(&p.start) / 60,
-	    cmds_elapsed(&p.start) % 60);
+	    "it.\n", esc, cmds_elapsed(p.start_ms) / 60,
+	    cmds_elapsed(p.start_ms) % 60);
 	return 0;
 }
 

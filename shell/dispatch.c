@@ -10,7 +10,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/clock.h"
 #include "core/escape.h"
+#include "core/utf8.h"
 
 volatile sig_atomic_t shell_interrupted;
 volatile sig_atomic_t shell_hangup;
@@ -54,14 +56,6 @@ shell_fail(struct shell *sh, int rc, const char *fmt, ...)
 	return rc;
 }
 
-int
-shell_exit_status(int rc)
-{
-	if (rc == 0)
-		return 0;
-	return rc == XDOM_EINVAL ? 2 : 1;
-}
-
 const struct shell_cmd *
 shell_cmd_find(const struct shell_cmd *tab, size_t n, const char *word)
 {
@@ -77,16 +71,6 @@ shell_cmd_find(const struct shell_cmd *tab, size_t n, const char *word)
 	return NULL;
 }
 
-static long
-dispatch_ms_since(const struct timespec *t)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - t->tv_sec) * 1000 +
-	    (now.tv_nsec - t->tv_nsec) / 1000000;
-}
-
 const struct hv_guest_list *
 shell_guests(struct shell *sh, bool force)
 {
@@ -96,7 +80,7 @@ shell_guests(struct shell *sh, bool force)
 	if (sh->hv == NULL)
 		return NULL;
 	if (sh->guests_valid && !force &&
-	    dispatch_ms_since(&sh->guests_at) < SHELL_GUESTS_TTL_MS)
+	    xdom_mono_ms() - sh->guests_at_ms < SHELL_GUESTS_TTL_MS)
 		return &sh->guests;
 	hv_guest_list_dispose(&sh->guests);
 	sh->guests_valid = false;
@@ -105,7 +89,7 @@ shell_guests(struct shell *sh, bool force)
 		shell_fail(sh, rc, "%s", xdom_err_msg(&err));
 		return NULL;
 	}
-	clock_gettime(CLOCK_MONOTONIC, &sh->guests_at);
+	sh->guests_at_ms = xdom_mono_ms();
 	sh->guests_valid = true;
 	return &sh->guests;
 }
@@ -136,25 +120,15 @@ shell_confirm_yes(const char *answer)
 	    strcasecmp(answer, "yes") == 0);
 }
 
-/* A reason is one line of printable UTF-8 text, not blank. */
+/* A reason is one line of printable UTF-8 text with something visible
+ * in it: blanks, NBSP or zero-width characters are no ticket number. */
 static bool
 dispatch_reason_ok(const char *r)
 {
-	const unsigned char *s = (const unsigned char *)r;
-	size_t len = strlen(r), i = 0, n;
-	bool blank = true;
+	size_t len = strlen(r);
 
-	if (len == 0 || len > SHELL_REASON_MAX)
-		return false;
-	while (i < len) {
-		n = shell_utf8_len(s + i, len - i);
-		if (n == 0 || shell_is_control(s + i, n))
-			return false;
-		if (s[i] != ' ')
-			blank = false;
-		i += n;
-	}
-	return !blank;
+	return len > 0 && len <= SHELL_REASON_MAX && xdom_text_printable(r) &&
+	    xdom_text_visible(r);
 }
 
 bool

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "core/conf.h"
+#include "core/exitcode.h"
 #include "core/xmalloc.h"
 #include "hypervisor/hv.h"
 #include "shell/shell.h"
@@ -379,7 +380,7 @@ main(int argc, char **argv)
 		rc = main_run_interactive(&sh, pw->pw_name);
 	else
 		rc = main_run_plain(&sh);
-	status = shell_exit_status(rc);
+	status = xdom_exit_status(rc);
 	if (rc == XDOM_ETIMEDOUT)
 		status = 0;
 out:

@@ -6,73 +6,37 @@
  */
 #include "shell/parse.h"
 
+#include <stdint.h>
 #include <string.h>
 
-size_t
-shell_utf8_len(const unsigned char *s, size_t avail)
-{
-	unsigned cp;
-	size_t n, i;
-
-	if (avail == 0)
-		return 0;
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		cp = s[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if (n > avail)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
-bool
-shell_is_control(const unsigned char *s, size_t n)
-{
-	if (n == 1)
-		return s[0] < 0x20 || s[0] == 0x7f;
-	/* U+0080..U+009F are encoded as c2 80..c2 9f. */
-	return n == 2 && s[0] == 0xc2 && s[1] < 0xa0;
-}
+#include "core/utf8.h"
 
 /* Check the whole line; 0 or XDOM_EINVAL with a message. */
 static int
 parse_validate(const unsigned char *s, size_t len, struct xdom_err *err)
 {
 	size_t i = 0, n;
+	uint32_t cp;
 
 	if (len > SHELL_LINE_MAX)
 		return xdom_err_set(err, XDOM_EINVAL, "line too long (%zu "
 		    "bytes; the limit is %d): nothing was done", len,
 		    SHELL_LINE_MAX);
 	while (i < len) {
-		n = shell_utf8_len(s + i, len - i);
+		n = xdom_utf8_decode(s + i, len - i, &cp);
 		if (n == 0)
 			return xdom_err_set(err, XDOM_EINVAL, "invalid UTF-8 "
 			    "at byte %zu (0x%02x): nothing was done", i + 1,
 			    s[i]);
-		if (shell_is_control(s + i, n) && s[i] != '\t')
+		if (xdom_utf8_is_control(cp) && cp != '\t')
 			return xdom_err_set(err, XDOM_EINVAL, "control "
 			    "character 0x%02x at byte %zu is not allowed: "
-			    "nothing was done", n == 1 ? s[i] : s[i + 1],
-			    i + 1);
+			    "nothing was done", (unsigned)cp, i + 1);
+		if (!xdom_utf8_printable(cp) && cp != '\t')
+			return xdom_err_set(err, XDOM_EINVAL, "character "
+			    "U+%04X at byte %zu is not allowed (it reorders or "
+			    "breaks the text shown): nothing was done",
+			    (unsigned)cp, i + 1);
 		i += n;
 	}
 	return 0;

@@ -12,7 +12,9 @@
  *
  * Lines are refused, with a message that says why, when they are longer
  * than SHELL_LINE_MAX bytes, hold a control character (a tab counts as a
- * space between words, never inside one), hold invalid UTF-8, have an unterminated quote or more than
+ * space between words, never inside one), hold invalid UTF-8 or a character
+ * that reorders what is shown (bidi overrides, line separators: see
+ * core/utf8.h, the one decoder), have an unterminated quote or more than
  * SHELL_ARGS_MAX words. Nothing here allocates; the parser only reads
  * core/ code, so a fuzzer can build it from source.
  */
@@ -42,16 +44,5 @@ struct shell_args {
  */
 int shell_parse(struct shell_args *out, const char *line, size_t len,
     struct xdom_err *err);
-
-/*
- * Length of the valid UTF-8 sequence starting at s (at most avail bytes),
- * or 0 when it is invalid (overlong, surrogate, beyond U+10FFFF,
- * truncated). ASCII gives 1.
- */
-size_t shell_utf8_len(const unsigned char *s, size_t avail);
-
-/* Whether the codepoint at s (a valid sequence of n bytes) is a control
- * character: C0, DEL or C1. */
-bool shell_is_control(const unsigned char *s, size_t n);
 
 #endif

@@ -62,7 +62,7 @@ struct shell {
 	void (*history_print)(struct shell *sh);
 	/* Guests the user may see, refreshed at most every few seconds. */
 	struct hv_guest_list guests;
-	struct timespec guests_at;
+	int64_t guests_at_ms;		/* xdom_mono_ms() of the refresh */
 	bool guests_valid;
 	char reason[SHELL_REASON_MAX + 1];	/* last reason given */
 	unsigned char console_escape;	/* byte leaving the console; 0: Ctrl-] */
@@ -124,9 +124,6 @@ int shell_dispatch(struct shell *sh, const struct shell_cmd *tab, size_t n,
 
 /* Parse line and dispatch it against shell_commands. */
 int shell_run_line(struct shell *sh, const char *line, size_t len);
-
-/* Exit status for a result: 0, 2 for usage errors, 1 for the rest. */
-int shell_exit_status(int rc);
 
 /*
  * The guests the user may see (cached for a few seconds; force to

@@ -14,15 +14,11 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "console/console.h"
+#include "core/clock.h"
 #include "core/xmalloc.h"
 #include "shell/ui.h"
 
-#if defined(__has_include)
-#if __has_include("console/console.h")
-#include "console/console.h"
-#define TERM_HAVE_CONSOLE 1
-#endif
-#endif
 
 volatile sig_atomic_t shell_winch;
 
@@ -121,7 +117,6 @@ term_ask_rl(struct shell *sh, const char *prompt, char *buf, size_t len)
 	return 0;
 }
 
-static long term_now_ms(void);
 
 int
 shell_read_plain_line(char *buf, size_t len, size_t *got_len)
@@ -137,11 +132,11 @@ shell_read_plain_line(char *buf, size_t len, size_t *got_len)
 	*got_len = 0;
 	buf[0] = '\0';
 	if (term_idle_s > 0)
-		deadline = term_now_ms() + term_idle_s * 1000;
+		deadline = xdom_mono_ms() + term_idle_s * 1000;
 	for (;;) {
 		if (deadline != 0) {
 			/* Idle means no byte at all for term_idle_s. */
-			left = deadline - term_now_ms();
+			left = deadline - xdom_mono_ms();
 			if (left <= 0)
 				return XDOM_ETIMEDOUT;
 			p.fd = STDIN_FILENO;
@@ -156,7 +151,7 @@ shell_read_plain_line(char *buf, size_t len, size_t *got_len)
 			}
 			if (pr == 0)
 				continue;
-			deadline = term_now_ms() + term_idle_s * 1000;
+			deadline = xdom_mono_ms() + term_idle_s * 1000;
 		}
 		r = read(STDIN_FILENO, &c, 1);
 		if (r < 0 && errno == EINTR) {
@@ -271,15 +266,6 @@ term_abort_line(void)
 	}
 }
 
-static long
-term_now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* Read a line; a question (cancel) gives up on Ctrl-C, the prompt
  * starts over. */
 static int
@@ -291,7 +277,7 @@ term_read(struct shell *sh, const char *prompt, bool cancel, char **line)
 
 	*line = NULL;
 	if (term_idle_s > 0)
-		deadline = term_now_ms() + term_idle_s * 1000;
+		deadline = xdom_mono_ms() + term_idle_s * 1000;
 	term_got = false;
 	term_line = NULL;
 	rl_callback_handler_install(prompt, term_handler);
@@ -303,7 +289,7 @@ term_read(struct shell *sh, const char *prompt, bool cancel, char **line)
 		}
 		left = -1;
 		if (deadline != 0) {
-			left = deadline - term_now_ms();
+			left = deadline - xdom_mono_ms();
 			if (left <= 0) {
 				term_abort_line();
 				fprintf(sh->out, "\nIdle for %ld s: logging "
@@ -349,7 +335,7 @@ term_read(struct shell *sh, const char *prompt, bool cancel, char **line)
 		if (n == 0)
 			continue;
 		if (deadline != 0)
-			deadline = term_now_ms() + term_idle_s * 1000;
+			deadline = xdom_mono_ms() + term_idle_s * 1000;
 		rl_callback_read_char();
 	}
 	if (term_line == NULL) {
@@ -366,7 +352,6 @@ shell_term_read(struct shell *sh, const char *prompt, char **line)
 	return term_read(sh, prompt, false, line);
 }
 
-#ifdef TERM_HAVE_CONSOLE
 int
 shell_console_relay(struct shell *sh, int fd, const char *name,
     struct xdom_err *err)
@@ -405,25 +390,3 @@ shell_console_escape_set(struct shell *sh, const char *spec,
 {
 	return console_escape_parse(spec, &sh->console_escape, err);
 }
-#else
-int
-shell_console_escape_set(struct shell *sh, const char *spec,
-    struct xdom_err *err)
-{
-	(void)sh;
-	(void)spec;
-	(void)err;
-	return 0;
-}
-
-int
-shell_console_relay(struct shell *sh, int fd, const char *name,
-    struct xdom_err *err)
-{
-	(void)sh;
-	(void)fd;
-	(void)name;
-	return xdom_err_set(err, XDOM_ENOSYS, "this build has no console "
-	    "relay yet");
-}
-#endif

@@ -44,5 +44,76 @@ t_cleanup() {
 	for ((i = ${#T_CLEANUP[@]} - 1; i >= 0; i--)); do eval "${T_CLEANUP[i]}" || true; done
 }
 trap t_cleanup EXIT
+# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds, for at
+# most SECONDS (one decimal allowed: 2.5).
+wait_for() {
+	local s=$1 n i
+	shift
+	case $s in
+	*.*) n=$((${s%.*} * 10 + ${s#*.})) ;;
+	*) n=$((s * 10)) ;;
+	esac
+	for ((i = 0; i < n; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# ---- tmux: the programs under test on a terminal ------------------------
+# Each test runs its own tmux server (no user config), killed on exit.
+# TM is the command that reaches it: "${TM[@]}" ARGS, or tm ARGS (quiet).
+# The helpers act on TM_TARGET (a session name; default: tmux's current
+# session), or on the session given with -t where they take one.
+TM=()
+TM_TARGET=
+# tm_server NAME: use the server xdomtest-PID-NAME from now on.
+tm_server() {
+	TM=(tmux -L "xdomtest-$$-$1" -f /dev/null)
+	T_CLEANUP+=("tmux -L 'xdomtest-$$-$1' kill-server 2>/dev/null")
+}
+tm() { "${TM[@]}" "$@" 2>/dev/null; }
+# tm_new [-s SESSION] W H [new-session options...] CMDLINE: a detached
+# session of W x H running the shell command line CMDLINE, no status bar.
+tm_new() {
+	local s=()
+	if [ "$1" = -s ]; then s=(-s "$2"); shift 2; fi
+	local w=$1 h=$2
+	shift 2
+	"${TM[@]}" new-session -d "${s[@]}" -x "$w" -y "$h" "$@" &&
+		"${TM[@]}" set-option -g status off >/dev/null 2>&1
+}
+_tm_t() { [ -n "$TM_TARGET" ] && echo "-t$TM_TARGET"; }
+# cap [capture-pane options]: the visible screen as text.
+cap() { "${TM[@]}" capture-pane -p $(_tm_t) "$@" 2>/dev/null; }
+# keys KEY...: tmux key names (Enter, Escape, C-c) or text.
+keys() { "${TM[@]}" send-keys $(_tm_t) "$@"; }
+# text STRING: STRING typed literally.
+text() { "${TM[@]}" send-keys $(_tm_t) -l -- "$1"; }
+# type_line STRING: STRING typed literally, then Enter.
+type_line() { text "$1"; keys Enter; }
+# A lone Esc is told from a sequence by a pause, as a person makes.
+esc() { sleep 0.2; keys Escape; sleep 0.3; }
+# screen_has TEXT: the screen shows TEXT (a fixed string, not a regex).
+screen_has() { cap | grep -Fq -- "$1"; }
+# show_screen: the screen's last 10 non-blank lines, for the log.
+show_screen() { cap | grep -v '^ *$' | tail -10 | sed 's/^/#   /'; }
+# wait_screen SECONDS REGEX: poll the screen until it matches.
+_screen_has() { cap | grep -Eq -- "$1"; }
+wait_screen() { wait_for "$1" _screen_has "$2"; }
+# screen_ok DESC REGEX [SECONDS]: ok when the screen shows REGEX in time
+# (default SCREEN_WAIT, 20 s); else the screen goes into the log.
+SCREEN_WAIT=20
+screen_ok() {
+	if wait_screen "${3:-$SCREEN_WAIT}" "$2"; then ok "$1"
+	else not_ok "$1: /$2/ not on screen:"; cap | sed 's/^/#   /' | head -50; fi
+}
+# screen_not DESC REGEX [PAUSE]: ok when, after PAUSE s, REGEX is not shown.
+screen_not() {
+	sleep "${3:-0.6}"
+	if cap | grep -Eq -- "$2"; then not_ok "$1: /$2/ still on screen"; cap | sed 's/^/#   /' | head -50
+	else ok "$1"; fi
+}
+
 # Finish: exit status reflects the checks.
 done_testing() { [ "$T_FAILS" -eq 0 ]; }

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/exitcode.h"
 #include "core/xmalloc.h"
 #include "core/fleet_spec.h"
 
@@ -371,7 +372,7 @@ static int
 top_batch_first(struct top_model *m, struct hv *hv, unsigned what,
     bool remote, struct xdom_err *err)
 {
-	uint64_t end = top_now_ns() + TOP_FLEET_WAIT_S * 1000000000ull;
+	uint64_t end = xdom_mono_ns() + TOP_FLEET_WAIT_S * 1000000000ull;
 	int rc;
 
 	for (;;) {
@@ -379,9 +380,9 @@ top_batch_first(struct top_model *m, struct hv *hv, unsigned what,
 		if (rc != 0 || !remote)
 			return rc;
 		top_model_update(m);
-		if (!top_fleet_settling(m) || top_now_ns() >= end)
+		if (!top_fleet_settling(m) || xdom_mono_ns() >= end)
 			return 0;
-		top_sleep_until(top_now_ns() + 50000000ull);
+		top_sleep_until(xdom_mono_ns() + 50000000ull);
 	}
 }
 
@@ -509,7 +510,7 @@ top_main(int argc, char **argv, const struct hv_open_opts *hvo,
 	free(o.hosts);
 	if (rc != 0) {
 		fprintf(stderr, "xdom: %s\n", xdom_err_msg(&err));
-		return rc == XDOM_EINVAL ? 2 : 1;
+		return xdom_exit_status(rc);
 	}
 	return 0;
 }

@@ -110,7 +110,7 @@ top_ui_status(struct top_ui *ui, bool error, double secs, const char *fmt,
 	vsnprintf(ui->status, sizeof ui->status, fmt, ap);
 	va_end(ap);
 	ui->status_err = error;
-	ui->status_until = secs > 0 ? top_now_ns() + (uint64_t)(secs * 1e9) :
+	ui->status_until = secs > 0 ? xdom_mono_ns() + (uint64_t)(secs * 1e9) :
 	    0;
 }
 
@@ -540,7 +540,7 @@ draw_message(struct top_ui *ui, int y)
 		return;
 	}
 	if (ui->status[0] != '\0' && (ui->status_until == 0 ||
-	    top_now_ns() < ui->status_until)) {
+	    xdom_mono_ns() < ui->status_until)) {
 		put(y, 0, ui->status, ui->attrs[ui->status_err ?
 		    TH_STATUS_ERR : TH_STATUS], -1);
 		return;

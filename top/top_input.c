@@ -414,7 +414,7 @@ ui_console(struct top_session *ss)
 		top_ui_status(ui, false, 5, "console %s: %s", esc,
 		    res.end == CONSOLE_END_CLOSED ? "closed by the guest" :
 		    "left");
-	ss->next_refresh = top_now_ns();
+	ss->next_refresh = xdom_mono_ns();
 }
 
 static void
@@ -479,7 +479,7 @@ ui_worker_done(struct top_session *ss)
 	}
 	top_ui_status(ui, rc != 0, 8, "%s", line);
 	/* Show the effect soon, not at the next tick. */
-	ss->next_refresh = top_now_ns() + 100000000ull;
+	ss->next_refresh = xdom_mono_ns() + 100000000ull;
 	ss->dirty = true;
 }
 
@@ -648,7 +648,7 @@ ui_key_list(struct top_session *ss, int key)
 		ui->o->vcpus = !ui->o->vcpus;
 		if (ui->o->vcpus && !(ui->what & HV_SNAP_VCPUS)) {
 			ui->what |= HV_SNAP_VCPUS;
-			ss->next_refresh = top_now_ns();
+			ss->next_refresh = xdom_mono_ns();
 		}
 		ui->settings_dirty = true;
 		break;
@@ -702,7 +702,7 @@ ui_key_list(struct top_session *ss, int key)
 		ui->mode = UI_DETAIL;
 		if (!(ui->what & HV_SNAP_VCPUS)) {
 			ui->what |= HV_SNAP_VCPUS;
-			ss->next_refresh = top_now_ns();
+			ss->next_refresh = xdom_mono_ns();
 		}
 		break;
 	case ' ':
@@ -846,7 +846,7 @@ ui_prompt_done(struct top_session *ss, bool accept)
 			    "from 0.1 to 3600");
 		else {
 			ui->o->delay = d;
-			ss->next_refresh = top_now_ns() +
+			ss->next_refresh = xdom_mono_ns() +
 			    (uint64_t)(d * 1e9);
 			ui->settings_dirty = true;
 			top_ui_status(ui, false, 3, "delay %g s", d);
@@ -1118,7 +1118,7 @@ ui_loop(struct top_session *ss)
 {
 	struct top_ui *ui = &ss->ui;
 	bool key_wait = false;
-	uint64_t typed_at = top_now_ns();
+	uint64_t typed_at = xdom_mono_ns();
 	const uint64_t idle_ns = (uint64_t)top_idle_s * 1000000000ull;
 
 	while (!ss->quit) {
@@ -1140,7 +1140,7 @@ ui_loop(struct top_session *ss)
 			if (ui->o->mode != TOP_MODE_RESTRICTED)
 				ui_suspend(ss);
 		}
-		now = top_now_ns();
+		now = xdom_mono_ns();
 		if (idle_ns > 0 && now - typed_at >= idle_ns) {
 			top_idle_hit = true;
 			break;
@@ -1171,7 +1171,7 @@ ui_loop(struct top_session *ss)
 			refresh();
 			ss->dirty = false;
 		}
-		now = top_now_ns();
+		now = xdom_mono_ns();
 		timeout = ss->next_refresh > now ?
 		    (long)((ss->next_refresh - now + 999999) / 1000000) : 0;
 		if (ui->status_until > now && (long)((ui->status_until - now) /
@@ -1206,7 +1206,7 @@ ui_loop(struct top_session *ss)
 		if (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			break;
 		if (pfd[0].revents & POLLIN) {
-			typed_at = top_now_ns();
+			typed_at = xdom_mono_ns();
 			termkey_advisereadable(ss->tk);
 		}
 		else if (key_wait && termkey_getkey_force(ss->tk, &k) ==

@@ -26,6 +26,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "core/clock.h"
 #include "core/err.h"
 #include "core/rates.h"
 #include "core/snap.h"
@@ -308,8 +309,7 @@ void top_fmt_vcpu_line(const struct top_model *m, uint32_t i,
 int top_ui_run(struct hv *hv, const struct hv_open_opts *hvo,
     struct top_opts *o, struct xdom_err *err);
 
-/* Monotonic clock in ns, real time as a double. */
-uint64_t top_now_ns(void);
+/* Real time as a double (durations: xdom_mono_ns of core/clock.h). */
 double top_wall_now(void);
 
 #endif

@@ -17,15 +17,6 @@
 
 #include "core/xmalloc.h"
 
-uint64_t
-top_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 double
 top_wall_now(void)
 {
@@ -119,7 +110,7 @@ top_model_collect(struct top_model *m, struct hv *hv, unsigned what,
 
 	if (rc != 0)
 		return rc;
-	now = top_now_ns();
+	now = xdom_mono_ns();
 	if (s->mono_ns == 0 || s->mono_ns > now)
 		s->mono_ns = now;
 	/* The real time of the sample itself, not of this line. */

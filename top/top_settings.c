@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/atomicfile.h"
 #include "core/conf.h"
 #include "core/xmalloc.h"
 
@@ -199,33 +200,14 @@ settings_mkdirs(const char *path, struct xdom_err *err)
 	return rc;
 }
 
-/* Make the rename itself durable (best effort: the file is complete
- * either way). */
-static void
-settings_sync_dir(const char *path)
-{
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-	int fd;
-
-	if (slash != NULL && slash != dir) {
-		*slash = '\0';
-		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd >= 0) {
-			(void)fsync(fd);
-			close(fd);
-		}
-	}
-	free(dir);
-}
-
 int
 top_settings_save(const struct top_settings *s, const char *path,
     struct xdom_err *err)
 {
-	char *tmp = NULL, *text = NULL;
+	char *text = NULL;
 	size_t len = 0, k;
 	FILE *f = NULL;
-	int fd = -1, rc, i;
+	int rc, i;
 
 	rc = settings_mkdirs(path, err);
 	if (rc != 0)
@@ -251,38 +233,7 @@ top_settings_save(const struct top_settings *s, const char *path,
 		    *(const bool *)((const char *)s + set_flags[k].off) ? 1 : 0);
 	fclose(f);
 
-	tmp = xasprintf("%s.XXXXXX", path);
-	fd = mkstemp(tmp);	/* mode 0600 */
-	if (fd < 0) {
-		rc = xdom_err_errno(err, XDOM_EIO, errno, "creating %s", tmp);
-		goto out;
-	}
-	if (fchmod(fd, 0600) != 0 || write(fd, text, len) != (ssize_t)len ||
-	    fsync(fd) != 0) {
-		rc = xdom_err_errno(err, XDOM_EIO, errno, "writing %s", tmp);
-		goto out;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		rc = xdom_err_errno(err, XDOM_EIO, errno, "writing %s", tmp);
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0) {
-		rc = xdom_err_errno(err, XDOM_EIO, errno, "renaming to %s",
-		    path);
-		goto out;
-	}
-	free(tmp);
-	tmp = NULL;
-	settings_sync_dir(path);
-out:
-	if (fd >= 0)
-		close(fd);
-	if (tmp != NULL) {
-		unlink(tmp);
-		free(tmp);
-	}
+	rc = xdom_atomic_write(path, text, len, 0600, err);
 	free(text);
 	return rc;
 }

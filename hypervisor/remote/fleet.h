@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/clock.h"
 #include "core/err.h"
 #include "core/snap.h"
 #include "core/fleet_spec.h"
@@ -115,18 +116,17 @@ struct fleet_host_stats {
 };
 void fleet_host_get_stats(struct fleet_host *h, struct fleet_host_stats *st);
 
-/* CLOCK_MONOTONIC in ns. */
-uint64_t fleet_now_ns(void);
 
 /*
  * What the fleet backend needs of an open "ssh" backend (hv_ssh.c):
- * stop its worker without waiting, append its host to out without
- * waiting (see fleet_host_collect), its label, and whether its latest
- * snapshot has a domain called name.
+ * stop its worker without waiting, make out from the latest data of n
+ * of them without waiting (see fleet_host_collect; stamped now, then
+ * snap_finish), its label, and whether its latest snapshot has a domain
+ * called name.
  */
 void hv_ssh_stop(struct hv *hv);
-void hv_ssh_collect(struct hv *hv, unsigned what, struct snap *out,
-    uint64_t now_ns);
+void hv_ssh_collect(struct hv *const *hosts, size_t n, unsigned what,
+    struct snap *out);
 const char *hv_ssh_label(const struct hv *hv);
 bool hv_ssh_has(struct hv *hv, const char *name);
 void hv_ssh_stats(struct hv *hv, struct fleet_host_stats *st);

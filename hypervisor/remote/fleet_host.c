@@ -106,15 +106,6 @@ fleet_copy(char *dst, size_t len, const char *src)
 	dst[n] = '\0';
 }
 
-uint64_t
-fleet_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static void
 fleet_end_set(struct fleet_end *e, int state, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -200,7 +191,7 @@ fleet_run_action(struct fleet_host *h, ssh_session s, const char *cmd,
 {
 	ssh_channel ch = NULL;
 	char buf[4096], errline[FLEET_ERRLINE] = "";
-	uint64_t deadline = fleet_now_ns() +
+	uint64_t deadline = xdom_mono_ns() +
 	    (uint64_t)h->opts.action_timeout_ms * 1000000ull;
 	int rc, n, status;
 
@@ -229,7 +220,7 @@ fleet_run_action(struct fleet_host *h, ssh_session s, const char *cmd,
 			    h->spec.label);
 			goto out;
 		}
-		if (fleet_now_ns() >= deadline) {
+		if (xdom_mono_ns() >= deadline) {
 			rc = xdom_err_set(err, XDOM_ETIMEDOUT, "%s: the remote "
 			    "action did not finish in %u s", h->spec.label,
 			    h->opts.action_timeout_ms / 1000);
@@ -341,7 +332,7 @@ fleet_take_lines(struct fleet_host *h, struct fleet_end *e)
 	t0 = fleet_thread_cpu_ns();
 	rc = h->decode(line, len, &h->work, &de);
 	cpu = fleet_thread_cpu_ns() - t0;
-	now = fleet_now_ns();
+	now = xdom_mono_ns();
 	if (rc == 0)
 		rc = fleet_adopt(h, &h->work, now);
 	if (rc != 0) {
@@ -449,7 +440,7 @@ static void
 fleet_stream(struct fleet_host *h, ssh_session s, ssh_channel ch,
     struct fleet_end *e)
 {
-	uint64_t last = fleet_now_ns();
+	uint64_t last = xdom_mono_ns();
 
 	h->errline[0] = '\0';
 	fleet_line_dispose(&h->lb);
@@ -501,7 +492,7 @@ fleet_stream(struct fleet_host *h, ssh_session s, ssh_channel ch,
 				    "stream ended (status %d)", status);
 			return;
 		}
-		if (fleet_now_ns() - last > (uint64_t)h->opts.stale_ms *
+		if (xdom_mono_ns() - last > (uint64_t)h->opts.stale_ms *
 		    1000000ull) {
 			fleet_end_set(e, SNAP_HOST_DOWN, "down: no data for "
 			    "%u s", h->opts.stale_ms / 1000);
@@ -614,7 +605,7 @@ fleet_worker(void *arg)
 
 		h->backoff_ms = fleet_backoff_next(h->backoff_ms,
 		    h->opts.retry_min_ms, h->opts.retry_max_ms);
-		at = fleet_now_ns() + (uint64_t)h->backoff_ms * 1000000ull;
+		at = xdom_mono_ns() + (uint64_t)h->backoff_ms * 1000000ull;
 		pthread_mutex_lock(&h->mu);
 		/* A failed connection waits as "retrying"; auth and host key
 		 * failures keep their own state while they wait. */
@@ -626,7 +617,7 @@ fleet_worker(void *arg)
 		h->retry_at = at;
 		ts.tv_sec = (time_t)(at / 1000000000ull);
 		ts.tv_nsec = (long)(at % 1000000000ull);
-		while (!h->stop && fleet_now_ns() < at)
+		while (!h->stop && xdom_mono_ns() < at)
 			if (pthread_cond_timedwait(&h->cv, &h->mu, &ts) ==
 			    ETIMEDOUT)
 				break;
@@ -706,7 +697,7 @@ fleet_host_free(struct fleet_host *h)
 	if (h == NULL)
 		return;
 	fleet_host_stop(h);
-	at = fleet_now_ns() + FLEET_FREE_WAIT_MS * 1000000ull;
+	at = xdom_mono_ns() + FLEET_FREE_WAIT_MS * 1000000ull;
 	ts.tv_sec = (time_t)(at / 1000000000ull);
 	ts.tv_nsec = (long)(at % 1000000000ull);
 	pthread_mutex_lock(&h->mu);

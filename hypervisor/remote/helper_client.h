@@ -53,29 +53,14 @@ int helper_info(struct helper_client *c, const char *name,
 int helper_stats(struct helper_client *c, unsigned what, struct snap *out,
     struct xdom_err *err);
 
-/* Actions: one per request type, and the generic form. */
+/* An action on a guest (one request type per action). */
 int helper_action(struct helper_client *c, const char *name,
     enum hv_action a, const char *reason, struct xdom_err *err);
-int helper_boot(struct helper_client *c, const char *name,
-    const char *reason, struct xdom_err *err);
-int helper_shutdown(struct helper_client *c, const char *name,
-    const char *reason, struct xdom_err *err);
-int helper_reboot(struct helper_client *c, const char *name,
-    const char *reason, struct xdom_err *err);
-int helper_reset(struct helper_client *c, const char *name,
-    const char *reason, struct xdom_err *err);
-int helper_destroy(struct helper_client *c, const char *name,
-    const char *reason, struct xdom_err *err);
-int helper_pause(struct helper_client *c, const char *name,
-    const char *reason, struct xdom_err *err);
-int helper_unpause(struct helper_client *c, const char *name,
-    const char *reason, struct xdom_err *err);
-
-/* The guest's console: *fd is a read/write stream (the connection
- * itself, relayed by xdomd) that the caller closes. */
 /* Send SysRq key (one of HV_SYSRQ_KEYS) to the guest. */
 int helper_sysrq(struct helper_client *c, const char *name, char key,
     const char *reason, struct xdom_err *err);
+/* The guest's console: *fd is a read/write stream (the connection
+ * itself, relayed by xdomd) that the caller closes. */
 int helper_console(struct helper_client *c, const char *name,
     const char *reason, int *fd, struct xdom_err *err);
 

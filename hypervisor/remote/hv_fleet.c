@@ -13,7 +13,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/xmalloc.h"
 #include "hypervisor/remote/fleet.h"
@@ -103,16 +102,9 @@ fleet_snapshot(struct hv *hv, unsigned what, struct snap *out,
     struct xdom_err *err)
 {
 	struct fleet_priv *p = hv->priv;
-	uint64_t now = fleet_now_ns();
-	size_t i;
 
 	(void)err;
-	for (i = 0; i < p->n; i++)
-		hv_ssh_collect(p->hosts[i], what, out, now);
-	if (out->mono_ns == 0)
-		out->mono_ns = now;
-	out->wall_s = (int64_t)time(NULL);
-	snap_finish(out);
+	hv_ssh_collect(p->hosts, p->n, what, out);
 	return 0;
 }
 

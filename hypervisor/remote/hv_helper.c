@@ -418,55 +418,6 @@ helper_sysrq(struct helper_client *c, const char *name, char key,
 	return proto_empty_decode(pbuf_ptr(&c->in), pbuf_avail(&c->in), err);
 }
 
-int
-helper_boot(struct helper_client *c, const char *name, const char *reason,
-    struct xdom_err *err)
-{
-	return helper_action(c, name, HV_ACT_BOOT, reason, err);
-}
-
-int
-helper_shutdown(struct helper_client *c, const char *name,
-    const char *reason, struct xdom_err *err)
-{
-	return helper_action(c, name, HV_ACT_SHUTDOWN, reason, err);
-}
-
-int
-helper_reboot(struct helper_client *c, const char *name, const char *reason,
-    struct xdom_err *err)
-{
-	return helper_action(c, name, HV_ACT_REBOOT, reason, err);
-}
-
-int
-helper_reset(struct helper_client *c, const char *name, const char *reason,
-    struct xdom_err *err)
-{
-	return helper_action(c, name, HV_ACT_RESET, reason, err);
-}
-
-int
-helper_destroy(struct helper_client *c, const char *name, const char *reason,
-    struct xdom_err *err)
-{
-	return helper_action(c, name, HV_ACT_DESTROY, reason, err);
-}
-
-int
-helper_pause(struct helper_client *c, const char *name, const char *reason,
-    struct xdom_err *err)
-{
-	return helper_action(c, name, HV_ACT_PAUSE, reason, err);
-}
-
-int
-helper_unpause(struct helper_client *c, const char *name, const char *reason,
-    struct xdom_err *err)
-{
-	return helper_action(c, name, HV_ACT_UNPAUSE, reason, err);
-}
-
 /*
  * xdomd relays a console itself (so it can count it, audit it and end it
  * when the right to it ends): once it has answered, the connection is

@@ -101,13 +101,22 @@ hv_ssh_stop(struct hv *hv)
 }
 
 void
-hv_ssh_collect(struct hv *hv, unsigned what, struct snap *out,
-    uint64_t now_ns)
+hv_ssh_collect(struct hv *const *hosts, size_t n, unsigned what,
+    struct snap *out)
 {
-	struct ssh_priv *p = hv->priv;
+	uint64_t now = xdom_mono_ns();
+	size_t i;
 
 	(void)what;	/* the remote sends everything; views skip it */
-	fleet_host_collect(p->host, out, now_ns);
+	for (i = 0; i < n; i++) {
+		struct ssh_priv *p = hosts[i]->priv;
+
+		fleet_host_collect(p->host, out, now);
+	}
+	if (out->mono_ns == 0)
+		out->mono_ns = now;
+	out->wall_s = (int64_t)time(NULL);
+	snap_finish(out);
 }
 
 const char *
@@ -138,14 +147,8 @@ static int
 ssh_snapshot(struct hv *hv, unsigned what, struct snap *out,
     struct xdom_err *err)
 {
-	uint64_t now = fleet_now_ns();
-
 	(void)err;
-	hv_ssh_collect(hv, what, out, now);
-	if (out->mono_ns == 0)
-		out->mono_ns = now;
-	out->wall_s = (int64_t)time(NULL);
-	snap_finish(out);
+	hv_ssh_collect(&hv, 1, what, out);
 	return 0;
 }
 

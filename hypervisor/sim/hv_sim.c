@@ -12,8 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
+#include "core/clock.h"
 #include "core/escape.h"
+#include "core/pathtrust.h"
 #include "core/xmalloc.h"
 #include "hypervisor/sim/sim.h"
 
@@ -23,14 +26,22 @@
 static void
 sim_now(int64_t *wall_ns, uint64_t *mono_ns)
 {
-	struct timespec w, m;
-
-	clock_gettime(CLOCK_MONOTONIC, &m);
-	clock_gettime(CLOCK_REALTIME, &w);
-	*wall_ns = w.tv_sec * 1000000000LL + w.tv_nsec;
 	if (mono_ns != NULL)
-		*mono_ns = (uint64_t)m.tv_sec * 1000000000ull +
-		    (uint64_t)m.tv_nsec;
+		*mono_ns = xdom_mono_ns();
+	*wall_ns = xdom_wall_ns();
+}
+
+static int
+sim_trust_dir(const char *dir, struct xdom_err *err)
+{
+	struct xdom_err why = { 0 };
+	int rc = xdom_path_trust(dir, XDOM_TRUST_DIR,
+	    XDOM_TRUST_MAY_BE_MISSING, geteuid(), &why);
+
+	if (rc == 0)
+		return 0;
+	return xdom_err_set(err, rc, "simulated host state: %s; use a "
+	    "directory only root can change", why.msg);
 }
 
 static int
@@ -44,7 +55,10 @@ sim_open(struct hv *hv, const struct hv_open_opts *o, struct xdom_err *err)
 		free(s);
 		return XDOM_EINVAL;
 	}
-	rc = sim_store_open(s, dir, o->sim_domains, err);
+	/* One who made the directory first would own every guest in it. */
+	rc = o->trusted_dirs ? sim_trust_dir(dir, err) : 0;
+	if (rc == 0)
+		rc = sim_store_open(s, dir, o->sim_domains, err);
 	free(dir);
 	if (rc != 0) {
 		sim_store_close(s);
@@ -269,15 +283,6 @@ sim_guests(struct hv *hv, struct hv_guest_list *out, struct xdom_err *err)
 	return rc;
 }
 
-/* A name for messages: escaped, short. */
-static const char *
-sim_shown(const char *name, char buf[96])
-{
-	if (xdom_escape(buf, 96, name) >= 96)
-		snprintf(buf + 90, 6, "...");
-	return buf;
-}
-
 static int
 sim_lookup(struct sim_store *s, const char *name, long *idx,
     struct xdom_err *err)
@@ -287,7 +292,7 @@ sim_lookup(struct sim_store *s, const char *name, long *idx,
 	*idx = sim_state_find(&s->st, name);
 	if (*idx < 0)
 		return xdom_err_set(err, XDOM_ENOENT, "%s: no such domain",
-		    sim_shown(name, shown));
+		    sim_name_shown(name, shown));
 	return 0;
 }
 
@@ -363,8 +368,8 @@ sim_info(struct hv *hv, const char *name, struct hv_info *out,
 
 /* ---- actions ---- */
 
-/* Why an action is refused in each state (NULL: allowed), and what
- * Domain-0 cannot be. Messages follow the guest's name. */
+/* Why an action is refused in each state (NULL: allowed), and why
+ * Domain-0 is. Messages follow the guest's name. */
 struct sim_act_row {
 	const char *dom0;
 	const char *refuse[SIM_RUN__COUNT];
@@ -372,34 +377,34 @@ struct sim_act_row {
 };
 
 static const struct sim_act_row sim_acts[HV_ACT__COUNT] = {
-	[HV_ACT_BOOT] = { "booted", {
+	[HV_ACT_BOOT] = { "cannot be booted", {
 		[SIM_RUNNING] = "is already running",
 		[SIM_PAUSED] = "is already running (paused); unpause it",
 		[SIM_CRASHED] = "has crashed; destroy it before booting it",
 	}, false },
-	[HV_ACT_SHUTDOWN] = { "shut down", {
+	[HV_ACT_SHUTDOWN] = { "cannot be shut down", {
 		[SIM_STOPPED] = "is not running",
 		[SIM_PAUSED] = "is paused; unpause it first",
 		[SIM_CRASHED] = "has crashed and cannot shut down; use "
 		    "destroy or reset",
 	}, false },
-	[HV_ACT_REBOOT] = { "rebooted", {
+	[HV_ACT_REBOOT] = { "cannot be rebooted", {
 		[SIM_STOPPED] = "is not running; boot it",
 		[SIM_PAUSED] = "is paused; unpause it first",
 		[SIM_CRASHED] = "has crashed and cannot reboot; use reset",
 	}, false },
-	[HV_ACT_RESET] = { "reset", {
+	[HV_ACT_RESET] = { "cannot be reset", {
 		[SIM_STOPPED] = "is not running; boot it",
 	}, true },
-	[HV_ACT_DESTROY] = { "destroyed", {
+	[HV_ACT_DESTROY] = { "cannot be destroyed", {
 		[SIM_STOPPED] = "is not running",
 	}, true },
-	[HV_ACT_PAUSE] = { "paused", {
+	[HV_ACT_PAUSE] = { "cannot be paused", {
 		[SIM_STOPPED] = "is not running",
 		[SIM_PAUSED] = "is already paused",
 		[SIM_CRASHED] = "has crashed; it cannot be paused",
 	}, false },
-	[HV_ACT_UNPAUSE] = { "unpaused", {
+	[HV_ACT_UNPAUSE] = { "cannot be unpaused", {
 		[SIM_STOPPED] = "is not running",
 		[SIM_RUNNING] = "is not paused",
 		[SIM_CRASHED] = "has crashed; destroy or reset it",
@@ -484,12 +489,7 @@ sim_apply(struct sim_state *st, struct sim_guest *g, enum hv_action a,
 		return 0;
 	case HV_ACT_DESTROY:
 		sim_retire(st, g, now_ns);
-		g->run = SIM_STOPPED;
-		g->id = 0;
-		g->start_ms = g->frozen_ms = g->paused_ms = 0;
-		g->pending = SIM_PEND_NONE;
-		g->pend_ms = 0;
-		g->pend_id = 0;
+		sim_guest_stop(g);
 		return 0;
 	case HV_ACT_PAUSE:
 		/* rounded so counters never step back around the pause */
@@ -512,34 +512,16 @@ sim_act_locked(struct sim_store *s, const char *name, enum hv_action a,
     struct xdom_err *err)
 {
 	const struct sim_act_row *row;
+	struct sim_locked lk;
 	struct sim_guest *g;
-	char shown[96];
-	int64_t now_ns;
-	long idx;
-	int rc, fd = -1;
+	int rc;
 
 	if ((unsigned)a >= HV_ACT__COUNT)
 		return xdom_err_set(err, XDOM_EINVAL, "unknown action");
 	row = &sim_acts[a];
-	if (strcmp(name, "Domain-0") == 0)
-		return xdom_err_set(err, XDOM_EPERM, "Domain-0 cannot be %s",
-		    row->dom0);
-	if (!xdom_name_valid(name))
-		return xdom_err_set(err, XDOM_EINVAL, "'%s' is not a valid "
-		    "domain name to act on", sim_shown(name, shown));
-	if ((rc = sim_store_lock(s, &fd, err)) != 0)
+	if ((rc = sim_guest_locked(s, name, row->dom0, &lk, err)) != 0)
 		return rc;
-	if ((rc = sim_store_refresh(s, err)) != 0 ||
-	    (rc = sim_lookup(s, name, &idx, err)) != 0)
-		goto out;
-	sim_now(&now_ns, NULL);
-	sim_store_materialise(&s->st, now_ns / 1000000);
-	g = &s->st.g[idx];
-	if (idx == 0) {
-		rc = xdom_err_set(err, XDOM_EPERM, "Domain-0 cannot be %s",
-		    row->dom0);
-		goto out;
-	}
+	g = &s->st.g[lk.idx];
 	if (g->pending != SIM_PEND_NONE && !row->while_pending &&
 	    row->refuse[g->run] == NULL) {
 		rc = xdom_err_set(err, XDOM_EBUSY, "%s is already %s", name,
@@ -554,14 +536,10 @@ sim_act_locked(struct sim_store *s, const char *name, enum hv_action a,
 	}
 	if (a == HV_ACT_BOOT && (rc = sim_reimage_busy(s, name, err)) != 0)
 		goto out;
-	if ((rc = sim_apply(&s->st, g, a, now_ns, err)) != 0 ||
-	    (rc = sim_store_commit(s, err)) != 0)
-		goto out;
+	if ((rc = sim_apply(&s->st, g, a, lk.now_ns, err)) == 0)
+		rc = sim_store_commit(s, err);
 out:
-	if (rc != 0)
-		s->cached = false;	/* drop any half-applied change */
-	sim_store_unlock(fd);
-	return rc;
+	return sim_guest_unlock(s, &lk, rc);
 }
 
 int
@@ -607,28 +585,16 @@ sim_sysrq_locked(struct sim_store *s, const char *name, char key,
 		[SIM_PAUSED] = "is paused; unpause it first",
 		[SIM_CRASHED] = "has crashed; reset or destroy it",
 	};
+	struct sim_locked lk;
 	struct sim_guest *g;
-	char shown[96];
 	int64_t now_ns;
-	long idx;
-	int rc, fd = -1;
+	int rc;
 
-	if (!xdom_name_valid(name))
-		return xdom_err_set(err, XDOM_EINVAL, "'%s' is not a valid "
-		    "domain name to act on", sim_shown(name, shown));
-	if ((rc = sim_store_lock(s, &fd, err)) != 0)
+	if ((rc = sim_guest_locked(s, name, "takes no SysRq keys from here",
+	    &lk, err)) != 0)
 		return rc;
-	if ((rc = sim_store_refresh(s, err)) != 0 ||
-	    (rc = sim_lookup(s, name, &idx, err)) != 0)
-		goto out;
-	sim_now(&now_ns, NULL);
-	sim_store_materialise(&s->st, now_ns / 1000000);
-	g = &s->st.g[idx];
-	if (idx == 0) {
-		rc = xdom_err_set(err, XDOM_EPERM, "Domain-0 takes no SysRq "
-		    "keys from here");
-		goto out;
-	}
+	g = &s->st.g[lk.idx];
+	now_ns = lk.now_ns;
 	if (g->run >= SIM_RUN__COUNT || refuse[g->run] != NULL) {
 		rc = xdom_err_set(err, XDOM_ESTATE, "%s %s", name,
 		    g->run < SIM_RUN__COUNT ? refuse[g->run] : "is in an "
@@ -650,10 +616,7 @@ sim_sysrq_locked(struct sim_store *s, const char *name, char key,
 	if (rc == 0)
 		rc = sim_store_commit(s, err);
 out:
-	if (rc != 0)
-		s->cached = false;	/* drop any half-applied change */
-	sim_store_unlock(fd);
-	return rc;
+	return sim_guest_unlock(s, &lk, rc);
 }
 
 static int

@@ -250,6 +250,38 @@ int sim_expect(struct hv *hv, const char *name, double t0, double t1,
 void sim_guest_effective(const struct sim_guest *g, int64_t now_ms,
     struct sim_guest *eff, uint64_t *retired_ns);
 
+/* ---- one guest under the writers' lock (sim_store.c) ---- */
+
+/* What a writer acting on one guest holds between sim_guest_locked and
+ * sim_guest_unlock. */
+struct sim_locked {
+	int fd;			/* the writers' lock; -1 when not held */
+	long idx;		/* the guest: s->st.g[idx], never Domain-0 */
+	int64_t now_ns;		/* wall clock the state was brought to */
+};
+
+/*
+ * The prologue of every change to one guest: check name (a valid guest
+ * name, not Domain-0), take the writers' lock, refresh the state, look the
+ * guest up, apply what has fallen due by now. On 0 the lock is held and
+ * lk says which guest and when; the caller changes s->st.g[lk->idx],
+ * commits and calls sim_guest_unlock. On failure nothing is held and err
+ * has a one-line reason; Domain-0's reads "Domain-0 " dom0 (e.g.
+ * "cannot be paused").
+ */
+int sim_guest_locked(struct sim_store *s, const char *name, const char *dom0,
+    struct sim_locked *lk, struct xdom_err *err);
+/* Release what sim_guest_locked took, dropping the cached state when rc is
+ * an error (a change may be half applied); returns rc. Safe to call
+ * twice. */
+int sim_guest_unlock(struct sim_store *s, struct sim_locked *lk, int rc);
+/* name escaped for a message, cut to fit buf (with "..."); returns buf. */
+const char *sim_name_shown(const char *name, char buf[96]);
+
+/* g has no domain any more: stopped, nothing pending (its counters must
+ * be retired by the caller first). */
+void sim_guest_stop(struct sim_guest *g);
+
 /* Milliseconds of the shutdown/reboot and re-image delays (env-scaled). */
 int64_t sim_delay_ms(void);
 int64_t sim_reimage_ms(void);

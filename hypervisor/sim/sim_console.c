@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/escape.h"
 
 #define CON_TICK_MS 200
@@ -52,15 +53,6 @@ struct con {
 	int esc;		/* inside an escape sequence: 1 ESC, 2 CSI */
 	bool last_cr;
 };
-
-static int64_t
-con_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
 
 /* Output; the master being gone ends the process. */
 static void
@@ -201,7 +193,7 @@ con_going_down(const struct con *c, const char *what)
 static double
 con_uptime_s(const struct con *c)
 {
-	int64_t up = con_now_ms() - c->start_ms;
+	int64_t up = xdom_wall_ms() - c->start_ms;
 
 	return up > 0 ? up / 1000.0 : 0.0;
 }
@@ -523,7 +515,7 @@ con_watch(struct con *c)
 		    "poweroff" : "reboot");
 		c->pending = g->pending;
 	}
-	sim_guest_effective(g, con_now_ms(), &eff, NULL);
+	sim_guest_effective(g, xdom_wall_ms(), &eff, NULL);
 	t = con_uptime_s(c);
 	if (eff.run == SIM_STOPPED) {
 		if (c->pending != SIM_PEND_SHUTDOWN)
@@ -565,7 +557,7 @@ con_main(struct con *c)
 {
 	unsigned char buf[512];
 	struct pollfd p = { .fd = 0 };
-	int64_t next = con_now_ms() + CON_TICK_MS;
+	int64_t next = xdom_wall_ms() + CON_TICK_MS;
 	ssize_t r, i;
 
 	if (c->run == SIM_CRASHED) {
@@ -575,7 +567,7 @@ con_main(struct con *c)
 		con_boot(c);
 	}
 	for (;;) {
-		int64_t now = con_now_ms();
+		int64_t now = xdom_wall_ms();
 		int wait = next > now ? (int)(next - now) : 0;
 
 		/* a paused or crashed guest reads nothing */
@@ -595,9 +587,9 @@ con_main(struct con *c)
 			for (i = 0; i < r; i++)
 				con_input(c, buf[i]);
 		}
-		if (con_now_ms() >= next) {
+		if (xdom_wall_ms() >= next) {
 			con_watch(c);
-			next = con_now_ms() + CON_TICK_MS;
+			next = xdom_wall_ms() + CON_TICK_MS;
 		}
 	}
 }
@@ -647,7 +639,7 @@ sim_console_check(struct sim_store *s, const char *name, struct con *c,
 	if (idx == 0)
 		return xdom_err_set(err, XDOM_EPERM, "Domain-0 has no guest "
 		    "console here; use the host's own terminal");
-	sim_guest_effective(&s->st.g[idx], con_now_ms(), &eff, NULL);
+	sim_guest_effective(&s->st.g[idx], xdom_wall_ms(), &eff, NULL);
 	if (eff.run == SIM_STOPPED)
 		return xdom_err_set(err, XDOM_ESTATE, "%s is not running; "
 		    "boot it first", name);

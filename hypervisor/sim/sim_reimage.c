@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/atomicfile.h"
+#include "core/clock.h"
 #include "core/escape.h"
 #include "core/xmalloc.h"
 
@@ -76,15 +78,6 @@ sim_reimage_sleep(int64_t ms)
 		;
 }
 
-static int64_t
-sim_reimage_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 static char *
 sim_reimage_lock_path(const struct sim_store *s, const char *name)
 {
@@ -114,7 +107,6 @@ sim_reimage_run_state(struct sim_store *s, const char *name,
     struct xdom_err *err)
 {
 	struct sim_guest eff;
-	struct timespec ts;
 	long idx;
 	int rc;
 
@@ -126,9 +118,7 @@ sim_reimage_run_state(struct sim_store *s, const char *name,
 		    name);
 		goto out;
 	}
-	clock_gettime(CLOCK_REALTIME, &ts);
-	sim_guest_effective(&s->st.g[idx], ts.tv_sec * 1000LL +
-	    ts.tv_nsec / 1000000, &eff, NULL);
+	sim_guest_effective(&s->st.g[idx], xdom_wall_ms(), &eff, NULL);
 	rc = eff.run | (eff.pending << 8);
 out:
 	sim_store_leave(s);
@@ -141,7 +131,7 @@ static int
 sim_reimage_stop(struct sim_store *s, const char *name, int st,
     hv_progress_fn progress, void *arg, struct xdom_err *err)
 {
-	int64_t deadline = sim_reimage_now_ms() + sim_delay_ms() * 3 + 5000;
+	int64_t deadline = xdom_mono_ms() + sim_delay_ms() * 3 + 5000;
 	int rc;
 
 	if ((st & 0xff) == SIM_RUNNING && (st >> 8) == SIM_PEND_NONE)
@@ -163,7 +153,7 @@ sim_reimage_stop(struct sim_store *s, const char *name, int st,
 		if (progress != NULL && progress(arg, 0, "shutting down") != 0)
 			return xdom_err_set(err, XDOM_ETIMEDOUT, "re-image of "
 			    "%s cancelled; the old image is kept", name);
-		if (sim_reimage_now_ms() > deadline)
+		if (xdom_mono_ms() > deadline)
 			return xdom_err_set(err, XDOM_ETIMEDOUT, "%s did not "
 			    "shut down in time; the old image is kept", name);
 		sim_reimage_sleep(50);
@@ -217,18 +207,14 @@ sim_reimage_write(struct sim_store *s, const char *name,
     hv_progress_fn progress, void *arg, struct xdom_err *err)
 {
 	char *img = xasprintf("%s/%s.img", s->img_dir, name);
-	char *tmp = xasprintf("%s/.%s.img.tmp", s->img_dir, name);
 	unsigned chunks = sim_reimage_mb(), i, pm;
-	int64_t t0 = sim_reimage_now_ms(), total = sim_reimage_ms();
+	int64_t t0 = xdom_mono_ms(), total = sim_reimage_ms();
 	char *chunk = xcalloc(1, SIM_IMAGE_CHUNK);
-	int fd, dfd, rc = 0;
+	struct xdom_atomic a;
+	int rc;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-	if (fd < 0) {
-		rc = xdom_err_errno(err, XDOM_EIO, errno, "%s", tmp);
+	if ((rc = xdom_atomic_begin(&a, img, 0600, err)) != 0)
 		goto out;
-	}
 	if (progress != NULL && progress(arg, 0, sim_reimage_stage(0)) != 0)
 		goto cancelled;
 	for (i = 0; i < chunks; i++) {
@@ -240,33 +226,20 @@ sim_reimage_write(struct sim_store *s, const char *name,
 		/* something that looks like data, not a sparse hole */
 		for (off = 4096; off < SIM_IMAGE_CHUNK; off += 512)
 			snprintf(chunk + off, 32, "block %u.%zu", i, off / 512);
-		if (write(fd, chunk, SIM_IMAGE_CHUNK) != SIM_IMAGE_CHUNK) {
-			rc = xdom_err_errno(err, XDOM_EIO, errno, "%s", tmp);
+		if (xdom_write_all(a.fd, chunk, SIM_IMAGE_CHUNK) != 0) {
+			rc = xdom_err_errno(err, XDOM_EIO, errno, "%s", a.tmp);
 			goto fail;
 		}
 		/* pace the work over the configured duration */
 		sim_reimage_sleep(t0 + total * (i + 1) / chunks -
-		    sim_reimage_now_ms());
+		    xdom_mono_ms());
 		pm = (unsigned)((uint64_t)(i + 1) * 990 / chunks);
 		if (progress != NULL &&
 		    progress(arg, pm, sim_reimage_stage(pm)) != 0)
 			goto cancelled;
 	}
-	if (fsync(fd) != 0) {
-		rc = xdom_err_errno(err, XDOM_EIO, errno, "%s", tmp);
-		goto fail;
-	}
-	close(fd);
-	fd = -1;
-	if (rename(tmp, img) != 0) {
-		rc = xdom_err_errno(err, XDOM_EIO, errno, "%s", img);
-		goto fail;
-	}
-	if ((dfd = open(s->img_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >=
-	    0) {
-		(void)fsync(dfd);
-		close(dfd);
-	}
+	if ((rc = xdom_atomic_commit(&a, NULL, err)) != 0)
+		goto out;
 	if (progress != NULL)
 		(void)progress(arg, 1000, "done");
 	goto out;
@@ -274,16 +247,10 @@ cancelled:
 	rc = xdom_err_set(err, XDOM_ETIMEDOUT, "re-image of %s cancelled; "
 	    "the old image is kept", name);
 fail:
-	if (fd >= 0)
-		close(fd);
-	fd = -1;
-	(void)unlink(tmp);
+	xdom_atomic_abort(&a);
 out:
-	if (fd >= 0)
-		close(fd);
 	free(chunk);
 	free(img);
-	free(tmp);
 	return rc;
 }
 

@@ -24,7 +24,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/atomicfile.h"
+#include "core/clock.h"
 #include "core/escape.h"
+#include "core/fileread.h"
 #include "core/xmalloc.h"
 
 #define SIM_STATE_MAX_BYTES (64u << 20)
@@ -156,49 +159,89 @@ sim_store_materialise(struct sim_state *st, int64_t now_ms)
 	}
 }
 
+void
+sim_guest_stop(struct sim_guest *g)
+{
+	g->run = SIM_STOPPED;
+	g->id = 0;
+	g->start_ms = g->frozen_ms = g->paused_ms = 0;
+	g->pending = SIM_PEND_NONE;
+	g->pend_ms = 0;
+	g->pend_id = 0;
+}
+
+/* ---- one guest under the writers' lock ---- */
+
+const char *
+sim_name_shown(const char *name, char buf[96])
+{
+	if (xdom_escape(buf, 96, name) >= 96)
+		snprintf(buf + 90, 6, "...");
+	return buf;
+}
+
+int
+sim_guest_locked(struct sim_store *s, const char *name, const char *dom0,
+    struct sim_locked *lk, struct xdom_err *err)
+{
+	char shown[96];
+	int rc;
+
+	lk->fd = -1;
+	lk->idx = -1;
+	lk->now_ns = 0;
+	if (strcmp(name, "Domain-0") == 0)
+		return xdom_err_set(err, XDOM_EPERM, "Domain-0 %s", dom0);
+	if (!xdom_name_valid(name))
+		return xdom_err_set(err, XDOM_EINVAL, "'%s' is not a valid "
+		    "domain name to act on", sim_name_shown(name, shown));
+	if ((rc = sim_store_lock(s, &lk->fd, err)) != 0)
+		return rc;
+	if ((rc = sim_store_refresh(s, err)) != 0)
+		return sim_guest_unlock(s, lk, rc);
+	if ((lk->idx = sim_state_find(&s->st, name)) < 0)
+		return sim_guest_unlock(s, lk, xdom_err_set(err, XDOM_ENOENT,
+		    "%s: no such domain", name));
+	lk->now_ns = xdom_wall_ns();
+	sim_store_materialise(&s->st, lk->now_ns / 1000000);
+	if (lk->idx == 0)	/* not reached: the state keeps Domain-0 first */
+		return sim_guest_unlock(s, lk, xdom_err_set(err, XDOM_EPERM,
+		    "Domain-0 %s", dom0));
+	return 0;
+}
+
+int
+sim_guest_unlock(struct sim_store *s, struct sim_locked *lk, int rc)
+{
+	if (rc != 0)
+		s->cached = false;
+	sim_store_unlock(lk->fd);
+	lk->fd = -1;
+	return rc;
+}
+
 /* ---- reading ---- */
 
 static int
 sim_store_read(struct sim_store *s, struct xdom_err *err)
 {
+	struct xdom_err why = { 0 };
 	struct stat sb;
 	char *buf = NULL;
-	size_t got = 0;
-	ssize_t r;
-	int fd, rc;
+	size_t got;
+	int rc;
 
-	fd = open(s->state_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return XDOM_ENOENT;
-		return xdom_err_errno(err, XDOM_EIO, errno, "%s",
-		    s->state_path);
-	}
-	if (fstat(fd, &sb) != 0) {
-		rc = xdom_err_errno(err, XDOM_EIO, errno, "%s", s->state_path);
-		goto out;
-	}
-	if (!S_ISREG(sb.st_mode) || sb.st_size > SIM_STATE_MAX_BYTES) {
-		rc = xdom_err_set(err, XDOM_ECORRUPT, "%s: corrupt simulated "
+	rc = xdom_file_read(s->state_path, SIM_STATE_MAX_BYTES,
+	    XDOM_READ_NOFOLLOW | XDOM_READ_OPTIONAL, &buf, &got, &sb, &why);
+	if (rc == XDOM_EPROTO)
+		return xdom_err_set(err, XDOM_ECORRUPT, "%s: corrupt simulated "
 		    "host state (not a regular file of sane size); remove the "
 		    "directory to start a fresh simulated host",
 		    s->state_path);
-		goto out;
-	}
-	buf = xmalloc((size_t)sb.st_size + 1);
-	while (got < (size_t)sb.st_size) {
-		r = read(fd, buf + got, (size_t)sb.st_size - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			rc = xdom_err_errno(err, XDOM_EIO, errno, "%s",
-			    s->state_path);
-			goto out;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
+	if (rc != 0)
+		return xdom_err_set(err, rc, "%s", why.msg);
+	if (buf == NULL)
+		return XDOM_ENOENT;
 	s->cached = false;
 	rc = sim_state_parse(&s->st, buf, got, s->state_path, err);
 	if (rc != 0)
@@ -211,7 +254,6 @@ sim_store_read(struct sim_store *s, struct xdom_err *err)
 	    sb.st_mtim.tv_nsec;
 out:
 	free(buf);
-	close(fd);
 	return rc;
 }
 
@@ -230,23 +272,6 @@ sim_store_fresh(const struct sim_store *s)
 
 /* ---- writing ---- */
 
-static int
-sim_store_write_all(int fd, const char *p, size_t len)
-{
-	ssize_t w;
-
-	while (len > 0) {
-		w = write(fd, p, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		len -= (size_t)w;
-	}
-	return 0;
-}
-
 static void
 sim_store_hook(const char *stage)
 {
@@ -257,33 +282,27 @@ sim_store_hook(const char *stage)
 int
 sim_store_commit(struct sim_store *s, struct xdom_err *err)
 {
-	char *tmp = xasprintf("%s.tmp", s->state_path), *text;
+	struct xdom_atomic a;
 	struct stat sb;
 	size_t len;
-	int fd = -1, dfd, rc = 0;
+	char *text;
+	int rc;
 
 	text = sim_state_format(&s->st, &len);
 	sim_store_hook("tmp-open");
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-	    0600);
-	if (fd < 0) {
-		rc = xdom_err_errno(err, XDOM_EIO, errno, "%s", tmp);
+	if ((rc = xdom_atomic_begin(&a, s->state_path, 0600, err)) != 0)
 		goto out;
-	}
-	if (sim_store_write_all(fd, text, len / 2) != 0)
+	if (xdom_write_all(a.fd, text, len / 2) != 0)
 		goto fail;
 	sim_store_hook("mid-write");
-	if (sim_store_write_all(fd, text + len / 2, len - len / 2) != 0 ||
-	    fsync(fd) != 0 || fstat(fd, &sb) != 0)
+	if (xdom_write_all(a.fd, text + len / 2, len - len / 2) != 0)
 		goto fail;
 	sim_store_hook("written");
-	if (rename(tmp, s->state_path) != 0)
-		goto fail;
-	sim_store_hook("renamed");
-	if ((dfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		(void)fsync(dfd);
-		close(dfd);
+	if ((rc = xdom_atomic_commit(&a, &sb, err)) != 0) {
+		s->cached = false;
+		goto out;
 	}
+	sim_store_hook("renamed");
 	s->cached = true;
 	s->key_dev = sb.st_dev;
 	s->key_ino = sb.st_ino;
@@ -292,14 +311,11 @@ sim_store_commit(struct sim_store *s, struct xdom_err *err)
 	    sb.st_mtim.tv_nsec;
 	goto out;
 fail:
-	rc = xdom_err_errno(err, XDOM_EIO, errno, "cannot write %s", tmp);
+	rc = xdom_err_errno(err, XDOM_EIO, errno, "cannot write %s", a.tmp);
 	s->cached = false;
-	(void)unlink(tmp);
+	xdom_atomic_abort(&a);
 out:
-	if (fd >= 0)
-		close(fd);
 	free(text);
-	free(tmp);
 	return rc;
 }
 
@@ -435,7 +451,7 @@ sim_store_write_cfg(const struct sim_store *s, const struct sim_guest *g)
 	    0600);
 	if (fd < 0)
 		return;
-	(void)sim_store_write_all(fd, b.t, b.n);
+	(void)xdom_write_all(fd, b.t, b.n);
 	close(fd);
 }
 
@@ -459,7 +475,7 @@ sim_store_ensure_cfg(const struct sim_store *s, const struct sim_guest *g)
 	    0600);
 	if (fd < 0)
 		return;
-	ok = sim_store_write_all(fd, b.t, b.n) == 0;
+	ok = xdom_write_all(fd, b.t, b.n) == 0;
 	close(fd);
 	if (ok)
 		(void)!link(tmp, path);
@@ -510,15 +526,6 @@ sim_store_write_cfgs(const struct sim_store *s)
 
 /* ---- open ---- */
 
-static int64_t
-sim_store_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
-}
-
 /* Under the lock: make a new host unless a usable one exists. */
 static int
 sim_store_create(struct sim_store *s, struct xdom_err *err)
@@ -530,7 +537,7 @@ sim_store_create(struct sim_store *s, struct xdom_err *err)
 		return 0;
 	if (rc != 0 && rc != XDOM_ENOENT)
 		return rc;
-	sim_state_generate(&s->st, s->want_n, sim_store_now_ms());
+	sim_state_generate(&s->st, s->want_n, xdom_wall_ms());
 	s->cached = false;
 	sim_store_write_cfgs(s);
 	return sim_store_commit(s, err);

@@ -100,6 +100,25 @@ xen_conv_copy_trim(char *dst, size_t len, const char *s, size_t n)
 	dst[n] = '\0';
 }
 
+/*
+ * The next comma-separated item at *p, trimmed, into item (size len);
+ * *p moves past it. Returns where the item starts in the spec, or NULL
+ * when none is left (an empty rest, as after a trailing comma).
+ */
+static const char *
+xen_conv_next(const char **p, char *item, size_t len)
+{
+	const char *start = *p, *e;
+
+	if (start == NULL || *start == '\0')
+		return NULL;
+	e = strchr(start, ',');
+	xen_conv_copy_trim(item, len, start,
+	    e != NULL ? (size_t)(e - start) : strlen(start));
+	*p = e != NULL ? e + 1 : NULL;
+	return start;
+}
+
 static bool
 xen_conv_writable(const char *access)
 {
@@ -122,20 +141,18 @@ bool
 xen_conv_disk(const char *spec, struct hv_disk *out)
 {
 	char pos[4][256], item[256], access[8] = "rw";
-	const char *p = spec, *e, *eq;
-	size_t npos = 0, n;
+	const char *p = spec, *start, *eq;
+	size_t npos = 0;
 	bool have_target = false;
 
 	memset(out, 0, sizeof *out);
-	while (*p != '\0') {
-		e = strchr(p, ',');
-		n = e != NULL ? (size_t)(e - p) : strlen(p);
-		xen_conv_copy_trim(item, sizeof item, p, n);
+	while ((start = xen_conv_next(&p, item, sizeof item)) != NULL) {
 		eq = strchr(item, '=');
 		if (eq != NULL && strncmp(item, "target=", 7) == 0) {
 			/* the rest of the spec, commas included */
 			xen_conv_copy_trim(out->target, sizeof out->target,
-			    strchr(p, '=') + 1, strlen(strchr(p, '=') + 1));
+			    strchr(start, '=') + 1,
+			    strlen(strchr(start, '=') + 1));
 			have_target = true;
 			break;
 		}
@@ -150,9 +167,6 @@ xen_conv_disk(const char *spec, struct hv_disk *out)
 		} else if (npos < 4) {
 			memcpy(pos[npos++], item, sizeof item);
 		}
-		if (e == NULL)
-			break;
-		p = e + 1;
 	}
 	/* positional: target,vdev,access (3) or target,format,vdev,access */
 	if (npos == 3 || npos == 2) {
@@ -198,14 +212,11 @@ xen_conv_vif(const char *spec, struct hv_nic *out)
 		{ "ip", out->ip, sizeof out->ip },
 	};
 	char item[256];
-	const char *p = spec, *e, *eq;
-	size_t n, i, klen;
+	const char *p = spec, *eq;
+	size_t i, klen;
 
 	memset(out, 0, sizeof *out);
-	while (*p != '\0') {
-		e = strchr(p, ',');
-		n = e != NULL ? (size_t)(e - p) : strlen(p);
-		xen_conv_copy_trim(item, sizeof item, p, n);
+	while (xen_conv_next(&p, item, sizeof item) != NULL) {
 		eq = strchr(item, '=');
 		for (i = 0; eq != NULL && i < sizeof keys / sizeof keys[0];
 		    i++) {
@@ -215,8 +226,5 @@ xen_conv_vif(const char *spec, struct hv_nic *out)
 				xen_conv_copy_trim(keys[i].dst, keys[i].len,
 				    eq + 1, strlen(eq + 1));
 		}
-		if (e == NULL)
-			break;
-		p = e + 1;
 	}
 }

@@ -244,7 +244,7 @@ run_phase(struct hv *hv, struct snap *snaps, struct phase *ph, size_t k,
 		cpu_prev = cpu;
 		ph->doms = s->n_dom;
 		/* Freshness: how old each up host's data is now. */
-		mono = fleet_now_ns();
+		mono = xdom_mono_ns();
 		for (i = 0; i < s->n_host && i < FLEET_MAX_HOSTS; i++) {
 			struct fleet_host_stats st;
 

@@ -6,7 +6,6 @@
  *
  *   bench_sim [N ...]     default: 26 (the default host) 1000 10000
  */
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 
 #include "core/snap.h"
 #include "hypervisor/hv.h"
+#include "tests/unit/support/fixture.h"
 
 static double
 cpu_ms(void)
@@ -46,15 +46,6 @@ median(double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof *v, cmp_double);
 	return v[n / 2];
-}
-
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)flag;
-	(void)f;
-	return remove(path);
 }
 
 #define ROUNDS 9
@@ -125,7 +116,7 @@ out:
 	hv_close(hv);
 	hv_close(other);
 	snap_dispose(&s);
-	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tfx_rm_tree(dir);
 	return rc;
 }
 

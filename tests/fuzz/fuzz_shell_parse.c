@@ -4,7 +4,8 @@
  * only, so it is compiled in from source here.
  *
  * Checked on every input: no crash, a refusal leaves no words, and every
- * accepted word is valid UTF-8 without control characters, the words
+ * accepted word is valid UTF-8 of printable characters (no controls, no
+ * bidi overrides or line separators: core/utf8.h), the words
  * together are no longer than the input, and there are few enough.
  */
 #include <stddef.h>
@@ -36,8 +37,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		wl = strlen(a.argv[i]);
 		for (k = 0; k < wl; k += n) {
-			n = shell_utf8_len(w + k, wl - k);
-			if (n == 0 || shell_is_control(w + k, n))
+			uint32_t cp;
+
+			n = xdom_utf8_decode(w + k, wl - k, &cp);
+			if (n == 0 || !xdom_utf8_printable(cp))
 				abort();
 		}
 		total += wl;

@@ -15,16 +15,6 @@ T_CLEANUP+=("rm -rf '$T'")
 : >"$T/empty.conf"
 X=("$XDOM" --config "$T/empty.conf" --sim)
 
-# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
-wait_for() {
-	local n=$(($1 * 10)) i
-	shift
-	for ((i = 0; i < n; i++)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # one_line_err DESC RC REGEX CMD...: CMD exits RC, prints exactly one
 # line on stderr matching REGEX, and was not killed by a signal.
@@ -161,12 +151,8 @@ check "stats exits 0 on SIGTERM during its wait" test "$rc" -eq 0
 check "stats wrote its first line before" test "$(wc -l <"$T/term")" -eq 1
 
 # ---- console under tmux ------------------------------------------------
-TM=(tmux -L "xdomtest-$$-cli" -f /dev/null)
-T_CLEANUP+=("${TM[*]} kill-server 2>/dev/null")
-pane() { "${TM[@]}" capture-pane -p -t t 2>/dev/null; }
-show_pane() { pane | grep -v '^ *$' | tail -10 | sed 's/^/#   /'; }
-pane_has() { pane | grep -Fq -- "$1"; }
-sh_run() { "${TM[@]}" send-keys -t t -l -- "$1"; "${TM[@]}" send-keys -t t Enter; }
+tm_server cli
+TM_TARGET=t
 
 "${X[@]}" console web01 </dev/null >/dev/null 2>"$T/probe.err"
 if ! command -v tmux >/dev/null; then
@@ -174,28 +160,28 @@ if ! command -v tmux >/dev/null; then
 elif grep -q "not written yet" "$T/probe.err"; then
 	skip "console under tmux" "this build's sim backend has no console yet: $(cat "$T/probe.err")"
 else
-	"${TM[@]}" new-session -d -s t -x 120 -y 40 \
+	tm_new -s t 120 40 \
 		env -i PATH="$PATH" HOME="$T" HISTFILE=/dev/null TERM=xterm XDOM_SIM_DIR="$XDOM_SIM_DIR" \
 		XDOM_SIM_DELAY_MS=300 PS1='READY$ ' bash --norc --noprofile
-	check "tmux shell is up" wait_for 5 pane_has 'READY$'
+	check "tmux shell is up" wait_for 5 screen_has 'READY$'
 
-	sh_run "stty -g > $T/stty.before; clear; ${X[*]} console web01"
-	if wait_for 10 pane_has "Connected to web01's console (SIMULATED guest). Ctrl-] to leave."; then
+	type_line "stty -g > $T/stty.before; clear; ${X[*]} console web01"
+	if wait_for 10 screen_has "Connected to web01's console (SIMULATED guest). Ctrl-] to leave."; then
 		ok "console prints the entry note, saying SIMULATED"
-	else not_ok "console prints the entry note, saying SIMULATED"; show_pane; fi
-	"${TM[@]}" send-keys -t t Enter
-	if wait_for 10 pane_has "web01 login:"; then ok "console shows web01 login:"
-	else not_ok "console shows web01 login:"; show_pane; fi
+	else not_ok "console prints the entry note, saying SIMULATED"; show_screen; fi
+	keys Enter
+	if wait_for 10 screen_has "web01 login:"; then ok "console shows web01 login:"
+	else not_ok "console shows web01 login:"; show_screen; fi
 	# While attached the terminal is raw, so restoring it means something.
 	tty=$("${TM[@]}" display -p -t t '#{pane_tty}')
 	if stty -a -F "$tty" 2>/dev/null | grep -qw -- -icanon; then ok "the terminal is raw while attached"
 	else not_ok "the terminal is raw while attached: $(stty -a -F "$tty" 2>&1 | tr '\n' ' ' | head -c 300)"; fi
-	"${TM[@]}" send-keys -t t 'C-]'
-	if wait_for 5 pane_has "Left web01's console."; then ok "Ctrl-] leaves the console"
-	else not_ok "Ctrl-] leaves the console"; show_pane; fi
-	sh_run "stty -g > $T/stty.after; echo BACK-\$((40+2))"
-	if wait_for 5 pane_has "BACK-42"; then ok "back at the shell prompt after Ctrl-]"
-	else not_ok "back at the shell prompt after Ctrl-]"; show_pane; fi
+	keys 'C-]'
+	if wait_for 5 screen_has "Left web01's console."; then ok "Ctrl-] leaves the console"
+	else not_ok "Ctrl-] leaves the console"; show_screen; fi
+	type_line "stty -g > $T/stty.after; echo BACK-\$((40+2))"
+	if wait_for 5 screen_has "BACK-42"; then ok "back at the shell prompt after Ctrl-]"
+	else not_ok "back at the shell prompt after Ctrl-]"; show_screen; fi
 	wait_for 5 test -s "$T/stty.after"
 	if [ -s "$T/stty.before" ] && cmp -s "$T/stty.before" "$T/stty.after"; then
 		ok "terminal settings restored after Ctrl-] (stty -g equal)"
@@ -203,14 +189,14 @@ else
 
 	# The guest is destroyed while the console is attached.
 	rm -f "$T/stty.after"
-	sh_run "clear; ${X[*]} console db01; echo RC=\$?"
-	if wait_for 10 pane_has "Connected to db01's console (SIMULATED guest)."; then ok "console on db01"
-	else not_ok "console on db01"; show_pane; fi
+	type_line "clear; ${X[*]} console db01; echo RC=\$?"
+	if wait_for 10 screen_has "Connected to db01's console (SIMULATED guest)."; then ok "console on db01"
+	else not_ok "console on db01"; show_screen; fi
 	check "destroy db01 while its console is open" quiet "${X[@]}" destroy db01
-	if wait_for 5 pane_has "db01's console closed"; then ok "console notices the guest went away"
-	else not_ok "console notices the guest went away"; show_pane; fi
-	check "console exits 0 when the guest goes away" wait_for 5 pane_has "RC=0"
-	sh_run "stty -g > $T/stty.after"
+	if wait_for 5 screen_has "db01's console closed"; then ok "console notices the guest went away"
+	else not_ok "console notices the guest went away"; show_screen; fi
+	check "console exits 0 when the guest goes away" wait_for 5 screen_has "RC=0"
+	type_line "stty -g > $T/stty.after"
 	wait_for 5 test -s "$T/stty.after"
 	if cmp -s "$T/stty.before" "$T/stty.after"; then
 		ok "terminal settings restored after the guest was destroyed"
@@ -218,17 +204,17 @@ else
 
 	# SIGTERM to the relay restores the terminal too.
 	rm -f "$T/stty.after"
-	sh_run "clear; sh -c 'echo \$\$ > $T/con.pid; exec ${X[*]} console mail01'"
-	if wait_for 10 pane_has "Connected to mail01's console (SIMULATED guest)."; then
+	type_line "clear; sh -c 'echo \$\$ > $T/con.pid; exec ${X[*]} console mail01'"
+	if wait_for 10 screen_has "Connected to mail01's console (SIMULATED guest)."; then
 		kill -TERM "$(cat "$T/con.pid")" 2>/dev/null
-		if wait_for 5 pane_has "Left mail01's console ("; then ok "SIGTERM ends the console with a note"
-		else not_ok "SIGTERM ends the console with a note"; show_pane; fi
-		sh_run "stty -g > $T/stty.after"
+		if wait_for 5 screen_has "Left mail01's console ("; then ok "SIGTERM ends the console with a note"
+		else not_ok "SIGTERM ends the console with a note"; show_screen; fi
+		type_line "stty -g > $T/stty.after"
 		wait_for 5 test -s "$T/stty.after"
 		if cmp -s "$T/stty.before" "$T/stty.after"; then ok "terminal settings restored after SIGTERM"
 		else not_ok "terminal settings restored after SIGTERM"; fi
 	else
-		not_ok "console on mail01 for the SIGTERM check"; show_pane
+		not_ok "console on mail01 for the SIGTERM check"; show_screen
 	fi
 fi
 

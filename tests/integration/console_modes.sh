@@ -12,28 +12,19 @@ command -v tmux >/dev/null || { skip "console terminal restore" "tmux is not ins
 sim_tmpdir
 # One tmux server per terminal type: a server that is still going away
 # cannot take the next session.
-tm() { tmux -L "xdomtest-$$-conmodes-$term" "$@"; }
-trap t_cleanup EXIT
-# wait_screen REGEX: until the pane shows REGEX (10 s).
-wait_screen() {
-	for _ in $(seq 100); do
-		tm capture-pane -p -t x 2>/dev/null | grep -Eq -- "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
+TM_TARGET=x	# the session cap and wait_screen look at
 FLAGS='alt=#{alternate_on} cursor=#{cursor_flag} keypad=#{keypad_flag} ckeys=#{keypad_cursor_flag} mouse=#{mouse_any_flag} sgr=#{mouse_sgr_flag} insert=#{insert_flag} wrap=#{wrap_flag} region=#{scroll_region_upper}-#{scroll_region_lower}'
 CLEAN='alt=0 cursor=1 keypad=0 ckeys=0 mouse=0 sgr=0 insert=0 wrap=1 region=0-23'
 
 for term in xterm-256color screen-256color; do
-	T_CLEANUP+=("tmux -L 'xdomtest-$$-conmodes-$term' kill-server 2>/dev/null")
+	tm_server "conmodes-$term"
 	tm new-session -d -s x -x 80 -y 24 \
 		"env TERM=$term XDOM_SIM_DIR='$XDOM_SIM_DIR' '$XDOM' --sim console web01; echo CONSOLE-DONE; sleep 60"
-	if ! wait_screen 'login:|Connected'; then
+	if ! wait_screen 10 'login:|Connected'; then
 		not_ok "$term: the console did not open"; tm capture-pane -p -t x | sed 's/^/#   /'; continue
 	fi
 	tm send-keys -t x root Enter
-	wait_screen 'root@web01' || { not_ok "$term: no guest prompt"; continue; }
+	wait_screen 10 'root@web01' || { not_ok "$term: no guest prompt"; continue; }
 	before=$(tm display -p -t x "$FLAGS")
 	tm send-keys -t x tty-modes Enter
 	for _ in $(seq 50); do
@@ -46,7 +37,7 @@ for term in xterm-256color screen-256color; do
 		not_ok "$term: tty-modes did not set the modes: before '$before', after '$set_on'"
 	fi
 	tm send-keys -t x C-]
-	wait_screen 'CONSOLE-DONE' || { not_ok "$term: Ctrl-] did not leave"; continue; }
+	wait_screen 10 'CONSOLE-DONE' || { not_ok "$term: Ctrl-] did not leave"; continue; }
 	after=$(tm display -p -t x "$FLAGS")
 	[ "$after" = "$CLEAN" ] && ok "$term: after Ctrl-] every mode is back ($after)" ||
 		not_ok "$term: after Ctrl-] the terminal is left with '$after' (want '$CLEAN')"

@@ -56,16 +56,6 @@ fleet_env
 A=$(fleet_spec a) B=$(fleet_spec b) C=$(fleet_spec c)
 HOSTS=(--host "$A" --host "$B" --host "$C")
 
-# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
-wait_for() {
-	local n=$(($1 * 10)) i
-	shift
-	for ((i = 0; i < n; i++)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 # state LABEL FILE [LINE]: that host's state in a JSON batch line
 # (default the last).
 state() {
@@ -202,28 +192,13 @@ awk -v k="$(fleet_known_line c | cut -d' ' -f1)" '$1 != k' "$FLEET_W/known_hosts
 	fleet_known_line c >>"$T/kh" && cp "$T/kh" "$FLEET_W/known_hosts"
 # Short timeouts, so a hung host is found out quickly.
 printf 'fleet_stale_timeout = 3\nssh_connect_timeout = 2\n' >"$T/dash.conf"
-TM=(tmux -L "xdomtest-$$-fleet" -f /dev/null)
-T_CLEANUP+=("${TM[*]} kill-server 2>/dev/null")
-"${TM[@]}" new-session -d -x 200 -y 50 \
+tm_server fleet
+SCREEN_WAIT=10
+tm_new 200 50 \
 	-e XDG_CONFIG_HOME="$XDG_CONFIG_HOME" -e XDOM_KNOWN_HOSTS="$XDOM_KNOWN_HOSTS" \
 	-e XDOM_SSH_IDENTITY="$XDOM_SSH_IDENTITY" -e XDOM_FLEET_XDOM="$XDOM_FLEET_XDOM" \
 	-e XDOM_FLEET_RETRY_MAX=1 \
 	"$(printf '%q ' "$XDOM" --config "$T/dash.conf" top --no-settings -d 1 "${HOSTS[@]}"); echo EXITED=\$?; sleep 60"
-"${TM[@]}" set-option -g status off >/dev/null 2>&1
-cap() { "${TM[@]}" capture-pane -p "$@"; }
-keys() { "${TM[@]}" send-keys "$@"; }
-wait_screen() {
-	local n=$(($1 * 10)) i
-	for ((i = 0; i < n; i++)); do
-		if cap | grep -Eq -- "$2"; then return 0; fi
-		sleep 0.1
-	done
-	return 1
-}
-screen_ok() {
-	if wait_screen "${3:-10}" "$2"; then ok "$1"
-	else not_ok "$1: /$2/ not on screen:"; cap | sed 's/^/#   /' | head -50; fi
-}
 # host_line LABEL: that host's summary line on screen.
 host_line() { cap | grep -E "^ +$1 " | head -1; }
 screen_ok "dashboard: every host up" '^xdom top - [0-9:]+ +Fleet: 3 hosts, 3 up' 20

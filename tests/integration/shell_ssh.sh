@@ -38,9 +38,7 @@ export XDOM_SIM_DIR=$W/sim
 
 UA=xsa$$ UB=xsb$$ UH=xsh$$ US=xss$$ HG=xshg$$
 USERS="$UA $UB $UH $US"
-TM_SOCK="xdomtest-$$-shell"
-tm() { tmux -L "$TM_SOCK" "$@" 2>/dev/null; }
-TM=tm
+tm_server shell
 
 # ---- cleanup: kill what we started, remove users and the shells line --
 kill_user_procs() {
@@ -61,7 +59,7 @@ cleanup_users() {
 	fi
 }
 stop_daemons() {
-	$TM kill-server 2>/dev/null
+	tm kill-server 2>/dev/null
 	[ -n "${SSHD_PID:-}" ] && kill "$SSHD_PID" 2>/dev/null
 	[ -n "${XDOMD_PID:-}" ] && kill "$XDOMD_PID" 2>/dev/null
 	wait 2>/dev/null
@@ -101,23 +99,13 @@ CONF
 sed 's/^idle_timeout = .*/idle_timeout = 3/' "$W/xdom.conf" >"$W/xdom-idle.conf"
 chmod 644 "$W/policy" "$W/xdom.conf" "$W/xdom-idle.conf"
 
-# Wait up to $2 tenths of a second for a condition (a command).
-wait_until() {
-	local tries=$1 i
-	shift
-	for ((i = 0; i < tries; i++)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 XDOM_SIM_DELAY_MS=300 XDOM_SIM_REIMAGE_MS=5000 "$XDOMD" --foreground --sim --config "$W/xdom.conf" \
 	--socket "$W/xdomd.sock" --policy "$W/policy" --audit "$W/audit.log" \
 	>"$W/xdomd.log" 2>&1 &
 XDOMD_PID=$!
 xdomd_up() { test -S "$W/xdomd.sock" || ! kill -0 "$XDOMD_PID" 2>/dev/null; }
-if ! wait_until 100 xdomd_up || ! kill -0 "$XDOMD_PID" 2>/dev/null; then
+if ! wait_for 10 xdomd_up || ! kill -0 "$XDOMD_PID" 2>/dev/null; then
 	if grep -q "not built yet" "$W/xdomd.log"; then
 		skip "xdom-shell over sshd" "xdomd is not built yet in this tree"
 		done_testing
@@ -170,7 +158,7 @@ Match User $UB
 CFG
 	/usr/sbin/sshd -D -f "$W/sshd_config" -e 2>>"$W/sshd.log" &
 	SSHD_PID=$!
-	wait_until 50 bash -c "ss -Htln 'sport = :$PORT' | grep -q ." &&
+	wait_for 5 bash -c "ss -Htln 'sport = :$PORT' | grep -q ." &&
 		kill -0 "$SSHD_PID" 2>/dev/null
 }
 started=0
@@ -456,19 +444,19 @@ fi
 # ---- interactive sessions under tmux -----------------------------------
 # tm_start SESSION USER: an interactive ssh login in a tmux window.
 tm_start() {
-	$TM new-session -d -s "$1" -x 160 -y 50 \
+	tm_new -s "$1" 160 50 \
 		"ssh ${SSH_OPTS[*]} -tt -i $W/key_$2 $2@127.0.0.1; sleep 600"
 }
-tm_screen() { $TM capture-pane -p -J -S -300 -t "$1" 2>/dev/null; }
+tm_screen() { tm capture-pane -p -J -S -300 -t "$1" 2>/dev/null; }
 tm_has() { [[ $(tm_screen "$1") =~ $2 ]]; }
-# tm_wait SESSION REGEX [TENTHS]: until the window shows REGEX.
-tm_wait() { wait_until "${3:-250}" tm_has "$1" "$2"; }
+# tm_wait SESSION REGEX [SECONDS]: until the window shows REGEX.
+tm_wait() { wait_for "${3:-25}" tm_has "$1" "$2"; }
 # tm_count SESSION REGEX: lines matching REGEX on screen.
 tm_count() { tm_screen "$1" | grep -cE -- "$2"; }
-tm_type() { $TM send-keys -t "$1" -l -- "$2"; $TM send-keys -t "$1" Enter; }
+tm_type() { tm send-keys -t "$1" -l -- "$2"; tm send-keys -t "$1" Enter; }
 # tm_prompts SESSION N: wait until N prompts have been shown.
 tm_nprompts() { [ "$(tm_count "$1" '^xdom(\[[^]]*\])?> ')" -ge "$2" ]; }
-tm_prompts() { wait_until 250 tm_nprompts "$1" "$2"; }
+tm_prompts() { wait_for 25 tm_nprompts "$1" "$2"; }
 # tm_do SESSION LINE REGEX: type LINE, wait for one more line matching
 # REGEX than there was before (messages repeat in the scrollback).
 tm_more() { [ "$(tm_count "$1" "$2")" -gt "$3" ]; }
@@ -476,7 +464,7 @@ tm_do() {
 	local n
 	n=$(tm_count "$1" "$3")
 	tm_type "$1" "$2"
-	wait_until 250 tm_more "$1" "$3" "$n"
+	wait_for 25 tm_more "$1" "$3" "$n"
 }
 no_procs() { ! pgrep -u "$1" >/dev/null; }
 
@@ -504,28 +492,28 @@ state_is() {
 	ssh_as "$UA" status --json "$1" 2>/dev/null | grep -q "\"state\":\"$2\""
 }
 step=0
-tm_do a "shutdown" "cust-alice-web: shutting down" && wait_until 150 state_is cust-alice-web stopped ||
+tm_do a "shutdown" "cust-alice-web: shutting down" && wait_for 15 state_is cust-alice-web stopped ||
 	{ step=1; not_ok "interactive shutdown:"; show "$(tm_screen a | sed "/^ *$/d" | tail -20)" 20; }
-tm_do a "boot" "cust-alice-web: booting" && wait_until 150 state_is cust-alice-web running ||
+tm_do a "boot" "cust-alice-web: booting" && wait_for 15 state_is cust-alice-web running ||
 	{ step=1; not_ok "interactive boot:"; show "$(tm_screen a | sed "/^ *$/d" | tail -20)" 20; }
 tm_do a "reboot" "cust-alice-web: rebooting" ||
 	{ step=1; not_ok "interactive reboot:"; show "$(tm_screen a | sed "/^ *$/d" | tail -20)" 20; }
-wait_until 150 state_is cust-alice-web running
-tm_do a "reset" "cust-alice-web: reset" && wait_until 150 state_is cust-alice-web running ||
+wait_for 15 state_is cust-alice-web running
+tm_do a "reset" "cust-alice-web: reset" && wait_for 15 state_is cust-alice-web running ||
 	{ step=1; not_ok "interactive reset:"; show "$(tm_screen a | sed "/^ *$/d" | tail -20)" 20; }
 [ "$step" -eq 0 ] && ok "interactive shutdown, boot, reboot and reset take effect"
 
 # Console: sees the guest's login prompt, Ctrl-] comes back to the shell.
 n=$(tm_count a '^xdom\[')
 tm_type a "console"
-if tm_wait a 'login:' 150; then
+if tm_wait a 'login:' 15; then
 	ok "console shows the guest's login prompt"
 	on_console=1
 else
 	not_ok "console:"; show "$(tm_screen a | sed "/^ *$/d" | tail -30)" 30
 	on_console=0
 fi
-$TM send-keys -t a C-]
+tm send-keys -t a C-]
 if [ "$on_console" -eq 1 ] && tm_prompts a $((n + 1)); then
 	tm_type a "whoami"
 	tm_wait a "$UA \\(uid" && ok "Ctrl-] leaves the console; the shell works again" ||
@@ -539,11 +527,11 @@ fi
 n=$(tm_count a 'login:')
 p=$(tm_count a '^xdom\[')
 tm_type a "serial"
-if wait_until 150 tm_more a 'login:' "$n"; then
+if wait_for 15 tm_more a 'login:' "$n"; then
 	run_as "$UA" shutdown force cust-alice-web
 	if tm_wait a "cust-alice-web's console closed \(the guest stopped\)" 150 &&
 		tm_prompts a $((p + 1)); then
-		tm_do a "boot" "cust-alice-web: booting" && wait_until 150 state_is cust-alice-web running &&
+		tm_do a "boot" "cust-alice-web: booting" && wait_for 15 state_is cust-alice-web running &&
 			ok "a guest stopping under the console ends it cleanly; the prompt works again" ||
 			{ not_ok "boot after the console closed:"; show "$(tm_screen a | sed "/^ *$/d" | tail -20)" 20; }
 	else
@@ -551,16 +539,16 @@ if wait_until 150 tm_more a 'login:' "$n"; then
 	fi
 else
 	not_ok "serial:"; show "$(tm_screen a | sed "/^ *$/d" | tail -20)" 20
-	$TM send-keys -t a C-]
+	tm send-keys -t a C-]
 fi
 
 # top: the dashboard in restricted mode, in-process, own guests only.
 n=$(tm_count a '^xdom\[')
 tm_type a "top"
 # The visible screen only (top draws on the alternate screen).
-tm_visible() { $TM capture-pane -p -t "$1"; }
+tm_visible() { tm capture-pane -p -t "$1"; }
 top_up() { tm_visible a | grep -q '^xdom top' && tm_visible a | grep -q '^2 domains:'; }
-if wait_until 250 top_up && sleep 1 && top_up &&
+if wait_for 25 top_up && sleep 1 && top_up &&
 	! tm_visible a | grep -qE 'web01|cust-bob|Domain-0' &&
 	! tm_visible a | grep -qE '^Mem:|CPUs:|Xen [0-9]'; then
 	ok "top shows only the customer's guests and no host-wide figures (memory, CPUs, Xen version)"
@@ -577,7 +565,7 @@ if ps -o stat= -u "$UA" -C xdom-shell | grep -q T; then
 else
 	ok "SIGTSTP inside top does not stop the shell"
 fi
-$TM send-keys -t a q
+tm send-keys -t a q
 if tm_prompts a $((n + 1)); then
 	ok "q leaves top back to the prompt"
 else
@@ -614,8 +602,8 @@ fi
 n=$(tm_count a 'login:')
 p=$(tm_count a '^xdom\[')
 tm_type a "boot console"
-if tm_wait a "cust-alice-web: booting" && wait_until 150 tm_more a 'login:' "$n"; then
-	$TM send-keys -t a C-]
+if tm_wait a "cust-alice-web: booting" && wait_for 15 tm_more a 'login:' "$n"; then
+	tm send-keys -t a C-]
 	if tm_prompts a $((p + 1)); then
 		ok "boot console after the re-image boots and shows the console; Ctrl-] leaves"
 	else
@@ -623,7 +611,7 @@ if tm_wait a "cust-alice-web: booting" && wait_until 150 tm_more a 'login:' "$n"
 	fi
 else
 	not_ok "boot console after re-image:"; show "$(tm_screen a | sed "/^ *$/d" | tail -20)" 20
-	$TM send-keys -t a C-]
+	tm send-keys -t a C-]
 fi
 
 # Ctrl-C during a re-image leaves it to xdomd: a running action is never
@@ -636,10 +624,10 @@ tm_wait a "Type the guest's name \(cust-alice-db\)" && tm_type a "cust-alice-db"
 tm_wait a "cust-alice-db is running. Shut it down" && tm_type a "y"
 sleep 0.3
 reimage_done() { grep 'domain="cust-alice-db" action=reimage ' "$W/audit.log" | grep -q 'result=ok msg="(client went away)"'; }
-if wait_until 100 tm_more a '\[#*\.*\] +[0-9]+%' "$bars" && $TM send-keys -t a C-c &&
-	wait_until 150 tm_more a 're-image interrupted' "$n" &&
-	! tm_has a 'cust-alice-db: re-imaged in' && wait_until 300 reimage_done; then
-	if wait_until 300 state_is cust-alice-db stopped &&
+if wait_for 10 tm_more a '\[#*\.*\] +[0-9]+%' "$bars" && tm send-keys -t a C-c &&
+	wait_for 15 tm_more a 're-image interrupted' "$n" &&
+	! tm_has a 'cust-alice-db: re-imaged in' && wait_for 30 reimage_done; then
+	if wait_for 30 state_is cust-alice-db stopped &&
 		tm_do a "boot cust-alice-db" "cust-alice-db: booting"; then
 		ok "Ctrl-C leaves a re-image to xdomd (completed, audited: client went away); the guest boots again"
 	else
@@ -655,15 +643,15 @@ n=$(tm_count a '^xdom\[')
 for e in "; sh" "\$(id)" "\`id\`" "!!" "!-1" "!sh" "sh" "exit; sh"; do
 	tm_type a "$e"
 done
-$TM send-keys -t a C-z
-$TM send-keys -t a 'C-\'
-$TM send-keys -t a C-c
+tm send-keys -t a C-z
+tm send-keys -t a 'C-\'
+tm send-keys -t a C-c
 tm_type a ""
 printf '%s' "$long" >"$W/long"
-$TM load-buffer -b big "$W/long"
-$TM paste-buffer -b big -t a
-$TM send-keys -t a Enter
-$TM send-keys -t a -H 6c 69 73 74 ff fe 0d	# "list\xff\xfe" Enter
+tm load-buffer -b big "$W/long"
+tm paste-buffer -b big -t a
+tm send-keys -t a Enter
+tm send-keys -t a -H 6c 69 73 74 ff fe 0d	# "list\xff\xfe" Enter
 tm_type a "version"
 if tm_wait a 'xdom-shell [0-9.]+ \(backend helper' 150 &&
 	tm_wait a 'line too long \(102400 bytes' 10 &&
@@ -676,11 +664,11 @@ fi
 
 # Closing the connection mid-console leaves nothing behind.
 tm_type a "console"
-tm_wait a 'login:' 150
-sshpid=$($TM list-panes -t a -F '#{pane_pid}' 2>/dev/null)
+tm_wait a 'login:' 15
+sshpid=$(tm list-panes -t a -F '#{pane_pid}' 2>/dev/null)
 [ -n "$sshpid" ] && for p in $(pgrep -P "$sshpid" -x ssh); do kill -KILL "$p"; done
-$TM kill-session -t a 2>/dev/null
-if wait_until 250 no_procs "$UA"; then
+tm kill-session -t a 2>/dev/null
+if wait_for 25 no_procs "$UA"; then
 	ok "closing the ssh connection mid-console leaves no process of the user"
 else
 	not_ok "stray processes after a dropped console:"; show "$(ps -fu "$UA")"
@@ -710,33 +698,33 @@ tm_wait a2 'xdom\[cust-alice-db\]> ' && ok "control NAME (xen-shell's word) sele
 tm_type a2 "history"
 tm_wait a2 '[0-9]+  reimage' && ok "history shows the previous session's commands" ||
 	{ not_ok "history in a new session:"; show "$(tm_screen a2 | sed "/^ *$/d" | tail -20)" 20; }
-$TM send-keys -t a2 -l "stat"
-$TM send-keys -t a2 Tab
-$TM send-keys -t a2 -l "cust-alice-d"
-$TM send-keys -t a2 Tab
+tm send-keys -t a2 -l "stat"
+tm send-keys -t a2 Tab
+tm send-keys -t a2 -l "cust-alice-d"
+tm send-keys -t a2 Tab
 tm_wait a2 'xdom\[cust-alice-db\]> status cust-alice-db' 50
-$TM send-keys -t a2 Enter
+tm send-keys -t a2 Enter
 if tm_wait a2 'cust-alice-db: (running|stopped)'; then
 	ok "tab completes a command and the user's own guest name"
 else
 	not_ok "tab completion:"; show "$(tm_screen a2 | sed "/^ *$/d" | tail -20)" 20
 fi
-$TM send-keys -t a2 -l "reboot cust-b"
-$TM send-keys -t a2 Tab Tab
+tm send-keys -t a2 -l "reboot cust-b"
+tm send-keys -t a2 Tab Tab
 sleep 0.5
 tm_has a2 'cust-bob' && not_ok "completion offered another customer's guest" ||
 	ok "completion never offers another customer's guest"
-$TM send-keys -t a2 C-u
+tm send-keys -t a2 C-u
 tm_type a2 "exit"
-wait_until 250 no_procs "$UA" || not_ok "exit did not end the session"
+wait_for 25 no_procs "$UA" || not_ok "exit did not end the session"
 
 # ssh -t alice@host top: the dashboard without the prompt; q ends it.
-$TM new-session -d -s t -x 160 -y 50 \
+tm new-session -d -s t -x 160 -y 50 \
 	"ssh ${SSH_OPTS[*]} -tt -i $W/key_$UA $UA@127.0.0.1 top; echo top-rc=\$?; sleep 600"
-tt_up() { $TM capture-pane -p -t t | grep -q '^xdom top'; }
-if wait_until 250 tt_up; then
-	$TM send-keys -t t q
-	if wait_until 250 tm_has t 'top-rc=0'; then
+tt_up() { tm capture-pane -p -t t | grep -q '^xdom top'; }
+if wait_for 25 tt_up; then
+	tm send-keys -t t q
+	if wait_for 25 tm_has t 'top-rc=0'; then
 		ok "ssh -t A top runs the restricted dashboard; q exits 0"
 	else
 		not_ok "ssh -t top did not exit 0:"; show "$(tm_screen t | sed "/^ *$/d" | tail -10)" 10
@@ -744,50 +732,50 @@ if wait_until 250 tt_up; then
 else
 	not_ok "ssh -t top:"; show "$(tm_screen t | sed "/^ *$/d" | tail -20)" 20
 fi
-$TM kill-session -t t 2>/dev/null
+tm kill-session -t t 2>/dev/null
 
 # Idle timeout at the prompt, in the middle of a question, on the console
 # and in top (B's config says 3 s): the session ends, nothing is done.
 tm_start b "$UB"
 if tm_wait b 'xdom> ' && tm_wait b 'Idle for 3 s: logging out' 250 &&
-	wait_until 250 no_procs "$UB"; then
+	wait_for 25 no_procs "$UB"; then
 	ok "idle timeout at the prompt logs out and ends the session"
 else
 	not_ok "idle timeout at the prompt:"; show "$(tm_screen b | sed "/^ *$/d" | tail -20)" 20
 fi
-$TM kill-session -t b 2>/dev/null
+tm kill-session -t b 2>/dev/null
 tm_start b "$UB"
 tm_wait b 'xdom> '
 tm_type b "reimage cust-bob-shop"
 if tm_wait b "Type the guest's name" && tm_wait b 'Idle for 3 s: logging out' 250 &&
-	wait_until 250 no_procs "$UB" &&
+	wait_for 25 no_procs "$UB" &&
 	! grep "user=\"$UB\"" "$W/audit.log" | grep -q "action=reimage"; then
 	ok "idle timeout during a re-image question logs out; nothing re-imaged"
 else
 	not_ok "idle timeout during a question:"; show "$(tm_screen b | sed "/^ *$/d" | tail -20)" 20
 fi
-$TM kill-session -t b 2>/dev/null
+tm kill-session -t b 2>/dev/null
 tm_start b "$UB"
 tm_wait b 'xdom> '
 tm_type b "console cust-bob-shop"
 if tm_wait b "Connected to cust-bob-shop's console" && tm_wait b 'Idle for 3 s: logging out' 250 &&
-	wait_until 250 no_procs "$UB"; then
+	wait_for 25 no_procs "$UB"; then
 	ok "idle timeout on the console (guest output does not count) logs out"
 else
 	not_ok "idle timeout on the console:"; show "$(tm_screen b | sed "/^ *$/d" | tail -20)" 20
 fi
-$TM kill-session -t b 2>/dev/null
+tm kill-session -t b 2>/dev/null
 tm_start b "$UB"
 tm_wait b 'xdom> '
 tm_type b "top"
-tb_up() { $TM capture-pane -p -t b | grep -q '^xdom top'; }
-if wait_until 250 tb_up && tm_wait b 'Idle for 3 s: logging out' 250 &&
-	wait_until 250 no_procs "$UB"; then
+tb_up() { tm capture-pane -p -t b | grep -q '^xdom top'; }
+if wait_for 25 tb_up && tm_wait b 'Idle for 3 s: logging out' 250 &&
+	wait_for 25 no_procs "$UB"; then
 	ok "idle timeout in top logs out"
 else
 	not_ok "idle timeout in top:"; show "$(tm_screen b | sed "/^ *$/d" | tail -20)" 20
 fi
-$TM kill-session -t b 2>/dev/null
+tm kill-session -t b 2>/dev/null
 
 # Help-desk, interactively: asked for a reason, which lands in the log.
 tm_start h "$UH"
@@ -804,7 +792,7 @@ else
 	not_ok "no reason prompt:"; show "$(tm_screen h | sed "/^ *$/d" | tail -20)" 20
 fi
 tm_type h "exit"
-wait_until 250 no_procs "$UH" ||
+wait_for 25 no_procs "$UH" ||
 	not_ok "help-desk session did not end on exit"
 
 # ---- login time: xdom-shell against /bin/sh on the same sshd -----------
@@ -818,10 +806,10 @@ else
 fi
 
 # ---- nothing left behind -------------------------------------------------
-$TM kill-server 2>/dev/null
+tm kill-server 2>/dev/null
 stray=0
 for u in $UA $UB $UH; do
-	wait_until 250 no_procs "$u" || { stray=1; ps -fu "$u" | sed 's/^/#   /'; }
+	wait_for 25 no_procs "$u" || { stray=1; ps -fu "$u" | sed 's/^/#   /'; }
 done
 [ "$stray" -eq 0 ] && ok "no stray processes of the test users" || not_ok "stray processes"
 kill -0 "$XDOMD_PID" 2>/dev/null && ok "xdomd survived every session" || not_ok "xdomd died"

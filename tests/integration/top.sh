@@ -26,16 +26,6 @@ else
 fi
 
 quiet() { "$@" >/dev/null 2>&1; }
-# wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds.
-wait_for() {
-	local n=$(($1 * 10)) i
-	shift
-	for ((i = 0; i < n; i++)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # ---- batch ---------------------------------------------------------------
 "${X[@]}" top -b -i 3 -d 0.5 --format=json >"$T/json" 2>"$T/err"
@@ -128,9 +118,12 @@ check "--sort=nettx in text: NETTX(k) column descending ($tx)" \
 rc=${PIPESTATUS[0]}
 check "batch into a reader that leaves: status 0, nothing on stderr (rc $rc)" \
 	sh -c 'test "$1" -eq 0 && ! test -s "$2"' _ "$rc" "$T/err"
-# caught PID SIGNUM: the process has its handler for that signal in place.
+# caught PID SIGNUM: the process is xdom (not the shell that forked it,
+# before its exec: a signal caught there would be lost) and has its
+# handler for that signal in place.
 caught() {
 	local m
+	[ "$(readlink "/proc/$1/exe" 2>/dev/null)" = "$(readlink -f "$XDOM")" ] || return 1
 	m=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
 	[ -n "$m" ] && (((16#$m >> ($2 - 1)) & 1))
 }
@@ -203,8 +196,6 @@ fi
 # Each dashboard gets its own tmux server, so one shutting down never
 # races the next one starting.
 NSRV=0
-TM=()
-T_CLEANUP+=('for s in $(seq 1 $NSRV); do tmux -L "xdomtest-$$-top-$s" kill-server 2>/dev/null; done')
 
 # start W H [ENV=VAL...] -- ARGS...: a fresh tmux server running xdom top.
 start() {
@@ -215,36 +206,12 @@ start() {
 	shift
 	[ ${#TM[@]} -gt 0 ] && "${TM[@]}" kill-server 2>/dev/null
 	NSRV=$((NSRV + 1))
-	TM=(tmux -L "xdomtest-$$-top-$NSRV" -f /dev/null)
-	"${TM[@]}" new-session -d -x "$w" -y "$h" -e XDOM_SIM_DIR="$XDOM_SIM_DIR" \
+	tm_server "top-$NSRV"
+	tm_new "$w" "$h" -e XDOM_SIM_DIR="$XDOM_SIM_DIR" \
 		-e XDG_CONFIG_HOME="$XDG_CONFIG_HOME" -e XDOM_SIM_DELAY_MS=300 \
 		"${envs[@]}" \
 		"$(printf '%q ' env "${assign[@]}" "${X[@]}" top "$@"); echo EXITED=\$?; stty -a | tr ' ' '\n' | grep -x -- '-\\?icanon' | sed 's/^/TTY=/'; sleep 60"
-	"${TM[@]}" set-option -g status off >/dev/null 2>&1
 	wait_screen 20 'Quit' >/dev/null
-}
-cap() { "${TM[@]}" capture-pane -p "$@"; }
-keys() { "${TM[@]}" send-keys "$@"; }
-# A lone Esc is told from a sequence by a pause, as a person makes.
-esc() { sleep 0.2; keys Escape; sleep 0.3; }
-# wait_screen SECONDS REGEX: poll the screen until it matches.
-wait_screen() {
-	local n=$(($1 * 10)) i
-	for ((i = 0; i < n; i++)); do
-		if cap | grep -Eq -- "$2"; then return 0; fi
-		sleep 0.1
-	done
-	return 1
-}
-# screen_ok DESC REGEX [SECONDS]: ok when the screen shows REGEX in time.
-screen_ok() {
-	if wait_screen "${3:-20}" "$2"; then ok "$1"
-	else not_ok "$1: /$2/ not on screen:"; cap | sed 's/^/#   /' | head -45; fi
-}
-screen_not() {
-	sleep "${3:-0.6}"
-	if cap | grep -Eq -- "$2"; then not_ok "$1: /$2/ still on screen"; cap | sed 's/^/#   /' | head -45
-	else ok "$1"; fi
 }
 
 start 250 40 -- -d 1

@@ -22,35 +22,17 @@ if ! command -v tmux >/dev/null; then
 	done_testing
 	exit
 fi
-TM=(tmux -L "xdomtest-$$-topres" -f /dev/null)
-T_CLEANUP+=("${TM[*]} kill-server 2>/dev/null")
+tm_server topres
 
 field() { "${X[@]}" list 2>/dev/null | awk -v n="$1" -v c="$2" '$1 == n { print $c }'; }
-cap() { "${TM[@]}" capture-pane -p; }
-keys() { "${TM[@]}" send-keys "$@"; }
-text() { "${TM[@]}" send-keys -l "$1"; }
-esc() { sleep 0.2; keys Escape; sleep 0.3; }
-wait_screen() {
-	local n=$(($1 * 10)) i
-	for ((i = 0; i < n; i++)); do
-		if cap | grep -Eq -- "$2"; then return 0; fi
-		sleep 0.1
-	done
-	return 1
-}
-screen_ok() {
-	if wait_screen "${3:-20}" "$2"; then ok "$1"
-	else not_ok "$1: /$2/ not on screen:"; cap | sed 's/^/#   /' | head -45; fi
-}
 # a KEY: open the action menu and press KEY
 a() { keys a; wait_screen 20 '^Action: ' >/dev/null; keys "$1"; }
 # clear the value prompt's text
 clear_input() { local i; for i in $(seq 1 80); do keys BSpace; done; }
 
-"${TM[@]}" new-session -d -x 220 -y 50 -e XDOM_SIM_DIR="$XDOM_SIM_DIR" \
+tm_new 220 50 -e XDOM_SIM_DIR="$XDOM_SIM_DIR" \
 	-e XDG_CONFIG_HOME="$XDG_CONFIG_HOME" \
 	"$(printf '%q ' "${X[@]}" top -d 1); echo EXITED=\$?; sleep 60"
-"${TM[@]}" set-option -g status off >/dev/null 2>&1
 screen_ok "dashboard starts" 'Quit' 20
 keys /; text web01; keys Enter
 screen_ok "filtered to web01" 'Filter: web01 \(1\)'

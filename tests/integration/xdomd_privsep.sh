@@ -140,7 +140,7 @@ rm -f "$T/audit"
 mv "$T/audit.keep" "$T/audit"
 kill -HUP "$DPID"
 mkfifo "$T/fifo"
-one_line "xdomd will not start with a FIFO as its audit file" 1 "audit file .*fifo: not a regular file" \
+one_line "xdomd will not start with a FIFO as its audit file" 1 "audit.*fifo: not a regular file" \
 	timeout 10 "$XDOMD" --foreground --sim --socket "$T/f.sock" --policy "$T/policy" --audit "$T/fifo"
 
 # ---- audit first, fail closed: a full disk ---------------------------------

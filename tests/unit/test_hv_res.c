@@ -13,7 +13,6 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 
 #include "hypervisor/hv.h"
 #include "hypervisor/hv_res.h"
+#include "tests/unit/support/fixture.h"
 
 #define GIB (1024ull * 1024)
 
@@ -33,15 +33,6 @@ struct fx {
 	struct hv_res_dirs dirs;
 	struct hv *hv;
 };
-
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
 
 /* f->dir/rel into f->path. */
 static const char *
@@ -100,8 +91,8 @@ teardown(void **state)
 	struct fx *f = *state;
 
 	hv_close(f->hv);
-	nftw(f->sim, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tfx_rm_tree(f->sim);
+	tfx_rm_tree(f->dir);
 	free(f);
 	return 0;
 }

@@ -15,11 +15,13 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
+#include "core/exitcode.h"
 #include "core/policy.h"
 #include "hypervisor/hv.h"
 #include "shell/shell.h"
 #include "shell/term.h"
 #include "shell/ui.h"
+#include "tests/unit/support/fixture.h"
 
 /* ---- a fake backend ---------------------------------------------- */
 
@@ -37,25 +39,12 @@ static struct {
 	char last_sysrq;
 } fk;
 
-static const char *const fk_names[] = { "cust-alice-web", "cust-alice-db",
-	"bad\x1bname" };
-
-static int
-fk_guests(struct hv *hv, struct hv_guest_list *out, struct xdom_err *err)
-{
-	size_t i;
-
-	(void)hv;
-	(void)err;
-	out->n = 3;
-	out->g = calloc(3, sizeof *out->g);
-	for (i = 0; i < 3; i++) {
-		out->g[i].name = strdup(fk_names[i]);
-		out->g[i].running = i == 0 || (i == 1 && fk.db_running);
-		out->g[i].id = out->g[i].running ? (uint32_t)i + 5 : 0;
-	}
-	return 0;
-}
+/* The host's guests: the shared fake backend lists them. */
+static const struct tfx_guest fk_host[] = {
+	{ .name = "cust-alice-web", .running = true, .id = 5 },
+	{ .name = "cust-alice-db" },
+	{ .name = "bad\x1bname" },
+};
 
 static int
 fk_info(struct hv *hv, const char *name, struct hv_info *out,
@@ -140,7 +129,7 @@ fk_sysrq(struct hv *hv, const char *name, char key, const char *reason,
 
 static const struct hv_backend fk_backend = {
 	.name = "fake",
-	.guests = fk_guests,
+	.guests = tfx_fake_guests,
 	.info = fk_info,
 	.action = fk_action,
 	.reimage = fk_reimage,
@@ -172,6 +161,7 @@ setup(void **state)
 {
 	(void)state;
 	memset(&fk, 0, sizeof fk);
+	tfx_fake_reset(fk_host, sizeof fk_host / sizeof fk_host[0]);
 	shell_init(&sh);
 	sh.hv = &fk_hv;
 	sh.out = open_memstream(&out_buf, &out_len);
@@ -284,7 +274,7 @@ test_needs_a_guest(void **state)
 	assert_int_equal(run("reboot"), XDOM_EINVAL);
 	assert_non_null(strstr(err_buf, "no guest selected"));
 	assert_int_equal(fk.n_actions, 0);
-	assert_int_equal(shell_exit_status(XDOM_EINVAL), 2);
+	assert_int_equal(xdom_exit_status(XDOM_EINVAL), 2);
 }
 
 static void
@@ -323,7 +313,7 @@ test_refusals(void **state)
 	/* Another customer's guest: the backend (xdomd) says no. */
 	assert_int_equal(run("reboot cust-bob-web"), XDOM_EPERM);
 	assert_non_null(strstr(err_buf, "cust-bob-web: not allowed: reboot"));
-	assert_int_equal(shell_exit_status(XDOM_EPERM), 1);
+	assert_int_equal(xdom_exit_status(XDOM_EPERM), 1);
 	assert_int_equal(run("reboot a b"), XDOM_EINVAL);
 	assert_non_null(strstr(err_buf, "usage: reboot [NAME]"));
 	assert_int_equal(run("use"), XDOM_EINVAL);
@@ -370,6 +360,13 @@ test_reason_flow(void **state)
 	answer(1, "   ");
 	assert_int_not_equal(run("reset cust-alice-web"), 0);
 	assert_non_null(strstr(err_buf, "a reason must be one line"));
+	assert_int_equal(fk.n_actions, 1);
+	/* Nor is one that shows nothing: NBSP, zero-width space, BOM. */
+	answer(1, "\xc2\xa0\xe2\x80\x8b\xef\xbb\xbf");
+	assert_int_not_equal(run("reset cust-alice-web"), 0);
+	assert_non_null(strstr(err_buf, "a reason must be one line"));
+	assert_int_not_equal(run("reset cust-alice-web --reason "
+	    "'\xe3\x80\x80\xe2\x80\x8a'"), 0);
 	assert_int_equal(fk.n_actions, 1);
 	/* Given on the command line: not asked. */
 	answer(0);
@@ -639,7 +636,7 @@ test_completion(void **state)
 	size_t n = shell_n_commands;
 
 	(void)state;
-	fk_guests(NULL, &g, &err);
+	tfx_fake_guests(NULL, &g, &err);
 	assert_string_equal(joined(shell_complete(t, n, &g, "", "re")),
 	    "reboot reimage reset restore");
 	assert_string_equal(joined(shell_complete(t, n, &g, "", "cust-alice-w")),

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "core/conf.h"
+#include "core/exitcode.h"
 #include "core/policy.h"
 #include "shell/shell.h"
 
@@ -251,7 +252,7 @@ test_vcpus_memory(void **state)
 	/* The backend's refusal is one line and exit status 1. */
 	fk.refuse = XDOM_EINVAL;
 	assert_int_not_equal(run("vcpus 3 web01"), 0);
-	assert_int_equal(shell_exit_status(XDOM_ESTATE), 1);
+	assert_int_equal(xdom_exit_status(XDOM_ESTATE), 1);
 	assert_non_null(strstr(err_buf, "at most 2 vcpus"));
 	/* More memory: no question. */
 	assert_int_equal(run("memory 3g web01"), 0);

@@ -14,7 +14,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -32,42 +31,21 @@
 #include "core/snap.h"
 #include "hypervisor/hv.h"
 #include "hypervisor/sim/sim.h"
+#include "tests/unit/support/fixture.h"
 
 #define DELAY_MS 300
 
 struct fx {
-	char dir[64];
-	struct hv *hv;
+	struct tfx_sim sim;	/* sim.dir, sim.hv */
 	struct snap s;
 };
-
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
-
-static void
-rm_tree(const char *dir)
-{
-	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
 
 static struct hv *
 open_dir(const char *dir, unsigned n)
 {
-	struct hv_open_opts o = { .backend = "sim", .sim_dir = dir,
-	    .sim_domains = n };
-	struct xdom_err err = { 0 };
 	struct hv *hv = NULL;
-	int rc = hv_open(&hv, &o, &err);
 
-	if (rc != 0)
-		print_error("hv_open: %s\n", err.msg);
-	assert_int_equal(rc, 0);
+	assert_int_equal(tfx_sim_hv(dir, n, &hv), 0);
 	return hv;
 }
 
@@ -77,14 +55,14 @@ fx_setup(void **state)
 	struct fx *f = calloc(1, sizeof *f);
 	char delay[16];
 
-	snprintf(f->dir, sizeof f->dir, "/tmp/xdom-test-sim.XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
 	snprintf(delay, sizeof delay, "%d", DELAY_MS);
 	setenv("XDOM_SIM_DELAY_MS", delay, 1);
 	setenv("XDOM_SIM_REIMAGE_MS", "400", 1);
 	setenv("XDOM_SIM_IMAGE_MB", "8", 1);
-	f->hv = open_dir(f->dir, 0);
+	if (tfx_sim_open(&f->sim, "sim", 0) != 0) {
+		free(f);
+		return -1;
+	}
 	snap_init(&f->s);
 	*state = f;
 	return 0;
@@ -95,9 +73,8 @@ fx_teardown(void **state)
 {
 	struct fx *f = *state;
 
-	hv_close(f->hv);
+	tfx_sim_close(&f->sim);
 	snap_dispose(&f->s);
-	rm_tree(f->dir);
 	free(f);
 	return 0;
 }
@@ -124,7 +101,7 @@ static void
 snap_ok(struct fx *f, unsigned what)
 {
 	struct xdom_err err = { 0 };
-	int rc = hv_snapshot(f->hv, what, &f->s, &err);
+	int rc = hv_snapshot(f->sim.hv, what, &f->s, &err);
 
 	if (rc != 0)
 		print_error("snapshot: %s\n", err.msg);
@@ -141,7 +118,7 @@ static int
 act(struct fx *f, const char *name, enum hv_action a, struct xdom_err *err)
 {
 	memset(err, 0, sizeof *err);
-	return hv_action(f->hv, name, a, err);
+	return hv_action(f->sim.hv, name, a, err);
 }
 
 static void
@@ -163,7 +140,7 @@ guest_running(struct fx *f, const char *name, uint32_t *id)
 	bool found = false, run = false;
 	size_t i;
 
-	assert_int_equal(hv_guests(f->hv, &l, &err), 0);
+	assert_int_equal(hv_guests(f->sim.hv, &l, &err), 0);
 	for (i = 0; i < l.n; i++) {
 		if (strcmp(l.g[i].name, name) == 0) {
 			found = true;
@@ -209,8 +186,8 @@ test_default_host(void **state)
 	size_t i;
 	bool offline = false;
 
-	assert_true(hv_simulated(f->hv));
-	assert_string_equal(hv_backend_name(f->hv), "sim");
+	assert_true(hv_simulated(f->sim.hv));
+	assert_string_equal(hv_backend_name(f->sim.hv), "sim");
 	snap_ok(f, HV_SNAP_ALL);
 	assert_int_equal(f->s.n_host, 1);
 	assert_true(f->s.hosts[0].simulated);
@@ -257,14 +234,14 @@ test_default_host(void **state)
 	assert_true(dom(f, "ci-runner01")->flags & SNAP_F_RUNNING);
 	assert_true(dom(f, "dns01")->flags & SNAP_F_BLOCKED);
 
-	assert_int_equal(hv_guests(f->hv, &l, &err), 0);
+	assert_int_equal(hv_guests(f->sim.hv, &l, &err), 0);
 	assert_int_equal(l.n, 27);
 	hv_guest_list_dispose(&l);
 	assert_false(guest_running(f, "test01", NULL));
 	assert_false(guest_running(f, "cust-carol-dev", NULL));
 	assert_true(guest_running(f, "staging01", NULL));
 
-	assert_int_equal(hv_info(f->hv, "db01", &info, &err), 0);
+	assert_int_equal(hv_info(f->sim.hv, "db01", &info, &err), 0);
 	assert_string_equal(info.name, "db01");
 	assert_true(info.running);
 	assert_int_equal(info.vcpus, 4);
@@ -274,7 +251,7 @@ test_default_host(void **state)
 	assert_true(info.uptime_s > 0);
 	assert_non_null(strstr(info.disks[0].target, "/images/db01.img"));
 	assert_int_equal(stat(info.config_path, &sb), 0);
-	assert_int_equal(hv_info(f->hv, "cust-alice-web", &info, &err), 0);
+	assert_int_equal(hv_info(f->sim.hv, "cust-alice-web", &info, &err), 0);
 	{
 		char buf[2048];
 		FILE *fp = fopen(info.config_path, "r");
@@ -289,9 +266,9 @@ test_default_host(void **state)
 		assert_non_null(strstr(buf, "vif = [ 'mac=00:16:3e:"));
 		assert_non_null(strstr(buf, "disk = [ 'file:"));
 	}
-	assert_int_equal(hv_info(f->hv, "web99", &info, &err), XDOM_ENOENT);
+	assert_int_equal(hv_info(f->sim.hv, "web99", &info, &err), XDOM_ENOENT);
 	assert_string_equal(err.msg, "web99: no such domain");
-	assert_int_equal(stat(f->dir, &sb), 0);
+	assert_int_equal(stat(f->sim.dir, &sb), 0);
 	assert_int_equal(sb.st_mode & 0777, 0700);
 }
 
@@ -310,7 +287,7 @@ test_counters_model(void **state)
 
 	snap_init(&a);
 	t0a = wall_now();
-	assert_int_equal(hv_snapshot(f->hv, HV_SNAP_ALL, &a, &err), 0);
+	assert_int_equal(hv_snapshot(f->sim.hv, HV_SNAP_ALL, &a, &err), 0);
 	t0b = wall_now();
 	sleep_ms(400);
 	t1a = wall_now();
@@ -332,7 +309,7 @@ test_counters_model(void **state)
 		assert_true(x1.tx_bytes >= x0.tx_bytes);
 		assert_true(x1.vbd_rd >= x0.vbd_rd);
 		assert_true(x1.vbd_wsect >= x0.vbd_wsect);
-		assert_int_equal(sim_expect(f->hv, name, (t0a + t0b) / 2,
+		assert_int_equal(sim_expect(f->sim.hv, name, (t0a + t0b) / 2,
 		    (t1a + t1b) / 2, &e, &err), 0);
 		/* the snapshot's own rates agree with the model's integral */
 		assert_true(r[i].cpu_pct >= e.cpu_pct * 0.97 - 0.05);
@@ -652,10 +629,10 @@ test_refusals(void **state)
 	/* nothing changed */
 	snap_ok(f, 0);
 	assert_int_equal(f->s.n_dom, 25);
-	assert_int_equal(hv_console(f->hv, "test01", &fd, &err), XDOM_ESTATE);
+	assert_int_equal(hv_console(f->sim.hv, "test01", &fd, &err), XDOM_ESTATE);
 	assert_string_equal(err.msg, "test01 is not running; boot it first");
 	assert_int_equal(fd, -1);
-	assert_int_equal(hv_console(f->hv, "nope", &fd, &err), XDOM_ENOENT);
+	assert_int_equal(hv_console(f->sim.hv, "nope", &fd, &err), XDOM_ENOENT);
 }
 
 /* Several processes act at once; every action is accounted for. */
@@ -672,7 +649,7 @@ test_concurrent_writers(void **state)
 		pids[i] = fork();
 		assert_true(pids[i] >= 0);
 		if (pids[i] == 0) {
-			struct hv *hv = open_dir(f->dir, 0);
+			struct hv *hv = open_dir(f->sim.dir, 0);
 			struct xdom_err err = { 0 };
 			int k, bad = 0;
 
@@ -741,7 +718,7 @@ test_killed_writer(void **state)
 		pid = fork();
 		assert_true(pid >= 0);
 		if (pid == 0) {
-			struct hv *hv = open_dir(f->dir, 0);
+			struct hv *hv = open_dir(f->sim.dir, 0);
 
 			kill_stage = stages[i];
 			sim_state_test_hook = kill_hook;
@@ -768,7 +745,7 @@ test_killed_writer(void **state)
 		char path[128];
 		int fd;
 
-		snprintf(path, sizeof path, "%s/lock", f->dir);
+		snprintf(path, sizeof path, "%s/lock", f->sim.dir);
 		fd = open(path, O_RDWR);
 		if (fd < 0 || flock(fd, LOCK_EX) != 0)
 			_exit(1);
@@ -784,11 +761,7 @@ test_killed_writer(void **state)
 static void
 write_file(const char *path, const char *text)
 {
-	FILE *fp = fopen(path, "w");
-
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
+	assert_int_equal(tfx_write_file(path, text), 0);
 }
 
 static void
@@ -824,15 +797,15 @@ test_corrupt_state(void **state)
 	char path[128];
 	size_t i;
 
-	snprintf(path, sizeof path, "%s/state", f->dir);
+	snprintf(path, sizeof path, "%s/state", f->sim.dir);
 	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		struct hv_open_opts o = { .backend = "sim", .sim_dir = f->dir };
+		struct hv_open_opts o = { .backend = "sim", .sim_dir = f->sim.dir };
 		struct hv *hv = NULL;
 		int rc;
 
 		write_file(path, bad[i]);
 		memset(&err, 0, sizeof err);
-		rc = hv_snapshot(f->hv, 0, &f->s, &err);
+		rc = hv_snapshot(f->sim.hv, 0, &f->s, &err);
 		if (rc != XDOM_ECORRUPT)
 			print_error("case %zu: rc %d %s\n", i, rc, err.msg);
 		assert_int_equal(rc, XDOM_ECORRUPT);
@@ -860,7 +833,7 @@ test_odd_names(void **state)
 	char path[128];
 	int fd;
 
-	snprintf(path, sizeof path, "%s/state", f->dir);
+	snprintf(path, sizeof path, "%s/state", f->sim.dir);
 	write_file(path, "xdom-sim-state 1\nhost 1 0 9 8 2400 67108864 1 0\n"
 	    "guest Domain-0 running idle 0 4194304 - 4 4 0 0 1 0 0 none 0 0\n"
 	    "guest ..%2F..%2Fetc running web 3 4096 - 1 1 1 1 1 0 0 none 0 0\n"
@@ -877,10 +850,10 @@ test_odd_names(void **state)
 	assert_int_equal(act(f, "evil\x1b[2J", HV_ACT_DESTROY, &err),
 	    XDOM_EINVAL);
 	assert_null(strchr(err.msg, '\x1b'));
-	assert_int_equal(hv_info(f->hv, "../../etc", &info, &err), 0);
+	assert_int_equal(hv_info(f->sim.hv, "../../etc", &info, &err), 0);
 	assert_string_equal(info.config_path, "");
 	assert_int_equal(info.n_disks, 0);
-	assert_int_equal(hv_console(f->hv, "evil\x1b[2J", &fd, &err),
+	assert_int_equal(hv_console(f->sim.hv, "evil\x1b[2J", &fd, &err),
 	    XDOM_EINVAL);
 	act_ok(f, "ok01", HV_ACT_PAUSE);
 	snap_ok(f, 0);
@@ -929,7 +902,7 @@ test_ten_thousand(void **state)
 	int k, j;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	hv = open_dir(f->dir, 10000);
+	hv = open_dir(f->sim.dir, 10000);
 	create_ms = ms_since(&t0);
 	snap_init(&s);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -939,7 +912,7 @@ test_ten_thousand(void **state)
 	assert_non_null(snap_find_name(&s, "web01"));
 	/* 10,000 config files would cost seconds on a disk: none yet, and
 	 * a guest's is written when first asked for */
-	assert_int_equal(count_files(f->dir, "xen"), 0);
+	assert_int_equal(count_files(f->sim.dir, "xen"), 0);
 	{
 		struct hv_info info;
 		struct stat sb1, sb2;
@@ -955,7 +928,7 @@ test_ten_thousand(void **state)
 		assert_int_equal(hv_info(hv, "db01", &info, &err), 0);
 		assert_int_equal(stat(info.config_path, &sb2), 0);
 		assert_true(sb1.st_ino == sb2.st_ino);	/* not rewritten */
-		assert_int_equal(count_files(f->dir, "xen"), 1);
+		assert_int_equal(count_files(f->sim.dir, "xen"), 1);
 	}
 	/* unchanged state: medians of a few rounds of 20 snapshots */
 	for (j = 0; j < 5; j++) {
@@ -981,15 +954,15 @@ test_ten_thousand(void **state)
 	assert_int_equal(hv_snapshot(hv, 0, &s, &err), 0);
 	assert_null(snap_find_name(&s, "web01"));
 	hv_close(hv);
-	hv = open_dir(f->dir, 0);
+	hv = open_dir(f->sim.dir, 0);
 	assert_int_equal(hv_snapshot(hv, 0, &s, &err), 0);
 	assert_true(s.n_dom > 9000);
 	hv_close(hv);
 	/* another size recreates the host, a small one with every file */
-	hv = open_dir(f->dir, 40);
+	hv = open_dir(f->sim.dir, 40);
 	assert_int_equal(hv_snapshot(hv, 0, &s, &err), 0);
 	assert_true(s.n_dom <= 41 && s.n_dom > 30);
-	assert_int_equal(count_files(f->dir, "xen"), 40);
+	assert_int_equal(count_files(f->sim.dir, "xen"), 40);
 	hv_close(hv);
 	snap_dispose(&s);
 }
@@ -1095,7 +1068,7 @@ test_console(void **state)
 	long at;
 	int fd, status;
 
-	assert_int_equal(hv_console(f->hv, "web01", &fd, &err), 0);
+	assert_int_equal(hv_console(f->sim.hv, "web01", &fd, &err), 0);
 	assert_true(fd >= 0);
 	/* double-forked: no child (and so no zombie) left with us */
 	assert_int_equal(waitpid(-1, &status, WNOHANG), -1);
@@ -1156,7 +1129,7 @@ test_console_power_down(void **state)
 	long at;
 	int fd;
 
-	assert_int_equal(hv_console(f->hv, "db02", &fd, &err), 0);
+	assert_int_equal(hv_console(f->sim.hv, "db02", &fd, &err), 0);
 	assert_int_equal(ptsname_r(fd, pts, sizeof pts), 0);
 	assert_true((at = expect_from(fd, o, 0, "db02 login: ", 5000)) > 0);
 	act_ok(f, "db02", HV_ACT_SHUTDOWN);
@@ -1169,7 +1142,7 @@ test_console_power_down(void **state)
 	assert_true(read(fd, &c, 1) <= 0);
 	close(fd);
 	/* destroy: a console ends at once too */
-	assert_int_equal(hv_console(f->hv, "dns01", &fd, &err), 0);
+	assert_int_equal(hv_console(f->sim.hv, "dns01", &fd, &err), 0);
 	assert_int_equal(ptsname_r(fd, pts, sizeof pts), 0);
 	o->len = 0;
 	assert_true((at = expect_from(fd, o, 0, "dns01 login: ", 5000)) > 0);
@@ -1178,7 +1151,7 @@ test_console_power_down(void **state)
 	assert_true(pts_gone(pts, 3000));
 	close(fd);
 	/* a paused guest has a console that reads nothing until unpaused */
-	assert_int_equal(hv_console(f->hv, "staging01", &fd, &err), 0);
+	assert_int_equal(hv_console(f->sim.hv, "staging01", &fd, &err), 0);
 	o->len = 0;
 	assert_true((at = expect_from(fd, o, 0, "staging01 login: ",
 	    5000)) > 0);
@@ -1218,6 +1191,22 @@ prog_cb(void *arg, unsigned permille, const char *stage)
 	return p->cancel_at && permille >= p->cancel_at;
 }
 
+
+/* Entries of dir whose name starts with prefix (temporaries left). */
+static int
+strays(const char *path, const char *prefix)
+{
+	struct dirent *e;
+	DIR *d = opendir(path);
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		n += strncmp(e->d_name, prefix, strlen(prefix)) == 0;
+	closedir(d);
+	return n;
+}
+
 static void
 test_reimage(void **state)
 {
@@ -1232,20 +1221,20 @@ test_reimage(void **state)
 	size_t n;
 
 	/* running: refused unless asked to shut it down first */
-	assert_int_equal(hv_reimage(f->hv, "web01", &opts, NULL, NULL, &err),
+	assert_int_equal(hv_reimage(f->sim.hv, "web01", &opts, NULL, NULL, &err),
 	    XDOM_ESTATE);
-	assert_int_equal(hv_reimage(f->hv, "Domain-0", &opts, NULL, NULL,
+	assert_int_equal(hv_reimage(f->sim.hv, "Domain-0", &opts, NULL, NULL,
 	    &err), XDOM_EPERM);
-	assert_int_equal(hv_reimage(f->hv, "web99", &opts, NULL, NULL, &err),
+	assert_int_equal(hv_reimage(f->sim.hv, "web99", &opts, NULL, NULL, &err),
 	    XDOM_ENOENT);
-	assert_int_equal(hv_reimage(f->hv, "../x", &opts, NULL, NULL, &err),
+	assert_int_equal(hv_reimage(f->sim.hv, "../x", &opts, NULL, NULL, &err),
 	    XDOM_EINVAL);
 
 	/* a new host's guests start with a (sparse) first image */
-	assert_int_equal(hv_info(f->hv, "test01", &info, &err), 0);
+	assert_int_equal(hv_info(f->sim.hv, "test01", &info, &err), 0);
 	assert_int_equal(stat(info.disks[0].target, &sb0), 0);
-	p.other = open_dir(f->dir, 0);
-	assert_int_equal(hv_reimage(f->hv, "test01", &opts, prog_cb, &p,
+	p.other = open_dir(f->sim.dir, 0);
+	assert_int_equal(hv_reimage(f->sim.hv, "test01", &opts, prog_cb, &p,
 	    &err), 0);
 	hv_close(p.other);
 	assert_true(p.monotonic);
@@ -1254,7 +1243,7 @@ test_reimage(void **state)
 	assert_true(p.saw_stage);
 	assert_true(p.saw_busy);
 	assert_true(p.saw_boot_busy);
-	assert_int_equal(hv_info(f->hv, "test01", &info, &err), 0);
+	assert_int_equal(hv_info(f->sim.hv, "test01", &info, &err), 0);
 	assert_false(info.running);	/* stays stopped */
 	assert_int_equal(stat(info.disks[0].target, &sb), 0);
 	assert_int_equal(sb.st_size, 8 << 20);
@@ -1272,13 +1261,13 @@ test_reimage(void **state)
 	memset(&p, 0, sizeof p);
 	p.monotonic = true;
 	p.cancel_at = 300;
-	assert_int_equal(hv_reimage(f->hv, "test01", &opts, prog_cb, &p,
+	assert_int_equal(hv_reimage(f->sim.hv, "test01", &opts, prog_cb, &p,
 	    &err), XDOM_ETIMEDOUT);
 	assert_non_null(strstr(err.msg, "old image is kept"));
 	assert_int_equal(stat(info.disks[0].target, &sb2), 0);
 	assert_int_equal(sb2.st_ino, sb.st_ino);
-	snprintf(tmp, sizeof tmp, "%s/images/.test01.img.tmp", f->dir);
-	assert_int_not_equal(stat(tmp, &sb2), 0);
+	snprintf(tmp, sizeof tmp, "%s/images", f->sim.dir);
+	assert_int_equal(strays(tmp, "test01.img."), 0);
 	/* the lock is released: booting works again */
 	act_ok(f, "test01", HV_ACT_BOOT);
 
@@ -1286,13 +1275,13 @@ test_reimage(void **state)
 	opts.shutdown_first = true;
 	memset(&p, 0, sizeof p);
 	p.monotonic = true;
-	assert_int_equal(hv_reimage(f->hv, "web02", &opts, prog_cb, &p,
+	assert_int_equal(hv_reimage(f->sim.hv, "web02", &opts, prog_cb, &p,
 	    &err), 0);
 	assert_true(p.monotonic);
 	assert_int_equal(p.last, 1000);
 	assert_false(guest_running(f, "web02", NULL));
 	/* a crashed guest is destroyed first */
-	assert_int_equal(hv_reimage(f->hv, "legacy01", &opts, NULL, NULL,
+	assert_int_equal(hv_reimage(f->sim.hv, "legacy01", &opts, NULL, NULL,
 	    &err), 0);
 	assert_false(guest_running(f, "legacy01", NULL));
 }
@@ -1314,7 +1303,7 @@ test_parse_mutations(void **state)
 	unsigned seed = 12345, ok = 0, bad = 0;
 	int i, k, rc;
 
-	snprintf(path, sizeof path, "%s/state", f->dir);
+	snprintf(path, sizeof path, "%s/state", f->sim.dir);
 	fp = fopen(path, "r");
 	assert_non_null(fp);
 	fseek(fp, 0, SEEK_END);
@@ -1409,7 +1398,7 @@ static void
 test_threads_share_handle(void **state)
 {
 	struct fx *f = *state;
-	struct thr t = { .hv = f->hv };
+	struct thr t = { .hv = f->sim.hv };
 	pthread_t th;
 	int k;
 

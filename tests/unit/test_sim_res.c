@@ -13,7 +13,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +24,7 @@
 #include "core/vdev.h"
 #include "hypervisor/hv.h"
 #include "hypervisor/sim/sim.h"
+#include "tests/unit/support/fixture.h"
 
 #define MIB 1024ull
 #define GIB (1024ull * 1024)
@@ -36,15 +36,6 @@ struct fx {
 	struct hv *hv;
 	struct snap s;
 };
-
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
 
 static struct hv *
 open_dir(const char *dir)
@@ -94,8 +85,8 @@ fx_teardown(void **state)
 
 	hv_close(f->hv);
 	snap_dispose(&f->s);
-	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	nftw(f->files, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tfx_rm_tree(f->dir);
+	tfx_rm_tree(f->files);
 	free(f);
 	return 0;
 }

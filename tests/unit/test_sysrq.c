@@ -12,44 +12,27 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/proto.h"
 #include "core/snap.h"
 #include "hypervisor/hv.h"
+#include "tests/unit/support/fixture.h"
 
 struct fx {
-	char dir[64];
-	struct hv *hv;
+	struct tfx_sim sim;	/* sim.dir, sim.hv */
 };
-
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
 
 static int
 fx_setup(void **state)
 {
 	struct fx *f = calloc(1, sizeof *f);
-	struct hv_open_opts o = { .backend = "sim" };
-	struct xdom_err err = { 0 };
 
-	snprintf(f->dir, sizeof f->dir, "/tmp/xdom-test-sysrq.XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
-		return -1;
-	o.sim_dir = f->dir;
-	if (hv_open(&f->hv, &o, &err) != 0) {
-		print_error("hv_open: %s\n", err.msg);
+	if (tfx_sim_open(&f->sim, "sysrq", 0) != 0) {
+		free(f);
 		return -1;
 	}
 	*state = f;
@@ -61,8 +44,7 @@ fx_teardown(void **state)
 {
 	struct fx *f = *state;
 
-	hv_close(f->hv);
-	nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tfx_sim_close(&f->sim);
 	free(f);
 	return 0;
 }
@@ -78,7 +60,7 @@ state_of(struct fx *f, const char *name, uint32_t *id)
 	size_t i;
 
 	snap_init(&s);
-	assert_int_equal(hv_snapshot(f->hv, 0, &s, &err), 0);
+	assert_int_equal(hv_snapshot(f->sim.hv, 0, &s, &err), 0);
 	*id = 0;
 	for (i = 0; i < s.n_dom; i++) {
 		if (strcmp(snap_dom_name(&s, &s.dom[i]), name) != 0)
@@ -172,36 +154,36 @@ test_sim(void **state)
 
 	/* A key that changes nothing the host sees. */
 	assert_int_equal(state_of(f, "web01", &id0), 'r');
-	assert_int_equal(hv_sysrq(f->hv, "web01", 's', NULL, &err), 0);
+	assert_int_equal(hv_sysrq(f->sim.hv, "web01", 's', NULL, &err), 0);
 	assert_int_equal(state_of(f, "web01", &id1), 'r');
 	assert_int_equal(id0, id1);
 	/* b: rebooted at once, a new domain. */
-	assert_int_equal(hv_sysrq(f->hv, "web01", 'b', NULL, &err), 0);
+	assert_int_equal(hv_sysrq(f->sim.hv, "web01", 'b', NULL, &err), 0);
 	assert_int_equal(state_of(f, "web01", &id1), 'r');
 	assert_true(id1 != id0);
 	/* c: crashed; it then takes no more keys. */
-	assert_int_equal(hv_sysrq(f->hv, "web02", 'c', NULL, &err), 0);
+	assert_int_equal(hv_sysrq(f->sim.hv, "web02", 'c', NULL, &err), 0);
 	assert_int_equal(state_of(f, "web02", &id1), 'c');
-	assert_int_equal(hv_sysrq(f->hv, "web02", 's', NULL, &err),
+	assert_int_equal(hv_sysrq(f->sim.hv, "web02", 's', NULL, &err),
 	    XDOM_ESTATE);
 	assert_non_null(strstr(err.msg, "crashed"));
 	/* o: powered off. */
-	assert_int_equal(hv_sysrq(f->hv, "db01", 'o', NULL, &err), 0);
+	assert_int_equal(hv_sysrq(f->sim.hv, "db01", 'o', NULL, &err), 0);
 	assert_int_equal(state_of(f, "db01", &id1), 's');
-	assert_int_equal(hv_sysrq(f->hv, "db01", 'b', NULL, &err),
+	assert_int_equal(hv_sysrq(f->sim.hv, "db01", 'b', NULL, &err),
 	    XDOM_ESTATE);
 	assert_non_null(strstr(err.msg, "not running"));
 	assert_int_equal(state_of(f, "db01", &id1), 's');
 	/* Paused, unknown, Domain-0, bad names: refused, nothing changes. */
-	assert_int_equal(hv_sysrq(f->hv, "staging01", 'b', NULL, &err),
+	assert_int_equal(hv_sysrq(f->sim.hv, "staging01", 'b', NULL, &err),
 	    XDOM_ESTATE);
 	assert_int_equal(state_of(f, "staging01", &id1), 'p');
-	assert_int_equal(hv_sysrq(f->hv, "nosuch", 's', NULL, &err),
+	assert_int_equal(hv_sysrq(f->sim.hv, "nosuch", 's', NULL, &err),
 	    XDOM_ENOENT);
-	assert_int_equal(hv_sysrq(f->hv, "Domain-0", 'b', NULL, &err),
+	assert_int_equal(hv_sysrq(f->sim.hv, "Domain-0", 'b', NULL, &err),
 	    XDOM_EPERM);
-	assert_int_not_equal(hv_sysrq(f->hv, "../web01", 'b', NULL, &err), 0);
-	assert_int_equal(hv_sysrq(f->hv, "web01", 'B', NULL, &err),
+	assert_int_not_equal(hv_sysrq(f->sim.hv, "../web01", 'b', NULL, &err), 0);
+	assert_int_equal(hv_sysrq(f->sim.hv, "web01", 'B', NULL, &err),
 	    XDOM_EINVAL);
 }
 

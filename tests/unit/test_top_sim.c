@@ -21,7 +21,6 @@
 #include <cmocka.h>
 
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +32,7 @@
 #include "hypervisor/hv.h"
 #include "hypervisor/sim/sim.h"
 #include "top/top.h"
+#include "tests/unit/support/fixture.h"
 
 /* hypervisor/sim.h's profile table: means per online vcpu (CPU) or per
  * guest (I/O), sectors per request, and the documented spread: scale
@@ -51,15 +51,6 @@ static const struct {
 	{ "crashed", 1, 2, 1, 0.2, 1, 8, 8, 0.25, 0.37 },
 };
 #define N_PROFS (sizeof profs / sizeof profs[0])
-
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
 
 /* Run top_main() with stdout going to a file; return the file's text. */
 static char *
@@ -282,7 +273,7 @@ test_batch_json_vs_load(void **state)
 	free(text);
 	free(out);
 	hv_close(hv);
-	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tfx_rm_tree(dir);
 }
 
 int

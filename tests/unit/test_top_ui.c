@@ -14,7 +14,6 @@
 #include <cmocka.h>
 
 #include <dirent.h>
-#include <ftw.h>
 #include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,17 +23,9 @@
 #include <wchar.h>
 
 #include "top/top_ui.h"
+#include "tests/unit/support/fixture.h"
 
 #define SEC 1000000000ull
-
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *f)
-{
-	(void)sb;
-	(void)flag;
-	(void)f;
-	return remove(path);
-}
 
 /* ---- an off-screen terminal ---- */
 
@@ -416,7 +407,7 @@ test_settings_roundtrip(void **state)
 	/* missing: fine */
 	unlink(path);
 	assert_int_equal(top_settings_load(&r, path, &err), 0);
-	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	tfx_rm_tree(dir);
 }
 
 static void

@@ -102,6 +102,13 @@ test_disk(void **state)
 	assert_string_equal(d.target, "/srv/b.img");
 	assert_false(xen_conv_disk("vdev=xvda, access=rw", &d));
 	assert_false(xen_conv_disk("", &d));
+	/* a trailing comma ends the list; an empty item still counts */
+	assert_true(xen_conv_disk(" /srv/c.img , xvde , r ,", &d));
+	assert_string_equal(d.target, "/srv/c.img");
+	assert_string_equal(d.vdev, "xvde");
+	assert_false(d.writable);
+	assert_false(xen_conv_disk("/srv/c.img,,xvde", &d));
+	assert_false(xen_conv_disk(",", &d));
 }
 
 static void
@@ -118,6 +125,9 @@ test_vif(void **state)
 	xen_conv_vif("bridge=br1,macaddr=zz", &n);
 	assert_string_equal(n.mac, "");
 	assert_string_equal(n.bridge, "br1");
+	xen_conv_vif(",,ip=10.0.0.9,", &n);
+	assert_string_equal(n.ip, "10.0.0.9");
+	assert_string_equal(n.bridge, "");
 }
 
 /* On a machine without a usable Xen, asking for it is one clear line that
