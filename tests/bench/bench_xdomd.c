@@ -137,22 +137,38 @@ bench_level(int nclients)
 	return failed;
 }
 
-/* VmRSS of pid in KiB, -1 when unknown. */
+/* The "KEY: N kB" line of /proc/PID/FILE, in KiB; -1 when unknown. */
 static long
-bench_rss_kb(pid_t pid)
+bench_proc_kb(pid_t pid, const char *file, const char *key)
 {
 	char path[64], line[256];
+	size_t klen = strlen(key);
 	long kb = -1;
 	FILE *f;
 
-	snprintf(path, sizeof path, "/proc/%ld/status", (long)pid);
+	snprintf(path, sizeof path, "/proc/%ld/%s", (long)pid, file);
 	if ((f = fopen(path, "r")) == NULL)
 		return -1;
 	while (fgets(line, sizeof line, f) != NULL)
-		if (sscanf(line, "VmRSS: %ld", &kb) == 1)
+		if (strncmp(line, key, klen) == 0 && line[klen] == ':' &&
+		    sscanf(line + klen + 1, "%ld", &kb) == 1)
 			break;
 	fclose(f);
 	return kb;
+}
+
+/* A whoami request, id 1, framed in b (to dispose). */
+static int
+bench_whoami_req(struct pbuf *b)
+{
+	struct xdom_err err = {0};
+	struct proto_req r;
+
+	memset(&r, 0, sizeof r);
+	r.type = PROTO_T_WHOAMI;
+	r.id = 1;
+	pbuf_init(b, 256);
+	return proto_req_encode(b, &r, &err);
 }
 
 /* Hold n idle connections, then prove each is served with a whoami. */
@@ -160,7 +176,6 @@ static int
 bench_idle(int n)
 {
 	struct xdom_err err = {0};
-	struct proto_req r;
 	struct pbuf whoami;
 	struct sockaddr_un sa;
 	int *fds = calloc((size_t)n, sizeof *fds), i, held = 0, alive = 0;
@@ -169,11 +184,7 @@ bench_idle(int n)
 	uint32_t len, id;
 	long rss;
 
-	memset(&r, 0, sizeof r);
-	r.type = PROTO_T_WHOAMI;
-	r.id = 1;
-	pbuf_init(&whoami, 256);
-	if (proto_req_encode(&whoami, &r, &err) != 0)
+	if (bench_whoami_req(&whoami) != 0)
 		return 1;
 	memset(&sa, 0, sizeof sa);
 	sa.sun_family = AF_UNIX;
@@ -206,7 +217,7 @@ bench_idle(int n)
 				alive++;
 		}
 	}
-	rss = bench_rss_kb(bench_daemon);
+	rss = bench_proc_kb(bench_daemon, "status", "VmRSS");
 	for (i = 0; i < held; i++)
 		close(fds[i]);
 	free(fds);
@@ -221,18 +232,9 @@ bench_idle(int n)
 static long
 bench_pss_kb(pid_t pid)
 {
-	char path[64], line[256];
-	long kb = 0;
-	FILE *f;
+	long kb = bench_proc_kb(pid, "smaps_rollup", "Pss");
 
-	snprintf(path, sizeof path, "/proc/%ld/smaps_rollup", (long)pid);
-	if ((f = fopen(path, "r")) == NULL)
-		return 0;
-	while (fgets(line, sizeof line, f) != NULL)
-		if (sscanf(line, "Pss: %ld", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
+	return kb > 0 ? kb : 0;
 }
 
 /* PSS of the daemon and its children (the fronts), and how many. */
@@ -310,8 +312,6 @@ bench_connect_whoami(const struct pbuf *whoami, int *fd_out)
 static int
 bench_spread(int n, int nuids, double pss_target_mib)
 {
-	struct xdom_err err = {0};
-	struct proto_req r;
 	struct pbuf whoami;
 	double cold[128], warm_max = 0, cold_max = 0;
 	int pipes[2], k, alive = 0, procs;
@@ -323,11 +323,7 @@ bench_spread(int n, int nuids, double pss_target_mib)
 		    "root to be many uids)\n", nuids);
 		return 0;
 	}
-	memset(&r, 0, sizeof r);
-	r.type = PROTO_T_WHOAMI;
-	r.id = 1;
-	pbuf_init(&whoami, 256);
-	if (proto_req_encode(&whoami, &r, &err) != 0 || pipe(pipes) != 0)
+	if (bench_whoami_req(&whoami) != 0 || pipe(pipes) != 0)
 		return 1;
 	for (k = 0; k < nuids && k < 128; k++) {
 		kids[k] = fork();
@@ -399,19 +395,13 @@ bench_spread(int n, int nuids, double pss_target_mib)
 static int
 bench_first(void)
 {
-	struct xdom_err err = {0};
-	struct proto_req r;
 	struct pbuf whoami;
 	double cold[10], warm[200];
 	int pipes[2], k, nc = 0, nw = 0;
 
 	if (geteuid() != 0)
 		return 0;
-	memset(&r, 0, sizeof r);
-	r.type = PROTO_T_WHOAMI;
-	r.id = 1;
-	pbuf_init(&whoami, 256);
-	if (proto_req_encode(&whoami, &r, &err) != 0 || pipe(pipes) != 0)
+	if (bench_whoami_req(&whoami) != 0 || pipe(pipes) != 0)
 		return 1;
 	for (k = 0; k < 10; k++) {
 		pid_t kid = fork();

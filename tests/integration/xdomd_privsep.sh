@@ -82,11 +82,15 @@ gpasswd -a "$UH" "$G" >/dev/null
 sleep 1.5	# groups are cached for a second at most
 
 # ---- consoles: relayed, limited, revoked ----------------------------------
-as "$UA" "$CLIENT" "$S" console-hold web01 "" 30 >"$T/c1.out" 2>&1 &
-C1=$!
-as "$UA" "$CLIENT" "$S" console-hold db01 "" 30 >"$T/c2.out" 2>&1 &
-C2=$!
-for _ in $(seq 100); do [ "$(cat "$T/c1.out" "$T/c2.out" | grep -c 'console open')" -eq 2 ] && break; sleep 0.1; done
+# hold_console USER GUEST REASON OUT: a console held (30 s at most) in the
+# background, $HELD its job, once it is open.
+hold_console() {
+	as "$1" "$CLIENT" "$S" console-hold "$2" "$3" 30 >"$4" 2>&1 &
+	HELD=$!
+	for _ in $(seq 100); do grep -q 'console open' "$4" && break; sleep 0.1; done
+}
+hold_console "$UA" web01 "" "$T/c1.out"; C1=$HELD
+hold_console "$UA" db01 "" "$T/c2.out"; C2=$HELD
 check "two consoles open (the limit is 2)" test "$(cat "$T/c1.out" "$T/c2.out" | grep -c 'console open')" -eq 2
 one_line "a third console of the same user: refused" 1 "too many consoles open \(at most 2 per user\)" \
 	as "$UA" "$CLIENT" "$S" console web01
@@ -97,9 +101,7 @@ audited "a console whose client left: closed" "user=\"$UA\" .*domain=\"web01\" a
 check_out "... and its slot is free again" "saw login:" as "$UA" "$CLIENT" "$S" console web01
 kill "$(pgrep -u "$UA" -f "xdomd_client .* console-hold db01")" 2>/dev/null; wait "$C2" 2>/dev/null
 # The help-desk's console ends when a policy reload takes the right away.
-as "$UH" "$CLIENT" "$S" console-hold cust-alice-web "ticket 2" 30 >"$T/c3.out" 2>&1 &
-C3=$!
-for _ in $(seq 100); do grep -q 'console open' "$T/c3.out" && break; sleep 0.1; done
+hold_console "$UH" cust-alice-web "ticket 2" "$T/c3.out"; C3=$HELD
 check_out "help-desk console open (with a reason)" "console open" cat "$T/c3.out"
 sed -i "/^group:/d" "$T/policy"
 hup
@@ -109,9 +111,7 @@ audited "... and the end is audited" "user=\"$UH\" .*domain=\"cust-alice-web\" a
 printf 'group:%s   cust-*      status,console,reboot,reset   reason required\n' "$G" >>"$T/policy"
 hup
 # A console ends when its guest is gone.
-as "$UA" "$CLIENT" "$S" console-hold web01 "" 30 >"$T/c4.out" 2>&1 &
-C4=$!
-for _ in $(seq 100); do grep -q 'console open' "$T/c4.out" && break; sleep 0.1; done
+hold_console "$UA" web01 "" "$T/c4.out"; C4=$HELD
 "$XDOM" --sim destroy web01 >/dev/null 2>&1
 wait "$C4"
 check_out "a console ends when its guest is destroyed" "console ended by xdomd" cat "$T/c4.out"
@@ -121,9 +121,7 @@ audited "... audited" "user=\"$UA\" .*domain=\"web01\" action=console .*result=c
 # one never reaches the new one).
 for _ in $(seq 100); do "$XDOM" --sim list | grep -q '^web01 ' && break; sleep 0.1; done
 sleep 1
-as "$UA" "$CLIENT" "$S" console-hold web01 "" 30 >"$T/c5.out" 2>&1 &
-C5=$!
-for _ in $(seq 100); do grep -q 'console open' "$T/c5.out" && break; sleep 0.1; done
+hold_console "$UA" web01 "" "$T/c5.out"; C5=$HELD
 "$XDOM" --sim reboot web01 >/dev/null 2>&1
 wait "$C5"
 check_out "a console ends when its guest reboots into another domain" "console ended by xdomd" cat "$T/c5.out"
@@ -168,13 +166,21 @@ else
 	skip "audit file on a full disk" "cannot mount a tmpfs here"
 fi
 
+# another_daemon NAME CONF-LINES: a second xdomd on $T/NAME.sock with the
+# fronts' user and these settings, auditing to $T/NAME.audit; $OTHER is
+# its pid.
+another_daemon() {
+	printf 'audit_syslog = no\nfront_user = %s\n%s\n' "$UF" "$2" >"$T/$1.conf"
+	"$XDOMD" --foreground --sim --config "$T/$1.conf" --socket "$T/$1.sock" \
+		--policy "$T/policy" --audit "$T/$1.audit" 2>"$T/$1.log" &
+	OTHER=$!
+	T_CLEANUP+=("kill $OTHER 2>/dev/null")
+	wait_up "$T/$1.sock" "$T/$1.log"
+}
+
 # ---- audit volume: one uid is rate-limited --------------------------------
-printf 'audit_syslog = no\naudit_rate = 5\naudit_burst = 20\nfront_user = %s\n' "$UF" >"$T/rate.conf"
-"$XDOMD" --foreground --sim --config "$T/rate.conf" --socket "$T/rate.sock" \
-	--policy "$T/policy" --audit "$T/rate.audit" 2>"$T/rate.log" &
-RPID=$!
-T_CLEANUP+=("kill $RPID 2>/dev/null")
-wait_up "$T/rate.sock" "$T/rate.log"
+another_daemon rate "$(printf 'audit_rate = 5\naudit_burst = 20')"
+RPID=$OTHER
 for i in $(seq 60); do as "$UB" "$CLIENT" "$T/rate.sock" reboot web01 >/dev/null 2>&1; done
 n=$(grep -c "user=\"$UB\"" "$T/rate.audit")
 check "60 refusals by one user in a burst: at most burst + rate lines written ($n)" test "$n" -ge 20 -a "$n" -le 40
@@ -186,12 +192,8 @@ check_out "the lines left out are counted" "user=\"$UB\" .*action=audit .*result
 kill "$RPID" 2>/dev/null
 
 # ---- connections: per-uid budget and a reserve for new uids ---------------
-printf 'audit_syslog = no\nmax_connections = 40\nmax_connections_per_user = 30\nreserve_connections = 8\nclient_request_timeout = 60\nfront_user = %s\n' "$UF" >"$T/conn.conf"
-"$XDOMD" --foreground --sim --config "$T/conn.conf" --socket "$T/conn.sock" \
-	--policy "$T/policy" --audit "$T/conn.audit" 2>"$T/conn.log" &
-NPID=$!
-T_CLEANUP+=("kill $NPID 2>/dev/null")
-wait_up "$T/conn.sock" "$T/conn.log"
+another_daemon conn "$(printf 'max_connections = 40\nmax_connections_per_user = 30\nreserve_connections = 8\nclient_request_timeout = 60')"
+NPID=$OTHER
 as "$UA" "$CLIENT" "$T/conn.sock" flood 32 20 >/dev/null &
 F1=$!
 sleep 2
