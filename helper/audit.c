@@ -82,7 +82,10 @@ audit_format(char *buf, size_t len, const struct audit_rec *r,
 	audit_quote(user, sizeof user, r->id->user);
 	audit_quote(dom, sizeof dom, r->domain);
 	audit_quote(reason, sizeof reason, r->reason);
-	bool show = r->msg != NULL && (r->rc != 0 || r->msg[0] != '\0');
+	/* A failure says why; a success says nothing unless its result
+	 * word was given with a note ("closed", "(client went away)"). */
+	bool show = r->msg != NULL && (r->rc != 0 || (r->result != NULL &&
+	    r->msg[0] != '\0'));
 
 	audit_quote(msg, sizeof msg, show ? r->msg : "");
 	snprintf(buf, len, "time=%s uid=%lu user=\"%s\" pid=%ld "

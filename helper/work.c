@@ -161,7 +161,8 @@ work_done(struct server *s, struct mconn *c, int rc, const char *msg)
 	    msg != NULL && msg[0] != '\0' && c->gone ? " " : "",
 	    c->gone ? "(client went away)" : "");
 	mon_audit(s, c, proto_req_desc(c->req.type)->name, c->req.name,
-	    c->req.reason, rc, note ? m : NULL, NULL);
+	    c->req.reason, rc, note ? m : NULL, rc == 0 && c->gone ? "ok" :
+	    NULL);
 	if (c->wfd >= 0)
 		close(c->wfd);
 	c->wfd = -1;

@@ -101,7 +101,9 @@ struct xdomd {
 struct audit_rec {
 	const struct ident *id;
 	pid_t pid;		/* the client's pid (0: id->pid) */
-	const char *result;	/* NULL: audit_result(rc); "started" */
+	const char *result;	/* NULL: audit_result(rc); or a word of its
+				   own ("started", "closed"), shown with
+				   msg even on success */
 	const char *action;	/* "reboot", "whoami", "garbage" */
 	const char *domain;	/* NULL or "" when none */
 	const char *reason;	/* NULL or "" when none */
