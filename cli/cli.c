@@ -77,6 +77,16 @@ cli_error(const char *fmt, ...)
 	fprintf(stderr, "xdom: %s\n", msg);
 }
 
+int
+cli_bad_value(const char *what, const char *arg, const char *expected)
+{
+	char esc[64];
+
+	xdom_escape(esc, sizeof esc, arg);
+	cli_error("%s %s: expected %s", what, esc, expected);
+	return CLI_EXIT_USAGE;
+}
+
 /* Whether msg starts with word followed by ':' or ' ' (the message
  * already names the domain). */
 static bool
@@ -396,12 +406,9 @@ cli_options(struct cli *c, int argc, char **argv)
 			c->hvo.backend = "sim";
 			break;
 		case OPT_SIM_DOMAINS:
-			if (cli_parse_long(optarg, 1, 100000, &n) != 0) {
-				xdom_escape(esc, sizeof esc, optarg);
-				cli_error("--sim-domains %s: expected a whole "
-				    "number from 1 to 100000", esc);
-				return CLI_EXIT_USAGE;
-			}
+			if (cli_parse_long(optarg, 1, 100000, &n) != 0)
+				return cli_bad_value("--sim-domains", optarg,
+				    "a whole number from 1 to 100000");
 			c->hvo.sim_domains = (unsigned)n;
 			break;
 		case OPT_SOCKET:

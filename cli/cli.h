@@ -76,6 +76,10 @@ bool cli_is_domid(const char *s, uint32_t *id);
 /* Print "xdom: " and the formatted message as one line on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* "xdom: WHAT ARG: expected EXPECTED" for an option's bad value (arg
+ * escaped); returns CLI_EXIT_USAGE. */
+int cli_bad_value(const char *what, const char *arg, const char *expected);
+
 /* "xdom: NAME: message" for an error about a domain (name escaped, and
  * left out when the message already starts with it); returns 1. */
 int cli_dom_error(const char *name, const struct xdom_err *err);

@@ -311,21 +311,15 @@ cli_run_stats(struct cli *c, const struct cli_cmd *cmd, int argc,
 			stream = true;
 			break;
 		case 'd':
-			if (cli_parse_seconds(optarg, 0, 86400, &delay) != 0) {
-				xdom_escape(esc, sizeof esc, optarg);
-				cli_error("stats: -d %s: expected seconds from "
-				    "0 to 86400", esc);
-				return CLI_EXIT_USAGE;
-			}
+			if (cli_parse_seconds(optarg, 0, 86400, &delay) != 0)
+				return cli_bad_value("stats: -d", optarg,
+				    "seconds from 0 to 86400");
 			break;
 		case 'i':
 			if (cli_parse_long(optarg, 1, 1000000000L,
-			    &iters) != 0) {
-				xdom_escape(esc, sizeof esc, optarg);
-				cli_error("stats: -i %s: expected a whole "
-				    "number from 1", esc);
-				return CLI_EXIT_USAGE;
-			}
+			    &iters) != 0)
+				return cli_bad_value("stats: -i", optarg,
+				    "a whole number from 1");
 			break;
 		case 'h':
 			cli_stats_usage(stdout);

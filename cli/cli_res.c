@@ -99,22 +99,70 @@ cli_res_save_default(struct cli *c, const char *name)
 	return xstrdup(path);
 }
 
+/* A resource command on one guest: the backend, the guest's name as the
+ * backend knows it (a domain id resolved) and the request for it. */
+struct cli_res_call {
+	struct hv *hv;
+	struct hv_res_req r;
+	struct xdom_err err;
+	char name[XDOM_NAME_MAX + 1];
+};
+
+/* Open the backend and resolve the guest arg names into k, whose request
+ * becomes a kind on that guest. CLI_EXIT_OK, or the status to return
+ * (the error printed). */
+static int
+cli_res_open(struct cli *c, const char *arg, enum hv_res_kind kind,
+    struct cli_res_call *k)
+{
+	int status = CLI_EXIT_OK;
+
+	if ((k->hv = cli_hv(c, &status)) == NULL)
+		return status;
+	if ((status = cli_dom_arg(c, arg, k->name, sizeof k->name)) != 0)
+		return status;
+	k->r.kind = kind;
+	k->r.name = k->name;
+	return CLI_EXIT_OK;
+}
+
+/* Apply k's request: CLI_EXIT_OK, or the guest's error printed and the
+ * status to return. */
+static int
+cli_res_run(struct cli *c, struct cli_res_call *k)
+{
+	if (cli_res_apply(c, k->hv, &k->r, &k->err) != 0)
+		return cli_dom_error(k->name, &k->err);
+	return CLI_EXIT_OK;
+}
+
+/* A virtual device argument: 0, or the usage error printed and
+ * CLI_EXIT_USAGE. */
+static int
+cli_res_vdev(const struct cli_cmd *cmd, const char *arg,
+    struct xdom_err *err)
+{
+	uint32_t dev;
+
+	if (vdev_parse(arg, &dev, err) == 0)
+		return 0;
+	cli_error("%s: %s", cmd->name, xdom_err_msg(err));
+	return CLI_EXIT_USAGE;
+}
+
 int
 cli_run_resource(struct cli *c, const struct cli_cmd *cmd, int argc,
     char **argv)
 {
-	struct xdom_err err = { 0 };
-	struct hv_res_req r = { 0 };
-	char nbuf[XDOM_NAME_MAX + 1];
-	const char *name = argv[1], *val = argv[2];
+	struct cli_res_call k = { 0 };
+	const char *val = argv[2];
 	char esc[64], shown[24];
 	uint64_t v;
-	struct hv *hv;
 	long n;
-	int status = CLI_EXIT_OK;
+	int status;
 
 	(void)argc;
-	if (cli_res_name(name) != 0)
+	if (cli_res_name(argv[1]) != 0)
 		return CLI_EXIT_FAIL;
 	if (cmd->action == HV_RES_VCPUS) {
 		if (cli_parse_long(val, 0, 4096, &n) != 0) {
@@ -125,26 +173,21 @@ cli_run_resource(struct cli *c, const struct cli_cmd *cmd, int argc,
 			return CLI_EXIT_USAGE;
 		}
 		v = (uint64_t)n;
-	} else if (memsize_parse(val, &v, &err) != 0) {
-		cli_error("%s: %s", cmd->name, xdom_err_msg(&err));
+	} else if (memsize_parse(val, &v, &k.err) != 0) {
+		cli_error("%s: %s", cmd->name, xdom_err_msg(&k.err));
 		return CLI_EXIT_USAGE;
 	}
-	if ((hv = cli_hv(c, &status)) == NULL)
+	if ((status = cli_res_open(c, argv[1], HV_RESOP_SET, &k)) != 0)
 		return status;
-	if ((status = cli_dom_arg(c, argv[1], nbuf, sizeof nbuf)) != 0)
+	k.r.res = (enum hv_resource)cmd->action;
+	k.r.value = v;
+	if ((status = cli_res_run(c, &k)) != 0)
 		return status;
-	name = nbuf;
-	r.kind = HV_RESOP_SET;
-	r.name = name;
-	r.res = (enum hv_resource)cmd->action;
-	r.value = v;
-	if (cli_res_apply(c, hv, &r, &err) != 0)
-		return cli_dom_error(name, &err);
 	if (cmd->action == HV_RES_VCPUS)
-		printf("%s: %" PRIu64 " vcpu%s online\n", name, v,
+		printf("%s: %" PRIu64 " vcpu%s online\n", k.name, v,
 		    v == 1 ? "" : "s");
 	else
-		printf("%s: %s %s\n", name, cmd->action == HV_RES_MEM ?
+		printf("%s: %s %s\n", k.name, cmd->action == HV_RES_MEM ?
 		    "memory" : "maximum memory",
 		    memsize_format(v, shown, sizeof shown));
 	return CLI_EXIT_OK;
@@ -154,48 +197,35 @@ int
 cli_run_block_attach(struct cli *c, const struct cli_cmd *cmd, int argc,
     char **argv)
 {
-	struct xdom_err err = { 0 };
-	struct hv_res_req r = { 0 };
-	char nbuf[XDOM_NAME_MAX + 1];
-	const char *name = argv[1];
+	struct cli_res_call k = { 0 };
 	char esc[64], *target = NULL;
-	struct hv *hv;
-	uint32_t dev;
-	int status = CLI_EXIT_OK;
+	bool writable = true;
+	int status;
 
-	if (cli_res_name(name) != 0)
+	if (cli_res_name(argv[1]) != 0)
 		return CLI_EXIT_FAIL;
-	r.writable = true;
 	if (argc == 5 && strcmp(argv[4], "ro") == 0)
-		r.writable = false;
+		writable = false;
 	else if (argc == 5 && strcmp(argv[4], "rw") != 0) {
 		xdom_escape(esc, sizeof esc, argv[4]);
 		cli_error("%s: mode '%s': use ro or rw", cmd->name, esc);
 		return CLI_EXIT_USAGE;
 	}
-	if (vdev_parse(argv[3], &dev, &err) != 0) {
-		cli_error("%s: %s", cmd->name, xdom_err_msg(&err));
-		return CLI_EXIT_USAGE;
-	}
-	if ((hv = cli_hv(c, &status)) == NULL)
+	if ((status = cli_res_vdev(cmd, argv[3], &k.err)) != 0)
 		return status;
-	if ((status = cli_dom_arg(c, argv[1], nbuf, sizeof nbuf)) != 0)
+	if ((status = cli_res_open(c, argv[1], HV_RESOP_ATTACH, &k)) != 0)
 		return status;
-	name = nbuf;
-	if (cli_res_via_helper(hv))
+	if (cli_res_via_helper(k.hv))
 		target = xstrdup(argv[2]);	/* an image's name */
 	else if ((target = cli_res_abspath(argv[2])) == NULL)
 		return CLI_EXIT_USAGE;
-	r.kind = HV_RESOP_ATTACH;
-	r.name = name;
-	r.target = target;
-	r.vdev = argv[3];
-	if (cli_res_apply(c, hv, &r, &err) != 0) {
-		status = cli_dom_error(name, &err);
+	k.r.target = target;
+	k.r.vdev = argv[3];
+	k.r.writable = writable;
+	if ((status = cli_res_run(c, &k)) != 0)
 		goto out;
-	}
-	printf("%s: %s attached (%s)\n", name, r.vdev, r.writable ? "rw" :
-	    "ro");
+	printf("%s: %s attached (%s)\n", k.name, k.r.vdev, k.r.writable ?
+	    "rw" : "ro");
 out:
 	free(target);
 	return status;
@@ -205,32 +235,20 @@ int
 cli_run_block_detach(struct cli *c, const struct cli_cmd *cmd, int argc,
     char **argv)
 {
-	struct xdom_err err = { 0 };
-	struct hv_res_req r = { 0 };
-	char nbuf[XDOM_NAME_MAX + 1];
-	const char *name = argv[1];
-	struct hv *hv;
-	uint32_t dev;
-	int status = CLI_EXIT_OK;
+	struct cli_res_call k = { 0 };
+	int status;
 
 	(void)argc;
-	if (cli_res_name(name) != 0)
+	if (cli_res_name(argv[1]) != 0)
 		return CLI_EXIT_FAIL;
-	if (vdev_parse(argv[2], &dev, &err) != 0) {
-		cli_error("%s: %s", cmd->name, xdom_err_msg(&err));
-		return CLI_EXIT_USAGE;
-	}
-	if ((hv = cli_hv(c, &status)) == NULL)
+	if ((status = cli_res_vdev(cmd, argv[2], &k.err)) != 0)
 		return status;
-	if ((status = cli_dom_arg(c, argv[1], nbuf, sizeof nbuf)) != 0)
+	if ((status = cli_res_open(c, argv[1], HV_RESOP_DETACH, &k)) != 0)
 		return status;
-	name = nbuf;
-	r.kind = HV_RESOP_DETACH;
-	r.name = name;
-	r.vdev = argv[2];
-	if (cli_res_apply(c, hv, &r, &err) != 0)
-		return cli_dom_error(name, &err);
-	printf("%s: %s detached\n", name, argv[2]);
+	k.r.vdev = argv[2];
+	if ((status = cli_res_run(c, &k)) != 0)
+		return status;
+	printf("%s: %s detached\n", k.name, argv[2]);
 	return CLI_EXIT_OK;
 }
 
@@ -238,39 +256,28 @@ int
 cli_run_save(struct cli *c, const struct cli_cmd *cmd, int argc,
     char **argv)
 {
-	struct xdom_err err = { 0 };
-	struct hv_res_req r = { 0 };
-	char nbuf[XDOM_NAME_MAX + 1];
-	const char *name = argv[1];
+	struct cli_res_call k = { 0 };
 	char *file = NULL, *shown_file = NULL, esc[256];
-	struct hv *hv;
-	int status = CLI_EXIT_OK;
+	int status;
 
 	(void)cmd;
-	if (cli_res_name(name) != 0)
+	if (cli_res_name(argv[1]) != 0)
 		return CLI_EXIT_FAIL;
-	if ((hv = cli_hv(c, &status)) == NULL)
+	if ((status = cli_res_open(c, argv[1], HV_RESOP_SAVE, &k)) != 0)
 		return status;
-	if ((status = cli_dom_arg(c, argv[1], nbuf, sizeof nbuf)) != 0)
-		return status;
-	name = nbuf;
 	if (argc >= 3 && (file = cli_res_abspath(argv[2])) == NULL)
 		return CLI_EXIT_USAGE;
-	if (file == NULL && !cli_res_via_helper(hv) &&
-	    (shown_file = cli_res_save_default(c, name)) == NULL)
+	if (file == NULL && !cli_res_via_helper(k.hv) &&
+	    (shown_file = cli_res_save_default(c, k.name)) == NULL)
 		return CLI_EXIT_USAGE;
-	r.kind = HV_RESOP_SAVE;
-	r.name = name;
-	r.file = file;		/* NULL: save_dir (the config's or xdomd's) */
-	if (cli_res_apply(c, hv, &r, &err) != 0) {
-		status = cli_dom_error(name, &err);
+	k.r.file = file;	/* NULL: save_dir (the config's or xdomd's) */
+	if ((status = cli_res_run(c, &k)) != 0)
 		goto out;
-	}
 	if (file != NULL || shown_file != NULL) {
 		xdom_escape(esc, sizeof esc, file != NULL ? file : shown_file);
-		printf("%s: saved to %s\n", name, esc);
+		printf("%s: saved to %s\n", k.name, esc);
 	} else {
-		printf("%s: saved\n", name);
+		printf("%s: saved\n", k.name);
 	}
 out:
 	free(file);

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <string.h>
@@ -29,6 +30,19 @@ const char *
 hv_res_kind_name(enum hv_res_kind kind)
 {
 	return (unsigned)kind < HV_RESOP__COUNT ? hv_res_kinds[kind] : "?";
+}
+
+int
+hv_res_vcpus_check(const char *name, uint64_t n, uint32_t max_vcpus,
+    struct xdom_err *err)
+{
+	if (n < 1)
+		return xdom_err_set(err, XDOM_EINVAL, "%s needs at least 1 "
+		    "vcpu online", name);
+	if (n > max_vcpus)
+		return xdom_err_set(err, XDOM_EINVAL, "%s has at most %" PRIu32
+		    " vcpu%s", name, max_vcpus, max_vcpus == 1 ? "" : "s");
+	return 0;
 }
 
 static const char *

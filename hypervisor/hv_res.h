@@ -90,6 +90,14 @@ int hv_res_apply(struct hv *hv, const struct hv_res_dirs *dirs,
 int hv_res_disk_check(const char *path, const char *under,
     struct xdom_err *err);
 
+/*
+ * The vcpu rule, for every backend's vcpu-set: n vcpus online for the
+ * guest name, which has max_vcpus, is from 1 to max_vcpus. 0, or
+ * XDOM_EINVAL with the reason in *err.
+ */
+int hv_res_vcpus_check(const char *name, uint64_t n, uint32_t max_vcpus,
+    struct xdom_err *err);
+
 /* A short verb for kind ("vcpus", "attach", "save", ...). */
 const char *hv_res_kind_name(enum hv_res_kind kind);
 

@@ -14,7 +14,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <locale.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -22,12 +21,14 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "core/conf.h"
 #include "core/exitcode.h"
 #include "core/xmalloc.h"
 #include "hypervisor/hv.h"
+#include "shell/login.h"
 #include "shell/shell.h"
 #include "shell/term.h"
 
@@ -41,6 +42,7 @@ const struct hv_backend *const hv_backends[] = {
 int main(int argc, char **argv);
 
 #define IDLE_DEFAULT_S 1800
+#define FAIL_PAUSE_S 3	/* a start-up failure stays readable this long */
 
 /* What main() keeps from the environment before clearing it. */
 struct saved_env {
@@ -195,29 +197,53 @@ main_run_plain(struct shell *sh)
 {
 	char buf[SHELL_LINE_MAX + 2];
 	size_t n;
-	int rc, last = 0;
+	int rc, first = 0;
 
+	/* The session fails when any line failed: the first failure sets
+	 * the exit status, as `sh -e` scripts expect from a batch. */
 	while (!sh->done && !shell_hangup) {
 		rc = shell_read_plain_line(buf, sizeof buf, &n);
 		if (rc == XDOM_EIO)
 			break;
 		if (rc == XDOM_ETIMEDOUT) {
-			last = shell_fail(sh, rc, "no input for %ld s: logging "
-			    "out", sh->idle_s);
+			sh->idle_expired = true;
 			break;
 		}
 		if (rc == XDOM_EINVAL)
-			last = shell_fail(sh, rc, "line too long (the limit is "
+			rc = shell_fail(sh, rc, "line too long (the limit is "
 			    "%d bytes): nothing was done", SHELL_LINE_MAX);
 		else
-			last = shell_run_line(sh, buf, n);
+			rc = shell_run_line(sh, buf, n);
+		if (first == 0)
+			first = rc;
 		fflush(sh->out);
 	}
-	return last;
+	if (sh->idle_expired)
+		return shell_fail(sh, XDOM_ETIMEDOUT, "no input for %ld s: "
+		    "logging out", sh->idle_s);
+	return first;
+}
+
+/* The admin's banner (xdom.conf `banner`), when there is one. */
+static void
+main_banner(struct shell *sh, const struct conf *conf)
+{
+	static char text[4 * SHELL_BANNER_MAX + 64];
+	struct xdom_err err = { 0 };
+	const char *path = conf_get(conf, "banner");
+
+	if (path == NULL || path[0] == '\0')
+		return;
+	if (shell_banner_read(path, text, sizeof text, &err) != 0) {
+		syslog(LOG_AUTHPRIV | LOG_WARNING, "%s", xdom_err_msg(&err));
+		return;
+	}
+	fputs(text, sh->out);
 }
 
 static int
-main_run_interactive(struct shell *sh, const char *user)
+main_run_interactive(struct shell *sh, const char *user,
+    const struct conf *conf)
 {
 	char prompt[XDOM_NAME_MAX + 16], esc[4 * XDOM_NAME_MAX + 1];
 	struct shell_args a;
@@ -225,12 +251,15 @@ main_run_interactive(struct shell *sh, const char *user)
 	char *line = NULL;
 	int rc = 0;
 
+	main_banner(sh, conf);
 	shell_esc(esc, sizeof esc, user);
 	fprintf(sh->out, "xdom-shell %s: manage your guests, %s. Type 'help' "
 	    "for the commands, 'exit' to leave.\n", XDOM_SHELL_VERSION, esc);
 	if (hv_simulated(sh->hv))
 		fputs("SIMULATED host: nothing here touches a real guest.\n",
 		    sh->out);
+	/* Most customers have one guest: it is the one they mean. */
+	shell_autoselect(sh);
 	while (!sh->done) {
 		if (sh->selected[0] != '\0')
 			snprintf(prompt, sizeof prompt, "xdom[%s]> ",
@@ -246,12 +275,39 @@ main_run_interactive(struct shell *sh, const char *user)
 		    a.argc > 0)
 			shell_term_remember(line);
 		shell_interrupted = 0;
+		shell_term_size(sh);
 		rc = shell_run_line(sh, line, strlen(line));
 		free(line);
 		line = NULL;
 		fflush(sh->out);
+		fflush(sh->errf);
 	}
-	return rc == XDOM_ETIMEDOUT ? rc : 0;
+	if (sh->idle_expired) {
+		fprintf(sh->out, "Idle for %ld s: logging out.\n", sh->idle_s);
+		fflush(sh->out);
+		return XDOM_ETIMEDOUT;
+	}
+	return 0;
+}
+
+/*
+ * The session cannot start (config, xdomd): the customer reads one plain
+ * sentence, the admin finds the detail in syslog (and on stderr when it
+ * is not a terminal, where a script or the tests read it). A terminal
+ * keeps the sentence on screen a moment: a PuTTY window closes with the
+ * session.
+ */
+static void
+main_fail_start(const char *user, const struct xdom_err *err)
+{
+	char esc[4 * XDOM_ERR_MSG_MAX + 1];
+
+	xdom_escape(esc, sizeof esc, xdom_err_msg(err));
+	syslog(LOG_AUTHPRIV | LOG_ERR, "user %s: cannot start: %s", user, esc);
+	fprintf(stderr, "%s\n", SHELL_UNAVAILABLE_MSG);
+	fflush(stderr);
+	if (isatty(STDIN_FILENO) && isatty(STDERR_FILENO))
+		sleep(FAIL_PAUSE_S);
 }
 
 int
@@ -287,7 +343,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	main_clean_env(&env, pw);
-	setlocale(LC_ALL, "");
+	shell_locale_setup();
+	openlog("xdom-shell", LOG_PID, LOG_AUTHPRIV);
 
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+c:hV", longopts, NULL)) != -1) {
@@ -336,12 +393,12 @@ main(int argc, char **argv)
 	rc = conf_load(&conf, config != NULL ? config : XDOM_CONF_DEFAULT,
 	    config != NULL, &err);
 	if (rc != 0) {
-		fprintf(stderr, "xdom: %s\n", xdom_err_msg(&err));
+		main_fail_start(pw->pw_name, &err);
 		goto out;
 	}
 	if (conf_get_long(conf, "idle_timeout", IDLE_DEFAULT_S, 0, 7 * 86400,
 	    &idle, &err) != 0) {
-		fprintf(stderr, "xdom: %s\n", xdom_err_msg(&err));
+		main_fail_start(pw->pw_name, &err);
 		goto out;
 	}
 	if (socket_path == NULL)
@@ -349,7 +406,7 @@ main(int argc, char **argv)
 	if (conf_get(conf, "console_escape") != NULL &&
 	    shell_console_escape_set(&sh, conf_get(conf, "console_escape"),
 	    &err) != 0) {
-		fprintf(stderr, "xdom: %s\n", xdom_err_msg(&err));
+		main_fail_start(pw->pw_name, &err);
 		goto out;
 	}
 
@@ -367,17 +424,19 @@ main(int argc, char **argv)
 	sh.user = pw->pw_name;
 	rc = hv_open(&sh.hv, &sh.hvo, &err);
 	if (rc != 0) {
-		fprintf(stderr, "xdom: %s\n", xdom_err_msg(&err));
+		main_fail_start(pw->pw_name, &err);
 		goto out;
 	}
 	history = xasprintf("%s/.xdom_history", pw->pw_dir);
 	sh.interactive = command == NULL && isatty(STDIN_FILENO) &&
 	    isatty(STDOUT_FILENO);
 	shell_term_init(&sh, sh.interactive ? history : NULL, idle);
+	if (sh.interactive)
+		shell_term_size(&sh);
 	if (command != NULL)
 		rc = shell_run_line(&sh, command, strlen(command));
 	else if (sh.interactive)
-		rc = main_run_interactive(&sh, pw->pw_name);
+		rc = main_run_interactive(&sh, pw->pw_name, conf);
 	else
 		rc = main_run_plain(&sh);
 	status = xdom_exit_status(rc);
@@ -391,5 +450,6 @@ out:
 	conf_free(conf);
 	free(history);
 	main_free_env(&env);
+	closelog();
 	return status;
 }

@@ -11,6 +11,27 @@
 
 #include "core/utf8.h"
 
+/* What a line that is not UTF-8 most likely is: bytes 0x80..0x9f are
+ * printable only in Windows-1252, the rest of 0xa0..0xff in ISO-8859-1
+ * (PuTTY's and old terminals' default). */
+static const char *
+parse_guess_encoding(const unsigned char *s, size_t len)
+{
+	size_t i = 0, n;
+	uint32_t cp;
+	bool c1 = false;
+
+	while (i < len) {
+		n = xdom_utf8_decode(s + i, len - i, &cp);
+		if (n == 0) {
+			c1 = c1 || (s[i] >= 0x80 && s[i] <= 0x9f);
+			n = 1;
+		}
+		i += n;
+	}
+	return c1 ? "Windows-1252" : "ISO-8859-1";
+}
+
 /* Check the whole line; 0 or XDOM_EINVAL with a message. */
 static int
 parse_validate(const unsigned char *s, size_t len, struct xdom_err *err)
@@ -26,8 +47,9 @@ parse_validate(const unsigned char *s, size_t len, struct xdom_err *err)
 		n = xdom_utf8_decode(s + i, len - i, &cp);
 		if (n == 0)
 			return xdom_err_set(err, XDOM_EINVAL, "invalid UTF-8 "
-			    "at byte %zu (0x%02x): nothing was done", i + 1,
-			    s[i]);
+			    "at byte %zu (0x%02x): input is not UTF-8 (%s?); "
+			    "set your terminal to UTF-8: nothing was done",
+			    i + 1, s[i], parse_guess_encoding(s, len));
 		if (xdom_utf8_is_control(cp) && cp != '\t')
 			return xdom_err_set(err, XDOM_EINVAL, "control "
 			    "character 0x%02x at byte %zu is not allowed: "

@@ -67,6 +67,22 @@ struct shell {
 	char reason[SHELL_REASON_MAX + 1];	/* last reason given */
 	unsigned char console_escape;	/* byte leaving the console; 0: Ctrl-] */
 	long idle_s;			/* idle timeout (s), 0: none */
+	/* What xdomd says the user may do on each cached guest (bits of
+	 * enum policy_action), parallel to guests.g; rights_known is false
+	 * on a backend other than the helper, where everything is offered
+	 * and the backend decides. */
+	uint32_t *allowed, *need_reason;
+	bool rights_known;
+	/* Fills guests (and the rights) for shell_guests(); NULL: from
+	 * sh->hv, through xdomd's list when it is the helper. Tests set
+	 * their own. */
+	int (*guests_load)(struct shell *sh, struct xdom_err *err);
+	/* Terminal size (shell_term_size() refreshes it); 0: not a
+	 * terminal, then nothing is paged or fitted. */
+	unsigned cols, rows;
+	/* The idle timeout ended the session: the note that says so is
+	 * printed last, after whatever the interrupted command said. */
+	bool idle_expired;
 };
 
 /* One parsed command, as the dispatcher hands it to a handler. */
@@ -78,6 +94,13 @@ struct shell_call {
 	unsigned flags;			/* bit i: cmd->flags[i] was given */
 	const char *dom;		/* guest acted on, NULL when none */
 	const char *reason;		/* --reason TEXT or asked, NULL if none */
+};
+
+/* When a command asks the person a question before it acts. */
+enum shell_asks {
+	SHELL_ASKS_NEVER = 0,
+	SHELL_ASKS_INTERACTIVE,	/* at the prompt only, not with -c or piped */
+	SHELL_ASKS_ALWAYS,	/* also on piped input (answers on stdin) */
 };
 
 /* Whether a command acts on a guest. */
@@ -93,9 +116,15 @@ struct shell_cmd {
 	const char *usage;		/* "shutdown [force] [NAME]" */
 	const char *summary;		/* one line for help */
 	const char *flags[SHELL_FLAGS_MAX + 1];	/* keywords, NULL-ended */
+	/* Policy action a keyword needs beyond .action (parallel to flags,
+	 * NULL: none): `shutdown force` is a destroy. */
+	const char *flag_action[SHELL_FLAGS_MAX + 1];
 	unsigned min_args, max_args;	/* positional words besides NAME */
 	enum shell_dom dom;
 	const char *action;		/* policy action xdomd checks, or NULL */
+	/* Rights are checked in the shell (from xdomd's list) before a
+	 * question, so nobody confirms what is then refused. */
+	enum shell_asks asks;
 	int (*run)(struct shell *sh, struct shell_call *c);
 };
 
@@ -107,7 +136,8 @@ extern const size_t shell_n_commands;
 void shell_init(struct shell *sh);
 void shell_dispose(struct shell *sh);
 
-/* The table entry whose name or alias is word, or NULL. */
+/* The table entry whose name or alias is word (in any case, as
+ * xen-shell lower-cased its input), or NULL. */
 const struct shell_cmd *shell_cmd_find(const struct shell_cmd *tab, size_t n,
     const char *word);
 
@@ -132,6 +162,42 @@ int shell_run_line(struct shell *sh, const char *line, size_t len);
 const struct hv_guest_list *shell_guests(struct shell *sh, bool force);
 /* Whether name is one of them (exact match). */
 bool shell_guest_known(struct shell *sh, const char *name);
+/*
+ * The user's rights on name from the cache: false when they are not
+ * known (not the helper backend, or the list failed); a guest that is
+ * not listed has none.
+ */
+bool shell_guest_rights(struct shell *sh, const char *name,
+    uint32_t *allowed, uint32_t *need_reason);
+/* Union over all cached guests of their rights and of the rights that
+ * need a reason; POLICY_ALL and 0 when rights are not known. */
+uint32_t shell_rights_any(struct shell *sh);
+uint32_t shell_reason_any(struct shell *sh);
+/* Whether cmd, or its keyword flag (index, -1 for none), is granted by
+ * rights (a command without an action always is). */
+bool shell_cmd_granted(const struct shell_cmd *cmd, int flag, uint32_t rights);
+/*
+ * The user's own guest closest to a mistyped name (case, one or two
+ * letters wrong, missing or swapped), or NULL: for "did you mean".
+ */
+const char *shell_suggest(struct shell *sh, const char *name);
+/* With exactly one guest, select it (the prompt then shows it). */
+void shell_autoselect(struct shell *sh);
+/*
+ * Report a failure of the service itself (xdomd unreachable, protocol
+ * trouble): the customer reads one plain sentence, the detail (paths,
+ * errno text) goes to syslog. Returns rc.
+ */
+int shell_unavailable(struct shell *sh, int rc, const struct xdom_err *err);
+/* Print a backend failure: shell_unavailable() for the service's own
+ * failures, the message as it came otherwise. Returns rc. */
+int shell_hv_fail(struct shell *sh, int rc, const struct xdom_err *err);
+/* Whether rc means the service failed (rather than refused or failed an
+ * action): XDOM_EUNAVAIL, XDOM_EIO, XDOM_EPROTO, XDOM_ETIMEDOUT. */
+bool shell_rc_is_service(int rc);
+/* The sentence a customer reads when the service fails. */
+#define SHELL_UNAVAILABLE_MSG "The service is not available right now; " \
+	"please try again in a few minutes."
 
 /* Print "xdom: MESSAGE" on sh->errf and return rc (message escaped). */
 int shell_fail(struct shell *sh, int rc, const char *fmt, ...)
@@ -152,6 +218,18 @@ bool shell_want_reason(struct shell *sh, struct shell_call *c, int rc);
  */
 bool shell_confirm_name(const char *typed, const char *name);
 bool shell_confirm_yes(const char *answer);
+
+/* The commands that act on a guest (cmds_act.c). */
+int shell_cmd_boot(struct shell *sh, struct shell_call *c);
+int shell_cmd_shutdown(struct shell *sh, struct shell_call *c);
+int shell_cmd_destroy(struct shell *sh, struct shell_call *c);
+int shell_cmd_reboot(struct shell *sh, struct shell_call *c);
+int shell_cmd_reset(struct shell *sh, struct shell_call *c);
+int shell_cmd_pause(struct shell *sh, struct shell_call *c);
+int shell_cmd_unpause(struct shell *sh, struct shell_call *c);
+int shell_cmd_console(struct shell *sh, struct shell_call *c);
+int shell_cmd_reimage(struct shell *sh, struct shell_call *c);
+int shell_cmd_sysrq(struct shell *sh, struct shell_call *c);
 
 /* The resource commands (cmds_res.c): vcpus, memory, maxmem, attach,
  * detach, save, restore. */

@@ -5,7 +5,9 @@
 #include "shell/term.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -77,7 +79,9 @@ term_complete(const char *text, int start, int end)
 	before = xstrndup(rl_line_buffer, (size_t)start);
 	if (term_sh != NULL)
 		g = shell_guests(term_sh, false);
+	/* Offer only what the policy grants (xdomd's list says). */
 	term_matches = shell_complete(shell_commands, shell_n_commands, g,
+	    g != NULL && term_sh->rights_known ? term_sh->allowed : NULL,
 	    before, text);
 	free(before);
 	r = rl_completion_matches(text, term_generator);
@@ -188,9 +192,10 @@ term_ask_plain(struct shell *sh, const char *prompt, char *buf, size_t len)
 	fflush(sh->out);
 	rc = shell_read_plain_line(buf, len, &n);
 	fputc('\n', sh->out);	/* the answer was not echoed */
+	fflush(sh->out);
 	if (rc == XDOM_ETIMEDOUT) {
-		shell_fail(sh, rc, "no answer for %ld s: logging out",
-		    term_idle_s);
+		/* Said last, after what the command says about it. */
+		sh->idle_expired = true;
 		sh->done = true;
 	}
 	return rc;
@@ -230,18 +235,39 @@ shell_term_init(struct shell *sh, const char *history_path, long idle_s)
 }
 
 void
+shell_term_size(struct shell *sh)
+{
+	struct winsize ws;
+
+	if (ioctl(fileno(sh->out), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 &&
+	    ws.ws_row > 0) {
+		sh->cols = ws.ws_col;
+		sh->rows = ws.ws_row;
+	} else {
+		sh->cols = sh->rows = 0;
+	}
+}
+
+void
 shell_term_remember(const char *line)
 {
 	HIST_ENTRY *last = history_get(history_base + history_length - 1);
+	int fd;
 
 	if (last != NULL && strcmp(last->line, line) == 0)
 		return;
 	add_history(line);
-	if (term_history_path != NULL) {
-		(void)write_history(term_history_path);
-		(void)history_truncate_file(term_history_path,
-		    SHELL_HISTORY_LINES);
-	}
+	if (term_history_path == NULL)
+		return;
+	/* Appended, never rewritten from this session's memory, so that
+	 * sessions running at the same time keep each other's lines. */
+	fd = open(term_history_path, O_WRONLY | O_CREAT | O_APPEND |
+	    O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	close(fd);
+	(void)append_history(1, term_history_path);
+	(void)history_truncate_file(term_history_path, SHELL_HISTORY_LINES);
 }
 
 void
@@ -292,11 +318,12 @@ term_read(struct shell *sh, const char *prompt, bool cancel, char **line)
 			left = deadline - xdom_mono_ms();
 			if (left <= 0) {
 				term_abort_line();
-				fprintf(sh->out, "\nIdle for %ld s: logging "
-				    "out.\n", term_idle_s);
+				fputc('\n', sh->out);
 				fflush(sh->out);
 				/* Also when it was a question that timed
-				 * out: the session ends, as it says. */
+				 * out: the session ends. The note saying so
+				 * comes last (main), after the command's. */
+				sh->idle_expired = true;
 				sh->done = true;
 				return XDOM_ETIMEDOUT;
 			}
@@ -315,9 +342,15 @@ term_read(struct shell *sh, const char *prompt, bool cancel, char **line)
 				rl_resize_terminal();
 			}
 			if (shell_interrupted && cancel) {
+				/* ^C where the cursor is, then a new line:
+				 * taking readline off the terminal returns
+				 * the cursor to column 0 (it ends bracketed
+				 * paste with a CR), which would draw ^C over
+				 * the question. */
 				shell_interrupted = 0;
-				term_abort_line();
 				fputs("^C\n", sh->out);
+				fflush(sh->out);
+				term_abort_line();
 				return XDOM_EIO;
 			}
 			if (shell_interrupted) {
@@ -377,8 +410,7 @@ shell_console_relay(struct shell *sh, int fd, const char *name,
 	if (rc == 0 && res.end == CONSOLE_END_EOF)
 		shell_hangup = 1;
 	if (rc == 0 && res.end == CONSOLE_END_IDLE) {
-		fprintf(sh->out, "Idle for %ld s: logging out.\n", sh->idle_s);
-		fflush(sh->out);
+		sh->idle_expired = true;	/* main says so, last */
 		sh->done = true;
 	}
 	return rc;

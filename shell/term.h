@@ -36,7 +36,12 @@ void shell_term_init(struct shell *sh, const char *history_path,
  */
 int shell_term_read(struct shell *sh, const char *prompt, char **line);
 
-/* Remember an accepted line in the history (and its file). */
+/* Read the terminal's size into sh->cols and sh->rows (0 when sh->out
+ * is not a terminal). */
+void shell_term_size(struct shell *sh);
+
+/* Remember an accepted line in the history; it is appended to the
+ * history file (then cut to SHELL_HISTORY_LINES), never rewritten. */
 void shell_term_remember(const char *line);
 
 /* Restore the terminal and free readline state (safe twice). */

@@ -111,7 +111,7 @@ top_list_columns(FILE *f)
 
 	for (i = 0; i < COL__COUNT; i++)
 		fprintf(f, "%-11s %-12s %s%s\n", top_cols[i].name,
-		    top_cols[i].header, top_cols[i].help,
+		    top_cols[i].title, top_cols[i].help,
 		    top_cols[i].visible ? "" : " (hidden by default)");
 }
 

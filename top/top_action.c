@@ -268,6 +268,38 @@ worker_main(void *arg)
 	return NULL;
 }
 
+/* Take the worker for a new job: 0 with w->mu held and the thread
+ * running, or XDOM_EBUSY (a job in flight) or XDOM_EIO (no thread) with
+ * w->mu released. */
+static int
+worker_start(struct top_worker *w)
+{
+	pthread_mutex_lock(&w->mu);
+	if (w->busy) {
+		pthread_mutex_unlock(&w->mu);
+		return XDOM_EBUSY;
+	}
+	if (!w->started) {
+		if (pthread_create(&w->th, NULL, worker_main, w) != 0) {
+			pthread_mutex_unlock(&w->mu);
+			return XDOM_EIO;
+		}
+		w->started = true;
+	}
+	return 0;
+}
+
+/* Hand the job filled in under worker_start() to the thread; releases
+ * w->mu. */
+static void
+worker_queue(struct top_worker *w)
+{
+	w->busy = w->queued = true;
+	w->done = false;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
 struct top_worker *
 top_worker_new(const struct hv_open_opts *hvo, struct hv *view_hv,
     int wake_fd)
@@ -290,68 +322,34 @@ top_worker_submit(struct top_worker *w, enum hv_action a,
     char *const *names, size_t n, const char *reason)
 {
 	size_t i;
+	int rc;
 
 	if (n == 0)
 		return XDOM_EINVAL;
 	if (n > TOP_ACT_MAX_DOMS)
 		n = TOP_ACT_MAX_DOMS;
-	pthread_mutex_lock(&w->mu);
-	if (w->busy) {
-		pthread_mutex_unlock(&w->mu);
-		return XDOM_EBUSY;
-	}
-	if (!w->started) {
-		if (pthread_create(&w->th, NULL, worker_main, w) != 0) {
-			pthread_mutex_unlock(&w->mu);
-			return XDOM_EIO;
-		}
-		w->started = true;
-	}
+	if ((rc = worker_start(w)) != 0)
+		return rc;
 	w->act = a;
 	for (i = 0; i < n; i++)
 		w->names[i] = xstrdup(names[i]);
 	w->n = n;
 	w->reason = reason != NULL ? xstrdup(reason) : NULL;
-	w->busy = w->queued = true;
-	w->done = false;
-	pthread_cond_signal(&w->cv);
-	pthread_mutex_unlock(&w->mu);
+	worker_queue(w);
 	return 0;
 }
 
 int
 top_worker_submit_res(struct top_worker *w, const struct top_res_job *j)
 {
-	pthread_mutex_lock(&w->mu);
-	if (w->busy) {
-		pthread_mutex_unlock(&w->mu);
-		return XDOM_EBUSY;
-	}
-	if (!w->started) {
-		if (pthread_create(&w->th, NULL, worker_main, w) != 0) {
-			pthread_mutex_unlock(&w->mu);
-			return XDOM_EIO;
-		}
-		w->started = true;
-	}
+	int rc;
+
+	if ((rc = worker_start(w)) != 0)
+		return rc;
 	w->res = *j;
 	w->is_res = true;
-	w->busy = w->queued = true;
-	w->done = false;
-	pthread_cond_signal(&w->cv);
-	pthread_mutex_unlock(&w->mu);
+	worker_queue(w);
 	return 0;
-}
-
-bool
-top_worker_busy(struct top_worker *w)
-{
-	bool b;
-
-	pthread_mutex_lock(&w->mu);
-	b = w->busy;
-	pthread_mutex_unlock(&w->mu);
-	return b;
 }
 
 bool

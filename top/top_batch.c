@@ -9,233 +9,18 @@
  * CSV and JSON share one field table, so their names and units agree:
  * every field carries its unit in its name (cpu_pct, mem_kib,
  * net_rx_bytes_per_s). Names are escaped (core/escape.h) in every format.
- * Also here: the summary lines, shared with the drawer.
+ * The summary lines and sub-lines are top_summary.c's.
  */
 #include "top/top_int.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <json-c/json.h>
 
 #include "core/escape.h"
 #include "core/xmalloc.h"
-
-/* ---- summary lines ---- */
-
-bool
-top_batch_simulated(const struct top_model *m, const struct top_opts *o)
-{
-	const struct snap *s = top_model_cur(m);
-	bool sim = o->simulated;
-	size_t h;
-
-	for (h = 0; h < s->n_host; h++)
-		sim = sim || s->hosts[h].simulated;
-	return sim;
-}
-
-void
-top_fmt_title(const struct top_model *m, const struct top_opts *o, char *buf,
-    size_t len)
-{
-	const struct snap *s = top_model_cur(m);
-	char hms[16] = "--:--:--";
-	time_t t = (time_t)m->wall;
-	struct tm tm;
-	bool sim = o->simulated;
-	size_t h;
-
-	for (h = 0; h < s->n_host; h++)
-		sim = sim || s->hosts[h].simulated;
-	if (t == 0)
-		t = time(NULL);
-	if (localtime_r(&t, &tm) != NULL)
-		strftime(hms, sizeof hms, "%H:%M:%S", &tm);
-	if (o->mode == TOP_MODE_RESTRICTED || s->n_host == 0)
-		snprintf(buf, len, "xdom top - %s%s", hms,
-		    sim ? "   SIMULATED" : "");
-	else if (o->remote || s->n_host > 1) {
-		unsigned c[SNAP_HOST_RETRYING + 1];
-		size_t n = top_model_host_states(m, c);
-
-		snprintf(buf, len, "xdom top - %s   Fleet: %zu host%s, %u up%s",
-		    hms, n, n == 1 ? "" : "s", c[SNAP_HOST_UP],
-		    sim ? "   SIMULATED" : "");
-	} else {
-		char ver[4 * 32 + 8];
-
-		top_name_escape(s->hosts[0].hv_version, true, ver, sizeof ver);
-		snprintf(buf, len, "xdom top - %s   Xen %s%s", hms, ver,
-		    sim ? "   SIMULATED" : "");
-	}
-}
-
-void
-top_fmt_counts(const struct top_model *m, char *buf, size_t len)
-{
-	struct top_counts c;
-
-	top_model_counts(m, &c);
-	snprintf(buf, len, "%u domains: %u running, %u blocked, %u paused, "
-	    "%u crashed, %u dying, %u shutdown", c.total, c.running,
-	    c.blocked, c.paused, c.crashed, c.dying, c.shutdown);
-}
-
-void
-top_fmt_memline(const struct top_model *m, char *buf, size_t len)
-{
-	const struct snap *s = top_model_cur(m);
-	uint64_t total, used, free_kb;
-	uint32_t cpus = s->n_host > 0 ? s->hosts[0].ncpus : 0;
-	uint32_t mhz = s->n_host > 0 ? s->hosts[0].cpu_mhz : 0;
-	size_t h;
-
-	top_model_mem(m, &total, &used, &free_kb);
-	if (s->n_host > 1) {
-		/* A fleet: CPUs of every host that reported, no clock. */
-		for (cpus = 0, h = 0; h < s->n_host; h++)
-			cpus += s->hosts[h].ncpus;
-		snprintf(buf, len, "Mem: %lluk total, %lluk used, %lluk free"
-		    "    CPUs: %u (all hosts) %.1f%%",
-		    (unsigned long long)total, (unsigned long long)used,
-		    (unsigned long long)free_kb, cpus, m->host_cpu_pct);
-		return;
-	}
-	snprintf(buf, len, "Mem: %lluk total, %lluk used, %lluk free    "
-	    "CPUs: %u @ %uMHz", (unsigned long long)total,
-	    (unsigned long long)used, (unsigned long long)free_kb, cpus, mhz);
-}
-
-void
-top_fmt_hosts_line(const struct top_model *m, char *buf, size_t len)
-{
-	unsigned c[SNAP_HOST_RETRYING + 1];
-	size_t n = top_model_host_states(m, c), o;
-	int st;
-
-	o = (size_t)snprintf(buf, len, "Hosts: %zu, %u up", n,
-	    c[SNAP_HOST_UP]);
-	for (st = SNAP_HOST_CONNECTING; st <= SNAP_HOST_RETRYING; st++) {
-		if (c[st] == 0 || o >= len)
-			continue;
-		o += (size_t)snprintf(buf + o, len - o, ", %u %s", c[st],
-		    hv_host_state_name(st));
-	}
-}
-
-int
-top_host_label_width(const struct top_model *m)
-{
-	const struct snap *s = top_model_cur(m);
-	char esc[4 * 128 + 8];
-	int w = 4, l;
-	size_t h;
-
-	for (h = 0; h < s->n_host; h++) {
-		top_name_escape(s->hosts[h].name, m->ascii_only, esc,
-		    sizeof esc);
-		l = top_text_width(esc);
-		if (l > w)
-			w = l;
-	}
-	return w > 40 ? 40 : w;
-}
-
-void
-top_fmt_host_line(const struct top_model *m, size_t h, int label_w,
-    char *buf, size_t len)
-{
-	const struct snap *s = top_model_cur(m);
-	const struct snap_host *sh = &s->hosts[h];
-	const struct top_host_row *r = &m->host_rows[h];
-	char label[4 * 128 + 8], status[4 * 96 + 8], a[16], b[16];
-	int pad;
-
-	top_name_escape(sh->name, m->ascii_only, label, sizeof label);
-	top_text_cut(label, label_w);
-	pad = label_w - top_text_width(label);
-	if (sh->state != SNAP_HOST_UP) {
-		top_name_escape(sh->status, m->ascii_only, status,
-		    sizeof status);
-		snprintf(buf, len, "%s%*s  %-12s %s", label, pad > 0 ? pad : 0,
-		    "", hv_host_state_name(sh->state), status);
-		return;
-	}
-	top_fmt_scaled((double)r->mem_used_kb * 1024, 1024, a, sizeof a);
-	top_fmt_scaled((double)sh->mem_total_kb * 1024, 1024, b, sizeof b);
-	snprintf(buf, len, "%s%*s  %-12s %4u domains %4u running  CPU %5.1f%% "
-	    "of %u  Mem %s/%s", label, pad > 0 ? pad : 0, "",
-	    hv_host_state_name(sh->state), r->doms, r->running, r->cpu_pct,
-	    sh->ncpus, a, b);
-}
-
-/* ---- xentop's sub-lines ---- */
-
-void
-top_fmt_net_line(const struct top_model *m, uint32_t i, uint32_t k,
-    char *buf, size_t len)
-{
-	const struct snap *s = top_model_cur(m);
-	const struct snap_net *n = &snap_dom_nets(s, &s->dom[i])[k];
-
-	snprintf(buf, len, "Net%u RX: %8llubytes %8llupkts %8lluerr "
-	    "%8lludrop  TX: %8llubytes %8llupkts %8lluerr %8lludrop",
-	    n->id, (unsigned long long)n->rx_bytes,
-	    (unsigned long long)n->rx_pkts, (unsigned long long)n->rx_errs,
-	    (unsigned long long)n->rx_drops, (unsigned long long)n->tx_bytes,
-	    (unsigned long long)n->tx_pkts, (unsigned long long)n->tx_errs,
-	    (unsigned long long)n->tx_drops);
-}
-
-void
-top_fmt_vbd_line(const struct top_model *m, uint32_t i, uint32_t k,
-    char *buf, size_t len)
-{
-	const struct snap *s = top_model_cur(m);
-	const struct snap_vbd *v = &snap_dom_vbds(s, &s->dom[i])[k];
-	char dev[16];
-
-	snap_vbd_name(v->dev, dev, sizeof dev);
-	snprintf(buf, len, "VBD BlkBack %5u [%s] OO: %8llu   RD: %8llu   "
-	    "WR: %8llu  RSECT: %10llu  WSECT: %10llu", v->dev, dev,
-	    (unsigned long long)v->oo, (unsigned long long)v->rd_reqs,
-	    (unsigned long long)v->wr_reqs, (unsigned long long)v->rd_sect,
-	    (unsigned long long)v->wr_sect);
-}
-
-/* xentop's vcpu line: online vcpus only, by index; in batch output a
- * new line of eight spaces before every fifth index, as xentop. */
-static void
-fmt_vcpus(const struct top_model *m, uint32_t i, bool wrap, char *buf,
-    size_t len)
-{
-	const struct snap *s = top_model_cur(m);
-	const struct snap_dom *d = &s->dom[i];
-	const struct snap_vcpu *v = snap_dom_vcpus(s, d);
-	size_t o;
-	uint32_t k;
-
-	o = (size_t)snprintf(buf, len, "VCPUs(sec): ");
-	for (k = 0; k < d->n_vcpu && o < len; k++) {
-		if (!v[k].online)
-			continue;
-		if (wrap && k != 0 && k % 5 == 0)
-			o += (size_t)snprintf(buf + o, len - o, "\n        ");
-		if (o < len)
-			o += (size_t)snprintf(buf + o, len - o, " %2u: %10llus",
-			    k, (unsigned long long)(v[k].ns / 1000000000ull));
-	}
-}
-
-void
-top_fmt_vcpu_line(const struct top_model *m, uint32_t i, char *buf,
-    size_t len)
-{
-	fmt_vcpus(m, i, false, buf, len);
-}
 
 /* ---- text ---- */
 
@@ -271,9 +56,7 @@ batch_widths(const struct top_model *m, const struct top_opts *o,
 
 	for (k = 0; k < n; k++) {
 		const struct top_col_def *d = &top_cols[cols[k]];
-		const char *h = !m->totals && d->header_rate != NULL ?
-		    d->header_rate : d->header;
-		int hw = (int)strlen(h);
+		int hw = (int)strlen(top_col_title(m, cols[k]));
 
 		w[k] = cols[k] == COL_HOST ? top_host_label_width(m) :
 		    d->width;
@@ -286,7 +69,7 @@ batch_widths(const struct top_model *m, const struct top_opts *o,
 
 			if (batch_cut(o, cols[k]))
 				continue;
-			top_cols[cols[k]].print(m, m->order[r], buf,
+			top_col_text(m, cols[k], m->order[r], buf,
 			    sizeof buf);
 			cw = top_text_width(buf);
 			if (cw > w[k])
@@ -317,7 +100,7 @@ batch_cell(FILE *f, const struct top_model *m, const struct top_opts *o,
 	const struct top_col_def *d = &top_cols[c];
 	char buf[512];
 
-	d->print(m, i, buf, sizeof buf);
+	top_col_text(m, c, i, buf, sizeof buf);
 	if (batch_cut(o, c))
 		top_text_cut(buf, w);
 	if (!first)
@@ -332,13 +115,10 @@ batch_header(FILE *f, const struct top_model *m, const int *cols,
 	int k;
 
 	for (k = 0; k < n; k++) {
-		const struct top_col_def *d = &top_cols[cols[k]];
-		const char *h = !m->totals && d->header_rate != NULL ?
-		    d->header_rate : d->header;
-
 		if (k > 0)
 			fputc(' ', f);
-		batch_pad(f, h, w[k], d->left);
+		batch_pad(f, top_col_title(m, cols[k]), w[k],
+		    top_cols[cols[k]].left);
 	}
 	fputc('\n', f);
 }
@@ -423,7 +203,7 @@ batch_text(FILE *f, const struct top_model *m0, const struct top_opts *o)
 			size_t vlen = 32 + (size_t)d->n_vcpu * 32;
 			char *vline = xmalloc(vlen);
 
-			fmt_vcpus(m, i, true, vline, vlen);
+			top_fmt_vcpus(m, i, true, vline, vlen);
 			fprintf(f, "%s\n", vline);
 			free(vline);
 		}
@@ -438,215 +218,149 @@ batch_text(FILE *f, const struct top_model *m0, const struct top_opts *o)
 	}
 }
 
-/* ---- the shared csv/json field table ---- */
+/* ---- the csv/json fields ---- */
 
-enum bkind { BK_U64, BK_DBL, BK_STR, BK_BOOL };
-
-struct bval {
-	uint64_t u;		/* BK_U64, BK_BOOL */
-	double d;
-	const char *s;
-	bool none;		/* no value: empty in csv, null in json */
-};
-
-typedef void (*bget_fn)(const struct top_model *m, uint32_t i,
-    struct bval *v, char *scratch, size_t len);
+/*
+ * A field is a column's value (its getter, in totals or rates mode:
+ * net_tx_bytes and net_tx_bytes_per_s are both NETTX), or, for what no
+ * column shows (packets, errors, drops, simulated), a getter of its own.
+ * Either way csv and json write the same typed value the screen shows
+ * and the sort orders by.
+ */
+enum bmode { BM_ANY = 0, BM_TOTALS, BM_RATES };
 
 struct bfield {
 	const char *name;
-	enum bkind kind;
-	bget_fn get;
+	int col;		/* a column's value, or -1: get */
+	enum bmode mode;	/* the model's mode for the column */
+	top_get_fn get;
+	bool boolean;		/* a flag: csv 1/0; json leaves it out, the
+				   object says it */
 };
 
-#define M_DOM(m, i) (&top_model_cur(m)->dom[i])
-static void g_host(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	const struct snap *s = top_model_cur(m);
-	uint16_t h = M_DOM(m, i)->host;
-
-	xdom_escape(b, l, h < s->n_host ? s->hosts[h].name : "");
-	v->s = b;
-}
-static void g_id(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	(void)b; (void)l;
-	v->u = M_DOM(m, i)->id;
-}
-static void g_name(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	xdom_escape(b, l, snap_dom_name(top_model_cur(m), M_DOM(m, i)));
-	v->s = b;
-}
-static void g_state(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	char st[SNAP_STATE_LEN + 1];
-
-	snap_state_str(M_DOM(m, i)->flags, st);
-	snprintf(b, l, "%s", st);
-	v->s = b;
-}
-static void g_cpu_s(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	(void)b; (void)l;
-	v->d = (double)M_DOM(m, i)->cpu_ns / 1e9;
-}
-static void g_cpu_pct(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	(void)b; (void)l;
-	v->d = m->rates[i].cpu_pct;
-}
-static void g_mem(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	(void)b; (void)l;
-	v->u = M_DOM(m, i)->mem_kb;
-}
-/* Shares of the host's memory: none when the host's total is withheld
- * or unknown, as for an unlimited maximum. */
-static void g_mem_pct(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	(void)b; (void)l;
-	v->none = !top_col_mem_pct(m, i, M_DOM(m, i)->mem_kb, &v->d);
-}
-static void g_maxmem(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	(void)b; (void)l;
-	v->u = M_DOM(m, i)->maxmem_kb;
-	v->none = v->u == SNAP_MEM_UNLIMITED;
-}
-static void g_maxmem_pct(const struct top_model *m, uint32_t i,
-    struct bval *v, char *b, size_t l)
-{
-	uint64_t max = M_DOM(m, i)->maxmem_kb;
-
-	(void)b; (void)l;
-	v->none = max == SNAP_MEM_UNLIMITED ||
-	    !top_col_mem_pct(m, i, max, &v->d);
-}
-/* Whether the row's host is simulated: every csv line says so. */
-static void g_sim(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	const struct snap *s = top_model_cur(m);
-	uint16_t h = M_DOM(m, i)->host;
-
-	(void)b; (void)l;
-	v->u = h < s->n_host && s->hosts[h].simulated;
-}
-static void g_vcpus(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	(void)b; (void)l;
-	v->u = M_DOM(m, i)->vcpus_online;
-}
-static void g_nets(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	(void)b; (void)l;
-	v->u = M_DOM(m, i)->n_net;
-}
-static void g_vbds(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	(void)b; (void)l;
-	v->u = M_DOM(m, i)->n_vbd;
-}
-static void g_ssid(const struct top_model *m, uint32_t i, struct bval *v,
-    char *b, size_t l)
-{
-	(void)b; (void)l;
-	v->u = M_DOM(m, i)->ssid;
-}
-
-/* Totals and rates, by offset into the per-row structs. */
+/* Per-vif counters summed, and their rates. */
 #define G_TOT(fn, field)						\
-static void fn(const struct top_model *m, uint32_t i, struct bval *v,	\
-    char *b, size_t l)							\
+static void fn(const struct top_model *m, uint32_t i,			\
+    struct top_val *v, char *b, size_t l)				\
 {									\
 	(void)b; (void)l;						\
+	v->kind = TV_U64;						\
 	v->u = m->tot[i].field;						\
 }
 #define G_RATE(fn, field)						\
-static void fn(const struct top_model *m, uint32_t i, struct bval *v,	\
-    char *b, size_t l)							\
+static void fn(const struct top_model *m, uint32_t i,			\
+    struct top_val *v, char *b, size_t l)				\
 {									\
 	(void)b; (void)l;						\
+	v->kind = TV_DBL;						\
 	v->d = m->rates[i].field;					\
 }
-G_TOT(g_tx_b, tx_bytes)
-G_TOT(g_rx_b, rx_bytes)
 G_TOT(g_tx_p, tx_pkts)
 G_TOT(g_rx_p, rx_pkts)
 G_TOT(g_rx_err, rx_errs)
 G_TOT(g_tx_err, tx_errs)
 G_TOT(g_rx_drop, rx_drops)
 G_TOT(g_tx_drop, tx_drops)
-G_TOT(g_oo, vbd_oo)
-G_TOT(g_rd, vbd_rd)
-G_TOT(g_wr, vbd_wr)
-G_TOT(g_rs, vbd_rsect)
-G_TOT(g_ws, vbd_wsect)
-G_RATE(g_tx_bps, tx_Bps)
-G_RATE(g_rx_bps, rx_Bps)
 G_RATE(g_tx_pps, tx_pps)
 G_RATE(g_rx_pps, rx_pps)
-G_RATE(g_oo_ps, vbd_oo_ps)
-G_RATE(g_rd_ps, vbd_rd_ps)
-G_RATE(g_wr_ps, vbd_wr_ps)
-G_RATE(g_rs_ps, vbd_rsect_ps)
-G_RATE(g_ws_ps, vbd_wsect_ps)
 #undef G_TOT
 #undef G_RATE
-#undef M_DOM
 
+/* Whether the row's host is simulated: every csv line says so. */
+static void
+g_sim(const struct top_model *m, uint32_t i, struct top_val *v, char *b,
+    size_t l)
+{
+	const struct snap *s = top_model_cur(m);
+	uint16_t h = s->dom[i].host;
+
+	(void)b; (void)l;
+	v->kind = TV_U64;
+	v->u = h < s->n_host && s->hosts[h].simulated;
+}
+
+#define BCOL(n, c, md) { .name = n, .col = c, .mode = md }
+#define BGET(n, g) { .name = n, .col = -1, .get = g }
 static const struct bfield bfields[] = {
-	{ "host", BK_STR, g_host },
-	{ "id", BK_U64, g_id },
-	{ "name", BK_STR, g_name },
-	{ "state", BK_STR, g_state },
-	{ "cpu_s", BK_DBL, g_cpu_s },
-	{ "cpu_pct", BK_DBL, g_cpu_pct },
-	{ "mem_kib", BK_U64, g_mem },
-	{ "mem_pct", BK_DBL, g_mem_pct },
-	{ "maxmem_kib", BK_U64, g_maxmem },
-	{ "maxmem_pct", BK_DBL, g_maxmem_pct },
-	{ "vcpus", BK_U64, g_vcpus },
-	{ "nets", BK_U64, g_nets },
-	{ "net_tx_bytes", BK_U64, g_tx_b },
-	{ "net_rx_bytes", BK_U64, g_rx_b },
-	{ "net_tx_pkts", BK_U64, g_tx_p },
-	{ "net_rx_pkts", BK_U64, g_rx_p },
-	{ "net_tx_errs", BK_U64, g_tx_err },
-	{ "net_rx_errs", BK_U64, g_rx_err },
-	{ "net_tx_drops", BK_U64, g_tx_drop },
-	{ "net_rx_drops", BK_U64, g_rx_drop },
-	{ "net_tx_bytes_per_s", BK_DBL, g_tx_bps },
-	{ "net_rx_bytes_per_s", BK_DBL, g_rx_bps },
-	{ "net_tx_pkts_per_s", BK_DBL, g_tx_pps },
-	{ "net_rx_pkts_per_s", BK_DBL, g_rx_pps },
-	{ "vbds", BK_U64, g_vbds },
-	{ "vbd_oo", BK_U64, g_oo },
-	{ "vbd_rd", BK_U64, g_rd },
-	{ "vbd_wr", BK_U64, g_wr },
-	{ "vbd_rsect", BK_U64, g_rs },
-	{ "vbd_wsect", BK_U64, g_ws },
-	{ "vbd_oo_per_s", BK_DBL, g_oo_ps },
-	{ "vbd_rd_per_s", BK_DBL, g_rd_ps },
-	{ "vbd_wr_per_s", BK_DBL, g_wr_ps },
-	{ "vbd_rsect_per_s", BK_DBL, g_rs_ps },
-	{ "vbd_wsect_per_s", BK_DBL, g_ws_ps },
-	{ "ssid", BK_U64, g_ssid },
-	{ "simulated", BK_BOOL, g_sim },
+	BCOL("host", COL_HOST, BM_ANY),
+	BCOL("id", COL_ID, BM_ANY),
+	BCOL("name", COL_NAME, BM_ANY),
+	BCOL("state", COL_STATE, BM_ANY),
+	BCOL("cpu_s", COL_CPU_S, BM_ANY),
+	BCOL("cpu_pct", COL_CPU_PCT, BM_ANY),
+	BCOL("mem_kib", COL_MEM, BM_ANY),
+	BCOL("mem_pct", COL_MEM_PCT, BM_ANY),
+	BCOL("maxmem_kib", COL_MAXMEM, BM_ANY),
+	BCOL("maxmem_pct", COL_MAXMEM_PCT, BM_ANY),
+	BCOL("vcpus", COL_VCPUS, BM_ANY),
+	BCOL("nets", COL_NETS, BM_ANY),
+	BCOL("net_tx_bytes", COL_NETTX, BM_TOTALS),
+	BCOL("net_rx_bytes", COL_NETRX, BM_TOTALS),
+	BGET("net_tx_pkts", g_tx_p),
+	BGET("net_rx_pkts", g_rx_p),
+	BGET("net_tx_errs", g_tx_err),
+	BGET("net_rx_errs", g_rx_err),
+	BGET("net_tx_drops", g_tx_drop),
+	BGET("net_rx_drops", g_rx_drop),
+	BCOL("net_tx_bytes_per_s", COL_NETTX, BM_RATES),
+	BCOL("net_rx_bytes_per_s", COL_NETRX, BM_RATES),
+	BGET("net_tx_pkts_per_s", g_tx_pps),
+	BGET("net_rx_pkts_per_s", g_rx_pps),
+	BCOL("vbds", COL_VBDS, BM_ANY),
+	BCOL("vbd_oo", COL_VBD_OO, BM_TOTALS),
+	BCOL("vbd_rd", COL_VBD_RD, BM_TOTALS),
+	BCOL("vbd_wr", COL_VBD_WR, BM_TOTALS),
+	BCOL("vbd_rsect", COL_VBD_RSECT, BM_TOTALS),
+	BCOL("vbd_wsect", COL_VBD_WSECT, BM_TOTALS),
+	BCOL("vbd_oo_per_s", COL_VBD_OO, BM_RATES),
+	BCOL("vbd_rd_per_s", COL_VBD_RD, BM_RATES),
+	BCOL("vbd_wr_per_s", COL_VBD_WR, BM_RATES),
+	BCOL("vbd_rsect_per_s", COL_VBD_RSECT, BM_RATES),
+	BCOL("vbd_wsect_per_s", COL_VBD_WSECT, BM_RATES),
+	BCOL("ssid", COL_SSID, BM_ANY),
+	{ .name = "simulated", .col = -1, .get = g_sim, .boolean = true },
 };
+#undef BCOL
+#undef BGET
 #define N_BFIELDS (sizeof bfields / sizeof bfields[0])
+
+/* The model as the fields read it: names raw (escaped once, here), and
+ * one copy in each mode for the columns that have two. */
+struct bmodels {
+	struct top_model totals, rates;
+};
+
+static void
+bmodels_init(struct bmodels *bm, const struct top_model *m)
+{
+	bm->totals = *m;
+	bm->totals.ascii_only = false;
+	bm->rates = bm->totals;
+	bm->totals.totals = true;
+	bm->rates.totals = false;
+}
+
+/* Field k of row i; strings escaped into buf. */
+static void
+bfield_get(const struct bmodels *bm, size_t k, uint32_t i,
+    struct top_val *v, char *buf, size_t len)
+{
+	const struct bfield *f = &bfields[k];
+	const struct top_model *m = f->mode == BM_RATES ? &bm->rates :
+	    &bm->totals;
+	char raw[4 * 128 + 8];
+
+	if (f->col >= 0)
+		top_col_get(m, f->col, i, v, raw, sizeof raw);
+	else {
+		*v = (struct top_val){ .kind = TV_NONE, .s = "" };
+		f->get(m, i, v, raw, sizeof raw);
+	}
+	if (v->kind == TV_STR) {
+		xdom_escape(buf, len, v->s);
+		v->s = buf;
+	}
+}
 
 /* ---- csv ---- */
 
@@ -678,31 +392,34 @@ static void
 batch_csv(FILE *f, const struct top_model *m, long iteration)
 {
 	char scratch[4 * 128 + 8];
+	struct bmodels bm;
 	size_t r, k;
 
+	bmodels_init(&bm, m);
 	for (r = 0; r < m->n_order; r++) {
 		uint32_t i = m->order[r];
 
 		fprintf(f, "%ld,%.3f", iteration, m->wall);
 		for (k = 0; k < N_BFIELDS; k++) {
-			struct bval v = { 0, 0, "", false };
+			struct top_val v;
 
-			bfields[k].get(m, i, &v, scratch, sizeof scratch);
+			bfield_get(&bm, k, i, &v, scratch, sizeof scratch);
 			fputc(',', f);
-			if (v.none)
-				continue;	/* empty: no limit, unknown */
-			switch (bfields[k].kind) {
-			case BK_STR:
+			switch (v.kind) {
+			case TV_NONE:
+				break;	/* empty: no limit, unknown */
+			case TV_STR:
 				csv_str(f, v.s);
 				break;
-			case BK_U64:
-				fprintf(f, "%llu", (unsigned long long)v.u);
+			case TV_U64:
+				if (bfields[k].boolean)
+					fputc(v.u ? '1' : '0', f);
+				else
+					fprintf(f, "%llu",
+					    (unsigned long long)v.u);
 				break;
-			case BK_DBL:
+			case TV_DBL:
 				fprintf(f, "%.3f", v.d);
-				break;
-			case BK_BOOL:
-				fputc(v.u ? '1' : '0', f);
 				break;
 			}
 		}
@@ -723,24 +440,24 @@ json_round(double v)
 }
 
 static struct json_object *
-batch_json_dom(const struct top_model *m, uint32_t i)
+batch_json_dom(const struct bmodels *bm, uint32_t i)
 {
 	struct json_object *o = json_object_new_object();
 	char scratch[4 * 128 + 8];
 	size_t k;
 
 	for (k = 0; k < N_BFIELDS; k++) {
-		struct bval v = { 0, 0, "", false };
+		struct top_val v;
 		struct json_object *j = NULL;
 
-		bfields[k].get(m, i, &v, scratch, sizeof scratch);
-		if (v.none)
+		bfield_get(bm, k, i, &v, scratch, sizeof scratch);
+		if (v.kind == TV_NONE)
 			;	/* null: no limit, unknown */
-		else if (bfields[k].kind == BK_BOOL)
+		else if (bfields[k].boolean)
 			continue;	/* the object's "simulated" says it */
-		else if (bfields[k].kind == BK_STR)
+		else if (v.kind == TV_STR)
 			j = json_object_new_string(v.s);
-		else if (bfields[k].kind == BK_U64)
+		else if (v.kind == TV_U64)
 			j = json_object_new_uint64(v.u);
 		else
 			j = json_round(v.d);
@@ -807,10 +524,12 @@ batch_json(FILE *f, const struct top_model *m, const struct top_opts *o,
 	struct json_object *doms = json_object_new_array();
 	struct json_object *cnt = json_object_new_object();
 	struct top_counts c;
+	struct bmodels bm;
 	bool sim = o->simulated;
 	size_t r, h, n;
 	const char *txt;
 
+	bmodels_init(&bm, m);
 	for (h = 0; h < s->n_host; h++)
 		sim = sim || s->hosts[h].simulated;
 	json_object_object_add(root, "iteration",
@@ -874,7 +593,7 @@ batch_json(FILE *f, const struct top_model *m, const struct top_opts *o,
 	if (n < 3 || strcmp(txt + n - 3, "[]}") != 0) {
 		/* not the shape expected: the whole tree, the slow way */
 		for (r = 0; r < m->n_order; r++)
-			json_object_array_add(doms, batch_json_dom(m,
+			json_object_array_add(doms, batch_json_dom(&bm,
 			    m->order[r]));
 		fputs(json_object_to_json_string_ext(root,
 		    JSON_C_TO_STRING_PLAIN), f);
@@ -884,7 +603,7 @@ batch_json(FILE *f, const struct top_model *m, const struct top_opts *o,
 	}
 	fwrite(txt, 1, n - 2, f);
 	for (r = 0; r < m->n_order; r++) {
-		struct json_object *d = batch_json_dom(m, m->order[r]);
+		struct json_object *d = batch_json_dom(&bm, m->order[r]);
 
 		if (r > 0)
 			fputc(',', f);

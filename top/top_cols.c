@@ -1,14 +1,17 @@
 /*
  * top_cols.c - the dashboard's column table: one row per enum top_col,
- * with its header, width, unit, default sort direction, cell printer,
- * sort key or comparator and help text; number formatting; filtering
- * and sorting of rows.
+ * with its header, width, unit, default sort direction, format and the
+ * getter of its value; number formatting; filtering and sorting of rows.
  *
- * The table is indexed by the enum with designated initialisers and a
- * static assert on its size, so the enum and the table cannot drift apart
- * (xentop's can, and did). Sorting precomputes one numeric key per row
- * and compares doubles, so fractional CPU% and every VBD column sort
- * exactly, and a 10,000-row sort stays cheap.
+ * A getter gives a typed value (struct top_val) and everything reads
+ * that one value: the screen's cell (top_col_text), the sort
+ * (top_model_sort) and csv/json (top_batch.c), so they cannot drift
+ * apart. The table is indexed by the enum with designated initialisers
+ * and a static assert on its size, so the enum and the table cannot
+ * drift apart either (xentop's can, and did). Sorting keys each row's
+ * number once and compares doubles, so fractional CPU% and every VBD
+ * column sort exactly, and a 10,000-row sort stays cheap; names compare
+ * as text, raw, as the backend gave them.
  */
 #include "top/top_int.h"
 
@@ -177,82 +180,322 @@ top_col_mem_pct(const struct top_model *m, uint32_t i, uint64_t kb,
 	return true;
 }
 
-/* ---- printers and keys, one pair per column ---- */
+/* ---- getters, one per column ---- */
 
 static void
-p_id(const struct top_model *m, uint32_t i, char *b, size_t l)
+g_id(const struct top_model *m, uint32_t i, struct top_val *v, char *b,
+    size_t l)
 {
-	snprintf(b, l, "%u", col_dom(m, i)->id);
-}
-static double
-k_id(const struct top_model *m, uint32_t i)
-{
-	return col_dom(m, i)->id;
+	(void)b; (void)l;
+	v->kind = TV_U64;
+	v->u = col_dom(m, i)->id;
 }
 
 static void
-p_name(const struct top_model *m, uint32_t i, char *b, size_t l)
+g_name(const struct top_model *m, uint32_t i, struct top_val *v, char *b,
+    size_t l)
 {
-	top_name_escape(snap_dom_name(top_model_cur(m), col_dom(m, i)),
-	    m->ascii_only, b, l);
-}
-/* Ignoring case, as xentop sorts names; bytes break ties. */
-static int
-c_name(const struct top_model *m, uint32_t a, uint32_t b)
-{
-	const struct snap *s = top_model_cur(m);
-	const char *na = snap_dom_name(s, &s->dom[a]);
-	const char *nb = snap_dom_name(s, &s->dom[b]);
-	int r = strcasecmp(na, nb);
-
-	return r != 0 ? r : strcmp(na, nb);
+	(void)b; (void)l;
+	v->kind = TV_STR;
+	v->s = snap_dom_name(top_model_cur(m), col_dom(m, i));
 }
 
+/* The letters sort as they read: a flag further left weighs more, as
+ * the text compares ('-' is below every letter). */
 static void
-p_state(const struct top_model *m, uint32_t i, char *b, size_t l)
+g_state(const struct top_model *m, uint32_t i, struct top_val *v, char *b,
+    size_t l)
 {
 	char st[SNAP_STATE_LEN + 1];
 
 	snap_state_str(col_dom(m, i)->flags, st);
 	snprintf(b, l, "%s", st);
-}
-/* Order as the letters read: a flag further left weighs more. */
-static double
-k_state(const struct top_model *m, uint32_t i)
-{
-	uint32_t f = col_dom(m, i)->flags, k = 0;
-	int bit;
-
-	for (bit = 0; bit < SNAP_STATE_LEN; bit++)
-		if (f & (1u << bit))
-			k |= 1u << (SNAP_STATE_LEN - 1 - bit);
-	return k;
+	v->kind = TV_STR;
+	v->s = b;
 }
 
 static void
-p_cpu_s(const struct top_model *m, uint32_t i, char *b, size_t l)
+g_cpu_s(const struct top_model *m, uint32_t i, struct top_val *v, char *b,
+    size_t l)
 {
-	top_fmt_fit(col_dom(m, i)->cpu_ns / 1000000000ull, col_w(m, 10), b, l);
-}
-static double
-k_cpu_s(const struct top_model *m, uint32_t i)
-{
-	return (double)col_dom(m, i)->cpu_ns;
+	(void)b; (void)l;
+	v->kind = TV_DBL;
+	v->d = (double)col_dom(m, i)->cpu_ns / 1e9;
 }
 
 static void
-p_cpu_pct(const struct top_model *m, uint32_t i, char *b, size_t l)
+g_cpu_pct(const struct top_model *m, uint32_t i, struct top_val *v,
+    char *b, size_t l)
 {
-	snprintf(b, l, "%.1f", m->rates[i].cpu_pct);
-}
-static double
-k_cpu_pct(const struct top_model *m, uint32_t i)
-{
-	return m->rates[i].cpu_pct;
+	(void)b; (void)l;
+	v->kind = TV_DBL;
+	v->d = m->rates[i].cpu_pct;
 }
 
 static void
-p_cpu_hist(const struct top_model *m, uint32_t i, char *b, size_t l)
+g_mem(const struct top_model *m, uint32_t i, struct top_val *v, char *b,
+    size_t l)
+{
+	(void)b; (void)l;
+	v->kind = TV_U64;
+	v->u = col_dom(m, i)->mem_kb;
+}
+
+/* A share of the host's memory: without the host's total (withheld from
+ * a customer, or not reported) it is unknown, "-", never a made-up 0.0,
+ * and sorts below every known share; an unlimited maximum has none,
+ * "n/a", and sorts above. */
+static void
+col_share(const struct top_model *m, uint32_t i, uint64_t kb,
+    struct top_val *v)
+{
+	if (kb == SNAP_MEM_UNLIMITED) {
+		v->kind = TV_NONE;
+		v->s = "n/a";
+		v->d = INFINITY;
+	} else if (top_col_mem_pct(m, i, kb, &v->d))
+		v->kind = TV_DBL;
+	else {
+		v->kind = TV_NONE;
+		v->s = "-";
+		v->d = -1;
+	}
+}
+
+static void
+g_mem_pct(const struct top_model *m, uint32_t i, struct top_val *v,
+    char *b, size_t l)
+{
+	(void)b; (void)l;
+	col_share(m, i, col_dom(m, i)->mem_kb, v);
+}
+
+static void
+g_maxmem(const struct top_model *m, uint32_t i, struct top_val *v, char *b,
+    size_t l)
+{
+	uint64_t kb = col_dom(m, i)->maxmem_kb;
+
+	(void)b; (void)l;
+	if (kb == SNAP_MEM_UNLIMITED) {
+		v->kind = TV_NONE;
+		v->s = "no limit";
+		v->d = INFINITY;
+	} else {
+		v->kind = TV_U64;
+		v->u = kb;
+	}
+}
+
+static void
+g_maxmem_pct(const struct top_model *m, uint32_t i, struct top_val *v,
+    char *b, size_t l)
+{
+	(void)b; (void)l;
+	col_share(m, i, col_dom(m, i)->maxmem_kb, v);
+}
+
+static void
+g_vcpus(const struct top_model *m, uint32_t i, struct top_val *v, char *b,
+    size_t l)
+{
+	(void)b; (void)l;
+	v->kind = TV_U64;
+	v->u = col_dom(m, i)->vcpus_online;
+}
+
+static void
+g_nets(const struct top_model *m, uint32_t i, struct top_val *v, char *b,
+    size_t l)
+{
+	(void)b; (void)l;
+	v->kind = TV_U64;
+	v->u = col_dom(m, i)->n_net;
+}
+
+static void
+g_vbds(const struct top_model *m, uint32_t i, struct top_val *v, char *b,
+    size_t l)
+{
+	(void)b; (void)l;
+	v->kind = TV_U64;
+	v->u = col_dom(m, i)->n_vbd;
+}
+
+static void
+g_ssid(const struct top_model *m, uint32_t i, struct top_val *v, char *b,
+    size_t l)
+{
+	(void)b; (void)l;
+	v->kind = TV_U64;
+	v->u = col_dom(m, i)->ssid;
+}
+
+static void
+g_host(const struct top_model *m, uint32_t i, struct top_val *v, char *b,
+    size_t l)
+{
+	const struct snap *s = top_model_cur(m);
+	const struct snap_dom *d = col_dom(m, i);
+
+	(void)b; (void)l;
+	if (d->host < s->n_host) {
+		v->kind = TV_STR;
+		v->s = s->hosts[d->host].name;
+	} else {
+		v->kind = TV_NONE;
+		v->s = "?";
+		v->d = d->host;
+	}
+}
+
+/*
+ * The I/O columns: totals (xentop's units: bytes, shown as KiB, for the
+ * network; requests and sectors for block devices) or per-second rates,
+ * as the model's mode (T) says.
+ */
+#define COL_IO(fn, total, rate)						\
+static void								\
+fn(const struct top_model *m, uint32_t i, struct top_val *v, char *b,	\
+    size_t l)								\
+{									\
+	(void)b; (void)l;						\
+	if (m->totals) {						\
+		v->kind = TV_U64;					\
+		v->u = m->tot[i].total;					\
+	} else {							\
+		v->kind = TV_DBL;					\
+		v->d = m->rates[i].rate;				\
+	}								\
+}
+COL_IO(g_nettx, tx_bytes, tx_Bps)
+COL_IO(g_netrx, rx_bytes, rx_Bps)
+COL_IO(g_oo, vbd_oo, vbd_oo_ps)
+COL_IO(g_rd, vbd_rd, vbd_rd_ps)
+COL_IO(g_wr, vbd_wr, vbd_wr_ps)
+COL_IO(g_rsect, vbd_rsect, vbd_rsect_ps)
+COL_IO(g_wsect, vbd_wsect, vbd_wsect_ps)
+#undef COL_IO
+
+const struct top_col_def top_cols[COL__COUNT] = {
+	[COL_ID] = { .name = "id", .title = "ID", .width = 5,
+	    .fmt = CF_PLAIN, .get = g_id, .help = "domain id",
+	    .visible = true },
+	[COL_NAME] = { .name = "name", .title = "NAME", .width = 10,
+	    .sort_nocase = true, .fmt = CF_TEXT, .get = g_name,
+	    .help = "domain name (escaped; -f for the full name)",
+	    .visible = true, .xentop = true },
+	[COL_STATE] = { .name = "state", .title = "STATE", .width = 6,
+	    .sort_desc = true, .fmt = CF_TEXT, .get = g_state,
+	    .help = "d(ying) s(hutdown) b(locked) c(rashed) p(aused) "
+	    "r(unning)", .visible = true, .xentop = true },
+	[COL_CPU_S] = { .name = "cpu_s", .title = "CPU(sec)", .width = 10,
+	    .unit = "s", .sort_desc = true, .fmt = CF_WHOLE, .get = g_cpu_s,
+	    .help = "CPU time used, seconds", .visible = true,
+	    .xentop = true },
+	[COL_CPU_PCT] = { .name = "cpu_pct", .title = "CPU(%)", .width = 6,
+	    .unit = "%", .sort_desc = true, .fmt = CF_PLAIN,
+	    .get = g_cpu_pct, .help = "CPU use, % of one physical CPU",
+	    .visible = true, .xentop = true },
+	[COL_CPU_HIST] = { .name = "cpu_hist", .title = "CPU-HISTORY",
+	    .width = 11, .left = true, .sort_desc = true, .fmt = CF_SPARK,
+	    .get = g_cpu_pct, .help = "CPU use over the last refreshes, as "
+	    "a share of the domain's vcpus", .visible = true },
+	[COL_MEM] = { .name = "mem", .title = "MEM(k)", .width = 10,
+	    .unit = "KiB", .sort_desc = true, .fmt = CF_WHOLE, .get = g_mem,
+	    .help = "current memory, KiB", .visible = true, .xentop = true },
+	[COL_MEM_PCT] = { .name = "mem_pct", .title = "MEM(%)", .width = 6,
+	    .unit = "%", .sort_desc = true, .fmt = CF_PLAIN,
+	    .get = g_mem_pct, .help = "current memory, % of the host's",
+	    .visible = true, .xentop = true },
+	[COL_MAXMEM] = { .name = "maxmem", .title = "MAXMEM(k)",
+	    .width = 10, .unit = "KiB", .sort_desc = true, .fmt = CF_WHOLE,
+	    .get = g_maxmem, .help = "maximum memory, KiB (no limit)",
+	    .visible = true, .xentop = true },
+	[COL_MAXMEM_PCT] = { .name = "maxmem_pct", .title = "MAXMEM(%)",
+	    .width = 9, .unit = "%", .sort_desc = true, .fmt = CF_PLAIN,
+	    .get = g_maxmem_pct, .help = "maximum memory, % of the host's "
+	    "(n/a)", .visible = true, .xentop = true },
+	[COL_VCPUS] = { .name = "vcpus", .title = "VCPUS", .width = 5,
+	    .sort_desc = true, .fmt = CF_PLAIN, .get = g_vcpus,
+	    .help = "online vcpus", .visible = true, .xentop = true },
+	[COL_NETS] = { .name = "nets", .title = "NETS", .width = 4,
+	    .sort_desc = true, .fmt = CF_PLAIN, .get = g_nets,
+	    .help = "network interfaces", .visible = true, .xentop = true },
+	[COL_NETTX] = { .name = "nettx", .title = "NETTX(k)",
+	    .title_rate = "NETTX/s", .width = 8, .unit = "KiB|B/s",
+	    .sort_desc = true, .fmt = CF_AMOUNT, .div = 1024, .base = 1024,
+	    .get = g_nettx, .help = "network bytes sent: KiB total, or per "
+	    "second (T)", .visible = true, .xentop = true },
+	[COL_NETRX] = { .name = "netrx", .title = "NETRX(k)",
+	    .title_rate = "NETRX/s", .width = 8, .unit = "KiB|B/s",
+	    .sort_desc = true, .fmt = CF_AMOUNT, .div = 1024, .base = 1024,
+	    .get = g_netrx, .help = "network bytes received: KiB total, or "
+	    "per second (T)", .visible = true, .xentop = true },
+	[COL_VBDS] = { .name = "vbds", .title = "VBDS", .width = 4,
+	    .sort_desc = true, .fmt = CF_PLAIN, .get = g_vbds,
+	    .help = "virtual block devices", .visible = true,
+	    .xentop = true },
+	[COL_VBD_OO] = { .name = "vbd_oo", .title = "VBD_OO",
+	    .title_rate = "VBD_OO/s", .width = 8, .unit = "|/s",
+	    .sort_desc = true, .fmt = CF_AMOUNT, .div = 1, .base = 1000,
+	    .get = g_oo, .help = "block out-of-request events",
+	    .visible = true, .xentop = true },
+	[COL_VBD_RD] = { .name = "vbd_rd", .title = "VBD_RD",
+	    .title_rate = "VBD_RD/s", .width = 8, .unit = "|/s",
+	    .sort_desc = true, .fmt = CF_AMOUNT, .div = 1, .base = 1000,
+	    .get = g_rd, .help = "block read requests", .visible = true,
+	    .xentop = true },
+	[COL_VBD_WR] = { .name = "vbd_wr", .title = "VBD_WR",
+	    .title_rate = "VBD_WR/s", .width = 8, .unit = "|/s",
+	    .sort_desc = true, .fmt = CF_AMOUNT, .div = 1, .base = 1000,
+	    .get = g_wr, .help = "block write requests", .visible = true,
+	    .xentop = true },
+	[COL_VBD_RSECT] = { .name = "vbd_rsect", .title = "VBD_RSECT",
+	    .title_rate = "VBD_RSECT/s", .width = 10, .unit = "|/s",
+	    .sort_desc = true, .fmt = CF_AMOUNT, .div = 1, .base = 1000,
+	    .get = g_rsect, .help = "sectors read", .visible = true,
+	    .xentop = true },
+	[COL_VBD_WSECT] = { .name = "vbd_wsect", .title = "VBD_WSECT",
+	    .title_rate = "VBD_WSECT/s", .width = 10, .unit = "|/s",
+	    .sort_desc = true, .fmt = CF_AMOUNT, .div = 1, .base = 1000,
+	    .get = g_wsect, .help = "sectors written", .visible = true,
+	    .xentop = true },
+	[COL_SSID] = { .name = "ssid", .title = "SSID", .width = 4,
+	    .fmt = CF_PLAIN, .get = g_ssid, .help = "security label id",
+	    .visible = true, .xentop = true },
+	[COL_HOST] = { .name = "host", .title = "HOST", .width = 12,
+	    .left = true, .fmt = CF_TEXT, .get = g_host,
+	    .help = "host (several hosts only)" },
+};
+_Static_assert(sizeof top_cols / sizeof top_cols[0] == COL__COUNT,
+    "one top_cols row per enum top_col");
+
+/* ---- values to cells ---- */
+
+void
+top_col_get(const struct top_model *m, int c, uint32_t i, struct top_val *v,
+    char *buf, size_t len)
+{
+	v->kind = TV_NONE;
+	v->u = 0;
+	v->d = 0;
+	v->s = "";
+	top_cols[c].get(m, i, v, buf, len);
+}
+
+const char *
+top_col_title(const struct top_model *m, int c)
+{
+	const struct top_col_def *d = &top_cols[c];
+
+	return !m->totals && d->title_rate != NULL ? d->title_rate : d->title;
+}
+
+/* The CPU history: one block a refresh, oldest left, as a share of the
+ * domain's vcpus. */
+static void
+col_spark(const struct top_model *m, uint32_t i, char *b, size_t l)
 {
 	static const char *const blocks[8] = {
 		"\xe2\x96\x81", "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84",
@@ -290,288 +533,44 @@ p_cpu_hist(const struct top_model *m, uint32_t i, char *b, size_t l)
 	b[o < l ? o : l - 1] = '\0';
 }
 
-static void
-p_mem(const struct top_model *m, uint32_t i, char *b, size_t l)
+void
+top_col_text(const struct top_model *m, int c, uint32_t i, char *buf,
+    size_t len)
 {
-	top_fmt_fit(col_dom(m, i)->mem_kb, col_w(m, 10), b, l);
+	const struct top_col_def *d = &top_cols[c];
+	char scratch[4 * 64 + 8];
+	struct top_val v;
+
+	if (d->fmt == CF_SPARK) {
+		col_spark(m, i, buf, len);
+		return;
+	}
+	top_col_get(m, c, i, &v, scratch, sizeof scratch);
+	switch (v.kind) {
+	case TV_NONE:
+		snprintf(buf, len, "%s", v.s);
+		break;
+	case TV_STR:
+		top_name_escape(v.s, m->ascii_only, buf, len);
+		break;
+	case TV_U64:
+		if (d->fmt == CF_WHOLE || d->fmt == CF_AMOUNT)
+			top_fmt_fit(v.u / (d->div > 1 ? d->div : 1),
+			    col_w(m, d->width), buf, len);
+		else
+			snprintf(buf, len, "%llu", (unsigned long long)v.u);
+		break;
+	case TV_DBL:
+		if (d->fmt == CF_AMOUNT)
+			top_fmt_scaled(v.d, d->base, buf, len);
+		else if (d->fmt == CF_WHOLE)
+			top_fmt_fit((uint64_t)v.d, col_w(m, d->width), buf,
+			    len);
+		else
+			snprintf(buf, len, "%.1f", v.d);
+		break;
+	}
 }
-static double
-k_mem(const struct top_model *m, uint32_t i)
-{
-	return (double)col_dom(m, i)->mem_kb;
-}
-
-/* Without the host's total (withheld from a customer, or not reported)
- * a share of it is unknown: "-", never a made-up 0.0; it sorts below
- * every known share. */
-static void
-p_mem_pct(const struct top_model *m, uint32_t i, char *b, size_t l)
-{
-	double pct;
-
-	if (top_col_mem_pct(m, i, col_dom(m, i)->mem_kb, &pct))
-		snprintf(b, l, "%.1f", pct);
-	else
-		snprintf(b, l, "-");
-}
-static double
-k_mem_pct(const struct top_model *m, uint32_t i)
-{
-	double pct;
-
-	return top_col_mem_pct(m, i, col_dom(m, i)->mem_kb, &pct) ? pct : -1;
-}
-
-static void
-p_maxmem(const struct top_model *m, uint32_t i, char *b, size_t l)
-{
-	uint64_t v = col_dom(m, i)->maxmem_kb;
-
-	if (v == SNAP_MEM_UNLIMITED)
-		snprintf(b, l, "no limit");
-	else
-		top_fmt_fit(v, col_w(m, 10), b, l);
-}
-static double
-k_maxmem(const struct top_model *m, uint32_t i)
-{
-	uint64_t v = col_dom(m, i)->maxmem_kb;
-
-	return v == SNAP_MEM_UNLIMITED ? INFINITY : (double)v;
-}
-
-static void
-p_maxmem_pct(const struct top_model *m, uint32_t i, char *b, size_t l)
-{
-	uint64_t v = col_dom(m, i)->maxmem_kb;
-
-	double pct;
-
-	if (v == SNAP_MEM_UNLIMITED)
-		snprintf(b, l, "n/a");
-	else if (top_col_mem_pct(m, i, v, &pct))
-		snprintf(b, l, "%.1f", pct);
-	else
-		snprintf(b, l, "-");
-}
-static double
-k_maxmem_pct(const struct top_model *m, uint32_t i)
-{
-	uint64_t v = col_dom(m, i)->maxmem_kb;
-	double pct;
-
-	if (v == SNAP_MEM_UNLIMITED)
-		return INFINITY;
-	return top_col_mem_pct(m, i, v, &pct) ? pct : -1;
-}
-
-static void
-p_vcpus(const struct top_model *m, uint32_t i, char *b, size_t l)
-{
-	snprintf(b, l, "%u", col_dom(m, i)->vcpus_online);
-}
-static double
-k_vcpus(const struct top_model *m, uint32_t i)
-{
-	return col_dom(m, i)->vcpus_online;
-}
-
-static void
-p_nets(const struct top_model *m, uint32_t i, char *b, size_t l)
-{
-	snprintf(b, l, "%u", col_dom(m, i)->n_net);
-}
-static double
-k_nets(const struct top_model *m, uint32_t i)
-{
-	return col_dom(m, i)->n_net;
-}
-
-static void
-p_vbds(const struct top_model *m, uint32_t i, char *b, size_t l)
-{
-	snprintf(b, l, "%u", col_dom(m, i)->n_vbd);
-}
-static double
-k_vbds(const struct top_model *m, uint32_t i)
-{
-	return col_dom(m, i)->n_vbd;
-}
-
-static void
-p_ssid(const struct top_model *m, uint32_t i, char *b, size_t l)
-{
-	snprintf(b, l, "%u", col_dom(m, i)->ssid);
-}
-static double
-k_ssid(const struct top_model *m, uint32_t i)
-{
-	return col_dom(m, i)->ssid;
-}
-
-static void
-p_host(const struct top_model *m, uint32_t i, char *b, size_t l)
-{
-	const struct snap *s = top_model_cur(m);
-	const struct snap_dom *d = col_dom(m, i);
-
-	top_name_escape(d->host < s->n_host ? s->hosts[d->host].name : "?",
-	    m->ascii_only, b, l);
-}
-static int
-c_host(const struct top_model *m, uint32_t a, uint32_t b)
-{
-	const struct snap *s = top_model_cur(m);
-	uint16_t ha = s->dom[a].host, hb = s->dom[b].host;
-
-	if (ha >= s->n_host || hb >= s->n_host)
-		return (int)ha - (int)hb;
-	return strcmp(s->hosts[ha].name, s->hosts[hb].name);
-}
-
-/*
- * The I/O columns show totals (xentop's units: KiB for the network,
- * requests and sectors for block devices) or per-second rates, scaled.
- * One value function per column serves the printer and the key, so the
- * sort always follows what is shown.
- */
-struct col_io {
-	double (*rate)(const struct rate_dom *r);
-	uint64_t (*total)(const struct snap_dom_totals *t);
-	unsigned total_div;	/* 1024 for NETTX(k), 1 for counts */
-	unsigned base;		/* scaling base for rates */
-	int width;
-};
-
-static double r_tx(const struct rate_dom *r) { return r->tx_Bps; }
-static double r_rx(const struct rate_dom *r) { return r->rx_Bps; }
-static double r_oo(const struct rate_dom *r) { return r->vbd_oo_ps; }
-static double r_rd(const struct rate_dom *r) { return r->vbd_rd_ps; }
-static double r_wr(const struct rate_dom *r) { return r->vbd_wr_ps; }
-static double r_rs(const struct rate_dom *r) { return r->vbd_rsect_ps; }
-static double r_ws(const struct rate_dom *r) { return r->vbd_wsect_ps; }
-static uint64_t t_tx(const struct snap_dom_totals *t) { return t->tx_bytes; }
-static uint64_t t_rx(const struct snap_dom_totals *t) { return t->rx_bytes; }
-static uint64_t t_oo(const struct snap_dom_totals *t) { return t->vbd_oo; }
-static uint64_t t_rd(const struct snap_dom_totals *t) { return t->vbd_rd; }
-static uint64_t t_wr(const struct snap_dom_totals *t) { return t->vbd_wr; }
-static uint64_t t_rs(const struct snap_dom_totals *t) { return t->vbd_rsect; }
-static uint64_t t_ws(const struct snap_dom_totals *t) { return t->vbd_wsect; }
-
-static const struct col_io col_ios[] = {
-	{ r_tx, t_tx, 1024, 1024, 8 },
-	{ r_rx, t_rx, 1024, 1024, 8 },
-	{ r_oo, t_oo, 1, 1000, 8 },
-	{ r_rd, t_rd, 1, 1000, 8 },
-	{ r_wr, t_wr, 1, 1000, 8 },
-	{ r_rs, t_rs, 1, 1000, 10 },
-	{ r_ws, t_ws, 1, 1000, 10 },
-};
-enum { IO_TX, IO_RX, IO_OO, IO_RD, IO_WR, IO_RS, IO_WS };
-
-static void
-col_io_print(const struct top_model *m, uint32_t i, int which, char *b,
-    size_t l)
-{
-	const struct col_io *c = &col_ios[which];
-
-	if (m->totals)
-		top_fmt_fit(c->total(&m->tot[i]) / c->total_div,
-		    col_w(m, c->width), b, l);
-	else
-		top_fmt_scaled(c->rate(&m->rates[i]), c->base, b, l);
-}
-
-static double
-col_io_key(const struct top_model *m, uint32_t i, int which)
-{
-	const struct col_io *c = &col_ios[which];
-
-	if (m->totals)
-		return (double)c->total(&m->tot[i]);
-	return c->rate(&m->rates[i]);
-}
-
-#define COL_IO_FNS(tag, which)						\
-static void								\
-p_##tag(const struct top_model *m, uint32_t i, char *b, size_t l)	\
-{									\
-	col_io_print(m, i, which, b, l);				\
-}									\
-static double								\
-k_##tag(const struct top_model *m, uint32_t i)				\
-{									\
-	return col_io_key(m, i, which);					\
-}
-COL_IO_FNS(nettx, IO_TX)
-COL_IO_FNS(netrx, IO_RX)
-COL_IO_FNS(oo, IO_OO)
-COL_IO_FNS(rd, IO_RD)
-COL_IO_FNS(wr, IO_WR)
-COL_IO_FNS(rsect, IO_RS)
-COL_IO_FNS(wsect, IO_WS)
-#undef COL_IO_FNS
-
-const struct top_col_def top_cols[COL__COUNT] = {
-	[COL_ID] = { "id", "ID", NULL, 5, false, "", false, p_id, k_id,
-	    NULL, "domain id", true, false },
-	[COL_NAME] = { "name", "NAME", NULL, 10, false, "", false, p_name,
-	    NULL, c_name, "domain name (escaped; -f for the full name)",
-	    true, true },
-	[COL_STATE] = { "state", "STATE", NULL, 6, false, "", true, p_state,
-	    k_state, NULL, "d(ying) s(hutdown) b(locked) c(rashed) "
-	    "p(aused) r(unning)", true, true },
-	[COL_CPU_S] = { "cpu_s", "CPU(sec)", NULL, 10, false, "s", true,
-	    p_cpu_s, k_cpu_s, NULL, "CPU time used, seconds", true, true },
-	[COL_CPU_PCT] = { "cpu_pct", "CPU(%)", NULL, 6, false, "%", true,
-	    p_cpu_pct, k_cpu_pct, NULL, "CPU use, % of one physical CPU",
-	    true, true },
-	[COL_CPU_HIST] = { "cpu_hist", "CPU-HISTORY", NULL, 11, true, "",
-	    true, p_cpu_hist, k_cpu_pct, NULL, "CPU use over the last "
-	    "refreshes, as a share of the domain's vcpus", true, false },
-	[COL_MEM] = { "mem", "MEM(k)", NULL, 10, false, "KiB", true, p_mem,
-	    k_mem, NULL, "current memory, KiB", true, true },
-	[COL_MEM_PCT] = { "mem_pct", "MEM(%)", NULL, 6, false, "%", true,
-	    p_mem_pct, k_mem_pct, NULL, "current memory, % of the host's",
-	    true, true },
-	[COL_MAXMEM] = { "maxmem", "MAXMEM(k)", NULL, 10, false, "KiB", true,
-	    p_maxmem, k_maxmem, NULL, "maximum memory, KiB (no limit)",
-	    true, true },
-	[COL_MAXMEM_PCT] = { "maxmem_pct", "MAXMEM(%)", NULL, 9, false, "%",
-	    true, p_maxmem_pct, k_maxmem_pct, NULL, "maximum memory, % of "
-	    "the host's (n/a)", true, true },
-	[COL_VCPUS] = { "vcpus", "VCPUS", NULL, 5, false, "", true, p_vcpus,
-	    k_vcpus, NULL, "online vcpus", true, true },
-	[COL_NETS] = { "nets", "NETS", NULL, 4, false, "", true, p_nets,
-	    k_nets, NULL, "network interfaces", true, true },
-	[COL_NETTX] = { "nettx", "NETTX(k)", "NETTX/s", 8, false, "KiB|B/s",
-	    true, p_nettx, k_nettx, NULL, "network bytes sent: KiB total, "
-	    "or per second (T)", true, true },
-	[COL_NETRX] = { "netrx", "NETRX(k)", "NETRX/s", 8, false, "KiB|B/s",
-	    true, p_netrx, k_netrx, NULL, "network bytes received: KiB "
-	    "total, or per second (T)", true, true },
-	[COL_VBDS] = { "vbds", "VBDS", NULL, 4, false, "", true, p_vbds,
-	    k_vbds, NULL, "virtual block devices", true, true },
-	[COL_VBD_OO] = { "vbd_oo", "VBD_OO", "VBD_OO/s", 8, false, "|/s",
-	    true, p_oo, k_oo, NULL, "block out-of-request events",
-	    true, true },
-	[COL_VBD_RD] = { "vbd_rd", "VBD_RD", "VBD_RD/s", 8, false, "|/s",
-	    true, p_rd, k_rd, NULL, "block read requests", true, true },
-	[COL_VBD_WR] = { "vbd_wr", "VBD_WR", "VBD_WR/s", 8, false, "|/s",
-	    true, p_wr, k_wr, NULL, "block write requests", true, true },
-	[COL_VBD_RSECT] = { "vbd_rsect", "VBD_RSECT", "VBD_RSECT/s", 10,
-	    false, "|/s", true, p_rsect, k_rsect, NULL, "sectors read",
-	    true, true },
-	[COL_VBD_WSECT] = { "vbd_wsect", "VBD_WSECT", "VBD_WSECT/s", 10,
-	    false, "|/s", true, p_wsect, k_wsect, NULL, "sectors written",
-	    true, true },
-	[COL_SSID] = { "ssid", "SSID", NULL, 4, false, "", false, p_ssid,
-	    k_ssid, NULL, "security label id", true, true },
-	[COL_HOST] = { "host", "HOST", NULL, 12, true, "", false, p_host,
-	    NULL, c_host, "host (several hosts only)", false, false },
-};
-_Static_assert(sizeof top_cols / sizeof top_cols[0] == COL__COUNT,
-    "one top_cols row per enum top_col");
 
 int
 top_col_find(const char *name)
@@ -580,9 +579,9 @@ top_col_find(const char *name)
 
 	for (i = 0; i < COL__COUNT; i++) {
 		if (strcasecmp(name, top_cols[i].name) == 0 ||
-		    strcasecmp(name, top_cols[i].header) == 0 ||
-		    (top_cols[i].header_rate != NULL &&
-		    strcasecmp(name, top_cols[i].header_rate) == 0))
+		    strcasecmp(name, top_cols[i].title) == 0 ||
+		    (top_cols[i].title_rate != NULL &&
+		    strcasecmp(name, top_cols[i].title_rate) == 0))
 			return i;
 	}
 	return -1;
@@ -662,12 +661,48 @@ top_row_matches(const struct top_model *m, uint32_t i)
 	return strcasestr(name, m->filter) != NULL;
 }
 
+/* A numeric value's place in the order; a missing one's is its d. */
+static double
+col_key(const struct top_val *v)
+{
+	return v->kind == TV_U64 ? (double)v->u : v->d;
+}
+
+static bool
+col_is_text(int c)
+{
+	return top_cols[c].fmt == CF_TEXT;
+}
+
+static int
+col_text_cmp(int c, const struct top_val *va, const struct top_val *vb)
+{
+	int r = top_cols[c].sort_nocase ? strcasecmp(va->s, vb->s) : 0;
+
+	return r != 0 ? r : strcmp(va->s, vb->s);
+}
+
+int
+top_col_cmp(const struct top_model *m, int c, uint32_t a, uint32_t b)
+{
+	char ba[4 * 64 + 8], bb[4 * 64 + 8];
+	struct top_val va, vb;
+	double ka, kb;
+
+	top_col_get(m, c, a, &va, ba, sizeof ba);
+	top_col_get(m, c, b, &vb, bb, sizeof bb);
+	if (col_is_text(c))
+		return col_text_cmp(c, &va, &vb);
+	ka = col_key(&va);
+	kb = col_key(&vb);
+	return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
 static int
 top_sort_cmp(const void *pa, const void *pb, void *arg)
 {
 	const struct top_model *m = arg;
 	uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-	const struct top_col_def *c = &top_cols[m->sort_col];
 	int r = 0;
 
 	if (m->dom0_first) {
@@ -676,12 +711,12 @@ top_sort_cmp(const void *pa, const void *pb, void *arg)
 		if (za != zb)
 			return za ? -1 : 1;
 	}
-	if (c->key != NULL) {
+	if (!col_is_text(m->sort_col)) {
 		double ka = m->keys[a], kb = m->keys[b];
 
 		r = ka < kb ? -1 : ka > kb ? 1 : 0;
 	} else
-		r = c->cmp(m, a, b);
+		r = top_col_cmp(m, m->sort_col, a, b);
 	if (m->sort_desc)
 		r = -r;
 	if (r == 0)	/* stable: (host, id) order */
@@ -689,22 +724,30 @@ top_sort_cmp(const void *pa, const void *pb, void *arg)
 	return r;
 }
 
+/* Numbers are keyed once a row, so a 10,000-row sort compares doubles;
+ * text compares the values themselves. */
 void
 top_model_sort(struct top_model *m)
 {
 	const struct snap *s = top_model_cur(m);
-	const struct top_col_def *c;
+	char scratch[4 * 64 + 8];
+	bool keyed;
 	size_t i, n = 0;
 
 	if ((unsigned)m->sort_col >= COL__COUNT)
 		m->sort_col = COL_CPU_PCT;
-	c = &top_cols[m->sort_col];
+	keyed = !col_is_text(m->sort_col);
 	for (i = 0; i < s->n_dom; i++) {
+		struct top_val v;
+
 		if (!top_row_matches(m, (uint32_t)i))
 			continue;
 		m->order[n++] = (uint32_t)i;
-		if (c->key != NULL)
-			m->keys[i] = c->key(m, (uint32_t)i);
+		if (keyed) {
+			top_col_get(m, m->sort_col, (uint32_t)i, &v, scratch,
+			    sizeof scratch);
+			m->keys[i] = col_key(&v);
+		}
 	}
 	m->n_order = n;
 	qsort_r(m->order, n, sizeof m->order[0], top_sort_cmp, m);

@@ -8,7 +8,7 @@
  *          first when they do not all fit), each with its state
  *   meters host CPU and memory bars; per-pCPU with -p/P  (tall screens)
  *   message prompt, status of the last action, or sort/filter info
- *   header, rows (or the detail, help or column screen)
+ *   header, rows (or the detail, help or column screen: top_views.c)
  *   bottom bar, xentop's keys first
  *
  * Only the rows on screen are formatted, so the cost of a frame follows
@@ -25,8 +25,8 @@
 #include "core/xmalloc.h"
 
 /* Draw s at (y, x), at most maxw columns and never past the screen. */
-static int
-put(int y, int x, const char *s, attr_t a, int maxw)
+int
+top_put(int y, int x, const char *s, attr_t a, int maxw)
 {
 	char buf[1024];
 	int room = COLS - x, w;
@@ -48,8 +48,8 @@ put(int y, int x, const char *s, attr_t a, int maxw)
 	return w;
 }
 
-static void
-fill(int y, int x0, int x1, attr_t a)
+void
+top_fill(int y, int x0, int x1, attr_t a)
 {
 	int x;
 
@@ -131,9 +131,7 @@ int
 top_ui_col_width(const struct top_ui *ui, int c)
 {
 	const struct top_col_def *d = &top_cols[c];
-	const char *h = !ui->m.totals && d->header_rate != NULL ?
-	    d->header_rate : d->header;
-	int w = d->width, hw = (int)strlen(h);
+	int w = d->width, hw = (int)strlen(top_col_title(&ui->m, c));
 
 	if (c == COL_NAME && ui->name_w > w)
 		w = ui->name_w;
@@ -222,8 +220,8 @@ draw_meter(int y, int x, int w, const char *label, double frac,
 
 	if (w < lw + 4)
 		return;
-	put(y, x, label, ui->attrs[TH_METER_LABEL], lw);
-	put(y, x + lw, "[", ui->attrs[TH_METER_TEXT], 1);
+	top_put(y, x, label, ui->attrs[TH_METER_LABEL], lw);
+	top_put(y, x + lw, "[", ui->attrs[TH_METER_TEXT], 1);
 	inner = w - lw - 2;
 	if (frac < 0)
 		frac = 0;
@@ -242,9 +240,9 @@ draw_meter(int y, int x, int w, const char *label, double frac,
 			ch[0] = text[tpos];
 			a = ui->attrs[TH_METER_TEXT];
 		}
-		put(y, x + lw + 1 + k, ch, a, 1);
+		top_put(y, x + lw + 1 + k, ch, a, 1);
 	}
-	put(y, x + lw + 1 + inner, "]", ui->attrs[TH_METER_TEXT], 1);
+	top_put(y, x + lw + 1 + inner, "]", ui->attrs[TH_METER_TEXT], 1);
 }
 
 static int
@@ -299,7 +297,7 @@ draw_hosts(struct top_ui *ui, int y)
 	size_t h, pass, left;
 
 	top_fmt_hosts_line(&ui->m, line, sizeof line);
-	put(y++, 0, line, ui->attrs[TH_SUMMARY], -1);
+	top_put(y++, 0, line, ui->attrs[TH_SUMMARY], -1);
 	if (room < 1)
 		return y;
 	if ((size_t)room >= s->n_host)
@@ -315,7 +313,7 @@ draw_hosts(struct top_ui *ui, int y)
 			if (up != (pass == 1))
 				continue;
 			top_fmt_host_line(&ui->m, h, lw, line, sizeof line);
-			put(y++, 1, line, ui->attrs[up ? TH_SUMMARY :
+			top_put(y++, 1, line, ui->attrs[up ? TH_SUMMARY :
 			    TH_STATUS_ERR], -1);
 			shown++;
 		}
@@ -328,7 +326,7 @@ draw_hosts(struct top_ui *ui, int y)
 		snprintf(line, sizeof line, "... %zu more host%s%s", left,
 		    left == 1 ? "" : "s", (size_t)shown >= s->n_host -
 		    c[SNAP_HOST_UP] ? " (all up)" : "");
-		put(y++, 1, line, ui->attrs[TH_SUMMARY], -1);
+		top_put(y++, 1, line, ui->attrs[TH_SUMMARY], -1);
 	}
 	return y;
 }
@@ -341,7 +339,7 @@ draw_summary(struct top_ui *ui, int y)
 	bool admin = ui->o->mode != TOP_MODE_RESTRICTED;
 
 	top_fmt_title(&ui->m, ui->o, line, sizeof line);
-	put(y, 0, line, ui->attrs[TH_TITLE], -1);
+	top_put(y, 0, line, ui->attrs[TH_TITLE], -1);
 	if ((sim = strstr(line, "SIMULATED")) != NULL) {
 		char pre[512];
 		int x;
@@ -352,15 +350,15 @@ draw_summary(struct top_ui *ui, int y)
 		if (x + 9 > COLS)
 			x = COLS - 9 > 0 ? COLS - 9 : 0;
 		if (x > 0)
-			put(y, x - 1, " ", ui->attrs[TH_TITLE], 1);
-		put(y, x, "SIMULATED", ui->attrs[TH_SIM], -1);
+			top_put(y, x - 1, " ", ui->attrs[TH_TITLE], 1);
+		top_put(y, x, "SIMULATED", ui->attrs[TH_SIM], -1);
 	}
 	y++;
 	top_fmt_counts(&ui->m, line, sizeof line);
-	put(y++, 0, line, ui->attrs[TH_SUMMARY], -1);
+	top_put(y++, 0, line, ui->attrs[TH_SUMMARY], -1);
 	if (admin) {
 		top_fmt_memline(&ui->m, line, sizeof line);
-		put(y++, 0, line, ui->attrs[TH_SUMMARY], -1);
+		top_put(y++, 0, line, ui->attrs[TH_SUMMARY], -1);
 		if (ui->o->remote || top_model_cur(&ui->m)->n_host > 1)
 			y = draw_hosts(ui, y);
 		if (LINES >= 16)
@@ -467,8 +465,8 @@ draw_action_legend(struct top_ui *ui, int y)
 		for (j = k; j < k + per && j < n; j++)
 			o += snprintf(line + o, sizeof line - (size_t)o,
 			    "%-*s", LEGEND_W, action_legend[j]);
-		fill(y, 0, COLS, ui->attrs[TH_PROMPT]);
-		put(y, 0, line, ui->attrs[TH_PROMPT], -1);
+		top_fill(y, 0, COLS, ui->attrs[TH_PROMPT]);
+		top_put(y, 0, line, ui->attrs[TH_PROMPT], -1);
 	}
 }
 
@@ -536,20 +534,19 @@ draw_message(struct top_ui *ui, int y)
 		line[0] = '\0';
 	}
 	if (line[0] != '\0') {
-		put(y, 0, line, ui->attrs[TH_PROMPT], -1);
+		top_put(y, 0, line, ui->attrs[TH_PROMPT], -1);
 		return;
 	}
 	if (ui->status[0] != '\0' && (ui->status_until == 0 ||
 	    xdom_mono_ns() < ui->status_until)) {
-		put(y, 0, ui->status, ui->attrs[ui->status_err ?
+		top_put(y, 0, ui->status, ui->attrs[ui->status_err ?
 		    TH_STATUS_ERR : TH_STATUS], -1);
 		return;
 	}
 	{
-		const struct top_col_def *c = &top_cols[ui->m.sort_col];
 		int n = snprintf(line, sizeof line, "Sort: %s %s  %s",
-		    !ui->m.totals && c->header_rate ? c->header_rate :
-		    c->header, ui->m.sort_desc ? "desc" : "asc",
+		    top_col_title(&ui->m, ui->m.sort_col),
+		    ui->m.sort_desc ? "desc" : "asc",
 		    ui->m.totals ? "totals" : "rates");
 
 		if (ui->m.filter[0] != '\0')
@@ -559,49 +556,36 @@ draw_message(struct top_ui *ui, int y)
 		if (ui->n_tags > 0)
 			snprintf(line + n, sizeof line - (size_t)n,
 			    "  %zu tagged", ui->n_tags);
-		put(y, 0, line, ui->attrs[TH_STATUS], -1);
+		top_put(y, 0, line, ui->attrs[TH_STATUS], -1);
 	}
 }
 
-struct bar_item {
-	const char *pre, *key, *post;
-	int on;			/* index into the toggles below, -1 none */
-};
-
+/* The bottom bar: the key table's words for this view (top_keys.c). */
 static void
 draw_bar(struct top_ui *ui)
 {
-	static const struct bar_item list_items[] = {
-		{ "", "D", "elay", -1 }, { "", "N", "etworks", 0 },
-		{ "v", "B", "ds", 1 }, { "", "V", "CPUs", 2 },
-		{ "", "R", "epeat header", 3 }, { "", "S", "ort order", -1 },
-		{ "", "Q", "uit", -1 }, { "", "T", "otals", 4 },
-		{ "", "/", "filter", -1 }, { "", "Enter", " detail", -1 },
-		{ "", "A", "ction", -1 }, { "", "C", "olumns", -1 },
-		{ "", "?", " help", -1 },
+	const struct top_key_def *it[32];
+	size_t n = top_keys_bar(ui->mode, it, sizeof it / sizeof it[0]), k;
+	bool on[] = {
+		[BAR_ON_NONE] = false,
+		[BAR_ON_NETWORKS] = ui->o->networks,
+		[BAR_ON_VBDS] = ui->o->vbds,
+		[BAR_ON_VCPUS] = ui->o->vcpus,
+		[BAR_ON_REPEAT] = ui->o->repeat_header,
+		[BAR_ON_TOTALS] = ui->m.totals,
 	};
-	static const struct bar_item other_items[] = {
-		{ "", "Esc", " back", -1 }, { "", "Q", "uit", -1 },
-		{ "", "A", "ction", -1 }, { "", "?", " help", -1 },
-	};
-	const struct bar_item *it = ui->mode == UI_LIST ? list_items :
-	    other_items;
-	size_t n = ui->mode == UI_LIST ? sizeof list_items /
-	    sizeof list_items[0] : sizeof other_items / sizeof other_items[0];
-	bool on[5] = { ui->o->networks, ui->o->vbds, ui->o->vcpus,
-	    ui->o->repeat_header, ui->m.totals };
 	int y = LINES - 1, x = 0;
-	size_t k;
 
-	fill(y, 0, COLS, ui->attrs[TH_BAR_TEXT]);
+	top_fill(y, 0, COLS, ui->attrs[TH_BAR_TEXT]);
 	for (k = 0; k < n && x < COLS - 1; k++) {
-		attr_t word = it[k].on >= 0 && on[it[k].on] ?
-		    ui->attrs[TH_BAR_ON] : ui->attrs[TH_BAR_TEXT];
+		attr_t word = on[it[k]->bar_on] ? ui->attrs[TH_BAR_ON] :
+		    ui->attrs[TH_BAR_TEXT];
 
-		x += put(y, x, it[k].pre, word, -1);
-		x += put(y, x, it[k].key, ui->attrs[TH_BAR_KEY], -1);
-		x += put(y, x, it[k].post, word, -1);
-		x += put(y, x, "  ", ui->attrs[TH_BAR_TEXT], -1);
+		x += top_put(y, x, it[k]->bar_pre ? it[k]->bar_pre : "", word, -1);
+		x += top_put(y, x, it[k]->name, ui->attrs[TH_BAR_KEY], -1);
+		x += top_put(y, x, it[k]->bar_post ? it[k]->bar_post : "", word,
+		    -1);
+		x += top_put(y, x, "  ", ui->attrs[TH_BAR_TEXT], -1);
 	}
 }
 
@@ -612,16 +596,14 @@ draw_header(struct top_ui *ui, int y, const int *cols, int n, bool record)
 {
 	int k, x = 0;
 
-	fill(y, 0, COLS, ui->attrs[TH_HEADER]);
+	top_fill(y, 0, COLS, ui->attrs[TH_HEADER]);
 	for (k = 0; k < n && x < COLS; k++) {
 		int c = cols[k], w = top_ui_col_width(ui, c);
-		const struct top_col_def *d = &top_cols[c];
-		const char *h = !ui->m.totals && d->header_rate != NULL ?
-		    d->header_rate : d->header;
 		char cell[512];
 
-		pad(cell, sizeof cell, h, w, d->left);
-		put(y, x, cell, ui->attrs[c == (int)ui->m.sort_col ?
+		pad(cell, sizeof cell, top_col_title(&ui->m, c), w,
+		    top_cols[c].left);
+		top_put(y, x, cell, ui->attrs[c == (int)ui->m.sort_col ?
 		    TH_HEADER_SORT : TH_HEADER], -1);
 		if (record) {
 			ui->col_x0[c] = x;
@@ -660,16 +642,16 @@ draw_row(struct top_ui *ui, int y, uint32_t i, bool sel, const int *cols,
 	attr_t a = row_attr(ui, i, sel);
 	int k, x = 0;
 
-	fill(y, 0, COLS, a);
+	top_fill(y, 0, COLS, a);
 	for (k = 0; k < n && x < COLS; k++) {
 		int c = cols[k], w = top_ui_col_width(ui, c);
 		char raw[512], cell[600];
 
-		top_cols[c].print(&ui->m, i, raw, sizeof raw);
+		top_col_text(&ui->m, c, i, raw, sizeof raw);
 		if (c == COL_NAME || c == COL_HOST)
 			cut_marked(raw, sizeof raw, w, ui->m.ascii_only);
 		pad(cell, sizeof cell, raw, w, top_cols[c].left);
-		put(y, x, cell, c == COL_CPU_HIST && !sel ?
+		top_put(y, x, cell, c == COL_CPU_HIST && !sel ?
 		    ui->attrs[TH_SPARK] : a, -1);
 		x += w + 1;
 	}
@@ -697,7 +679,7 @@ measure_names(struct top_ui *ui, int h)
 	for (p = ui->top; p < ui->m.n_order && lines < h; p++) {
 		char raw[512];
 
-		top_cols[COL_NAME].print(&ui->m, ui->m.order[p], raw,
+		top_col_text(&ui->m, COL_NAME, ui->m.order[p], raw,
 		    sizeof raw);
 		if (top_text_width(raw) > ui->name_w)
 			ui->name_w = top_text_width(raw);
@@ -728,7 +710,7 @@ draw_list(struct top_ui *ui, int y)
 	for (k = 0; k < ui->cap_lines; k++)
 		ui->line_row[k] = -1;
 	if (ui->m.n_order == 0) {
-		put(ui->rows_y, 0, ui->m.filter[0] ? "no domain matches the "
+		top_put(ui->rows_y, 0, ui->m.filter[0] ? "no domain matches the "
 		    "filter (/ to change it)" : "no domains", ui->attrs[TH_ROW],
 		    -1);
 		return;
@@ -750,295 +732,21 @@ draw_list(struct top_ui *ui, int y)
 		line++;
 		if (ui->o->vcpus && line < LINES - 1) {
 			top_fmt_vcpu_line(&ui->m, i, sub, sizeof sub);
-			put(line++, 0, sub, ui->attrs[TH_ROW], -1);
+			top_put(line++, 0, sub, ui->attrs[TH_ROW], -1);
 		}
 		for (j = 0; ui->o->networks && j < d->n_net &&
 		    line < LINES - 1; j++) {
 			top_fmt_net_line(&ui->m, i, j, sub, sizeof sub);
-			put(line++, 0, sub, ui->attrs[TH_ROW], -1);
+			top_put(line++, 0, sub, ui->attrs[TH_ROW], -1);
 		}
 		for (j = 0; ui->o->vbds && j < d->n_vbd && line < LINES - 1;
 		    j++) {
 			top_fmt_vbd_line(&ui->m, i, j, sub, sizeof sub);
-			put(line++, 0, sub, ui->attrs[TH_ROW], -1);
+			top_put(line++, 0, sub, ui->attrs[TH_ROW], -1);
 		}
 	}
 }
 
-/* ---- detail view ---- */
-
-/* A bar graph of one history series, h rows by w columns, newest at the
- * right, scaled to max(top, the largest sample). */
-static void
-draw_graph(struct top_ui *ui, int y, int x, int h, int w,
-    const struct top_hist *hist, int series, double top, attr_t a)
-{
-	static const char *const part[9] = { " ", "\xe2\x96\x81",
-	    "\xe2\x96\x82", "\xe2\x96\x83", "\xe2\x96\x84", "\xe2\x96\x85",
-	    "\xe2\x96\x86", "\xe2\x96\x87", "\xe2\x96\x88" };
-	double maxv = top;
-	int k, r;
-
-	if (w > TOP_HIST)
-		w = TOP_HIST;
-	for (k = 0; k < w; k++) {
-		double v = top_hist_get(&ui->m, hist, series, (unsigned)k);
-
-		if (v > maxv)
-			maxv = v;
-	}
-	if (maxv <= 0)
-		maxv = 1;
-	for (k = 0; k < w; k++) {
-		double v = top_hist_get(&ui->m, hist, series,
-		    (unsigned)(w - 1 - k));
-		int eighths = v > 0 ? (int)(v / maxv * h * 8 + 0.5) : 0;
-
-		for (r = 0; r < h; r++) {
-			int lvl = eighths - (h - 1 - r) * 8;
-			const char *ch;
-
-			if (lvl <= 0)
-				ch = v >= 0 ? " " : ".";
-			else if (lvl >= 8)
-				ch = ui->m.ascii_only ? "#" : part[8];
-			else
-				ch = ui->m.ascii_only ? (lvl >= 4 ? "#" : ".")
-				    : part[lvl];
-			if (v < 0 && r < h - 1)
-				ch = " ";
-			put(y + r, x + k, ch, a, 1);
-		}
-	}
-}
-
-static int
-detail_graphs(struct top_ui *ui, int y, uint32_t i, int room)
-{
-	const struct snap_dom *d = &top_model_cur(&ui->m)->dom[i];
-	const struct rate_dom *r = &ui->m.rates[i];
-	const struct top_hist *h = &ui->m.hist[i];
-	int gh = room >= 18 ? 3 : 1, gw = COLS - 22, k;
-	char lab[3][64], a[16], b[16];
-	static const int series[3] = { TOP_SERIES_CPU, TOP_SERIES_NET,
-	    TOP_SERIES_DSK };
-	static const int els[3] = { TH_GRAPH_CPU, TH_GRAPH_NET, TH_GRAPH_DSK };
-	double tops[3];
-
-	tops[0] = 100.0 * (d->vcpus_online ? d->vcpus_online : 1);
-	tops[1] = tops[2] = 0;
-	snprintf(lab[0], sizeof lab[0], "CPU %.1f%%", r->cpu_pct);
-	top_fmt_scaled(r->rx_Bps + r->tx_Bps, 1024, a, sizeof a);
-	snprintf(lab[1], sizeof lab[1], "Net %sB/s", a);
-	top_fmt_scaled((r->vbd_rsect_ps + r->vbd_wsect_ps) * 512, 1024, b,
-	    sizeof b);
-	snprintf(lab[2], sizeof lab[2], "Disk %sB/s", b);
-	if (gw < 8 || room < 3 * gh)
-		gh = 0;
-	for (k = 0; k < 3; k++) {
-		put(y, 0, lab[k], ui->attrs[TH_LABEL], 20);
-		if (gh > 0)
-			draw_graph(ui, y, 21, gh, gw, h, series[k], tops[k],
-			    ui->attrs[els[k]]);
-		y += gh > 0 ? gh : 1;
-	}
-	return y;
-}
-
-static void
-draw_detail(struct top_ui *ui, int y)
-{
-	const struct snap *s = top_model_cur(&ui->m);
-	const struct snap *ps = top_model_prev(&ui->m);
-	const struct snap_dom *d, *pd = NULL;
-	char line[1200], name[512], st[SNAP_STATE_LEN + 1], a[16], b[16];
-	uint32_t i, k;
-	int bottom = LINES - 1;
-
-	ui->header_y = ui->rows_y = -1;
-	if (ui->m.n_order == 0 || ui->sel >= ui->m.n_order) {
-		put(y, 0, "the domain is gone", ui->attrs[TH_STATUS_ERR], -1);
-		return;
-	}
-	i = ui->m.order[ui->sel];
-	d = &s->dom[i];
-	if (ui->m.rates[i].prev != RATES_NO_PREV)
-		pd = &ps->dom[ui->m.rates[i].prev];
-	top_cols[COL_NAME].print(&ui->m, i, name, sizeof name);
-	snap_state_str(d->flags, st);
-	snprintf(line, sizeof line, "%s  id %u  %s  vcpus %u/%u  mem %lluk "
-	    "max %s", name, d->id, st, d->vcpus_online, d->vcpus_max,
-	    (unsigned long long)d->mem_kb, d->maxmem_kb == SNAP_MEM_UNLIMITED
-	    ? "no limit" : "");
-	if (d->maxmem_kb != SNAP_MEM_UNLIMITED) {
-		size_t l = strlen(line);
-
-		snprintf(line + l, sizeof line - l, "%lluk",
-		    (unsigned long long)d->maxmem_kb);
-	}
-	put(y++, 0, line, ui->attrs[TH_LABEL], -1);
-	y = detail_graphs(ui, y, i, bottom - y);
-
-	/* per-vcpu */
-	if (y < bottom) {
-		double *pct = xcalloc(d->n_vcpu + 1, sizeof *pct);
-		const struct snap_vcpu *v = snap_dom_vcpus(s, d);
-		bool have_prev = pd != NULL && pd->n_vcpu == d->n_vcpu;
-
-		rates_vcpus(ps, have_prev ? pd : NULL, s, d, pct);
-		put(y++, 0, d->n_vcpu ? "VCPU ONLINE    TIME(s) CPU(%)" :
-		    "VCPU (no per-vcpu data yet)", ui->attrs[TH_HEADER], -1);
-		for (k = 0; k < d->n_vcpu && y < bottom; k++) {
-			char p[16];
-
-			if (have_prev && ui->m.interval_s > 0)
-				snprintf(p, sizeof p, "%6.1f", pct[k]);
-			else
-				snprintf(p, sizeof p, "%6s", "-");
-			snprintf(line, sizeof line, "%4u %6s %10llu %s", k,
-			    v[k].online ? "yes" : "no",
-			    (unsigned long long)(v[k].ns / 1000000000ull), p);
-			put(y++, 0, line, ui->attrs[TH_ROW], -1);
-		}
-		free(pct);
-	}
-	/* per-vif */
-	if (y < bottom && d->n_net > 0) {
-		struct rate_net *rn = xcalloc(d->n_net, sizeof *rn);
-		const struct snap_net *nv = snap_dom_nets(s, d);
-
-		rates_nets(ps, pd, s, d, rn);
-		put(y++, 0, "VIF   RX_BYTES  RX_PKTS RX_ERR RX_DROP   "
-		    "TX_BYTES  TX_PKTS TX_ERR TX_DROP    RX/s    TX/s",
-		    ui->attrs[TH_HEADER], -1);
-		for (k = 0; k < d->n_net && y < bottom; k++) {
-			/* counters scaled when too long for their column */
-			char c[8][16];
-
-			top_fmt_fit(nv[k].rx_bytes, 10, c[0], sizeof c[0]);
-			top_fmt_fit(nv[k].rx_pkts, 8, c[1], sizeof c[1]);
-			top_fmt_fit(nv[k].rx_errs, 6, c[2], sizeof c[2]);
-			top_fmt_fit(nv[k].rx_drops, 7, c[3], sizeof c[3]);
-			top_fmt_fit(nv[k].tx_bytes, 10, c[4], sizeof c[4]);
-			top_fmt_fit(nv[k].tx_pkts, 8, c[5], sizeof c[5]);
-			top_fmt_fit(nv[k].tx_errs, 6, c[6], sizeof c[6]);
-			top_fmt_fit(nv[k].tx_drops, 7, c[7], sizeof c[7]);
-			top_fmt_scaled(rn[k].rx_Bps, 1024, a, sizeof a);
-			top_fmt_scaled(rn[k].tx_Bps, 1024, b, sizeof b);
-			snprintf(line, sizeof line, "%3u %10s %8s %6s %7s %10s "
-			    "%8s %6s %7s %7s %7s", nv[k].id, c[0], c[1], c[2],
-			    c[3], c[4], c[5], c[6], c[7], a, b);
-			put(y++, 0, line, ui->attrs[TH_ROW], -1);
-		}
-		free(rn);
-	}
-	/* per-vbd */
-	if (y < bottom && d->n_vbd > 0) {
-		struct rate_vbd *rv = xcalloc(d->n_vbd, sizeof *rv);
-		const struct snap_vbd *vv = snap_dom_vbds(s, d);
-
-		rates_vbds(ps, pd, s, d, rv);
-		put(y++, 0, "VBD        OO       RD       WR      RSECT      "
-		    "WSECT   RD/s   WR/s RSECT/s WSECT/s", ui->attrs[TH_HEADER],
-		    -1);
-		for (k = 0; k < d->n_vbd && y < bottom; k++) {
-			char dev[16], r1[16], r2[16], r3[16], r4[16];
-
-			char c[5][16];
-
-			snap_vbd_name(vv[k].dev, dev, sizeof dev);
-			top_fmt_fit(vv[k].oo, 6, c[0], sizeof c[0]);
-			top_fmt_fit(vv[k].rd_reqs, 8, c[1], sizeof c[1]);
-			top_fmt_fit(vv[k].wr_reqs, 8, c[2], sizeof c[2]);
-			top_fmt_fit(vv[k].rd_sect, 10, c[3], sizeof c[3]);
-			top_fmt_fit(vv[k].wr_sect, 10, c[4], sizeof c[4]);
-			top_fmt_scaled(rv[k].rd_ps, 1000, r1, sizeof r1);
-			top_fmt_scaled(rv[k].wr_ps, 1000, r2, sizeof r2);
-			top_fmt_scaled(rv[k].rsect_ps, 1000, r3, sizeof r3);
-			top_fmt_scaled(rv[k].wsect_ps, 1000, r4, sizeof r4);
-			snprintf(line, sizeof line, "%-6s %6s %8s %8s %10s "
-			    "%10s %6s %6s %7s %7s", dev, c[0], c[1], c[2],
-			    c[3], c[4], r1, r2, r3, r4);
-			put(y++, 0, line, ui->attrs[TH_ROW], -1);
-		}
-		free(rv);
-	}
-}
-
-/* ---- help and columns screens ---- */
-
-static const char *const help_lines[] = {
-	"xdom top keys (xentop's first):",
-	"  D            delay between updates (fractions allowed)",
-	"  N  B  V      network, block device, vcpu lines under each domain",
-	"  R            repeat the header before each domain",
-	"  S            next sort column     < >  previous/next column",
-	"  I            invert the sort      click a header: sort by it",
-	"  Q  Esc       quit (Esc leaves a view or prompt first)",
-	"  Up Down PgUp PgDn Home End        move; Left Right scroll columns",
-	"  Ctrl-L       redraw the screen",
-	"  T            totals instead of per-second rates",
-	"  /            filter by name as you type (Enter keeps, Esc clears)",
-	"  Enter        details of the selected domain, with history",
-	"  Space        tag a domain: actions apply to every tagged one",
-	"  A            action: pause, unpause, shutdown, reboot, destroy,",
-	"               console (Ctrl-] leaves the console); on one",
-	"               domain: v vcpus, m memory, x maximum memory,",
-	"               b attach / e detach a block device, w save, l restore",
-	"  C            columns: show, hide, reorder",
-	"  P            per-physical-CPU meters (when the host gives them)",
-	"  Y            next colour theme        W  save settings now",
-	"  H  ?         this help",
-	"",
-	"Columns:",
-};
-
-static void
-draw_help(struct top_ui *ui, int y)
-{
-	int n = (int)(sizeof help_lines / sizeof help_lines[0]);
-	int total = n + COL__COUNT, k;
-
-	if (ui->help_top > total - 1)
-		ui->help_top = total - 1;
-	if (ui->help_top < 0)
-		ui->help_top = 0;
-	for (k = ui->help_top; k < total && y < LINES - 1; k++, y++) {
-		char line[256];
-
-		if (k < n) {
-			put(y, 0, help_lines[k], ui->attrs[k == 0 ||
-			    k == n - 1 ? TH_LABEL : TH_ROW], -1);
-			continue;
-		}
-		snprintf(line, sizeof line, "  %-11s %s",
-		    top_cols[k - n].header, top_cols[k - n].help);
-		put(y, 0, line, ui->attrs[TH_ROW], -1);
-	}
-}
-
-static void
-draw_columns(struct top_ui *ui, int y)
-{
-	int k, first;
-
-	put(y++, 0, "Columns: Space shows/hides, < > (or - +) move, Esc "
-	    "back", ui->attrs[TH_LABEL], -1);
-	first = ui->col_cursor - (LINES - 2 - y) + 1;
-	if (first < 0)
-		first = 0;
-	for (k = first; k < COL__COUNT && y < LINES - 1; k++, y++) {
-		int c = ui->order[k];
-		char line[256];
-
-		snprintf(line, sizeof line, "[%c] %-11s %s", ui->shown[c] ?
-		    'x' : ' ', top_cols[c].header, top_cols[c].help);
-		fill(y, 0, COLS, ui->attrs[k == ui->col_cursor ? TH_ROW_SEL :
-		    TH_ROW]);
-		put(y, 0, line, ui->attrs[k == ui->col_cursor ? TH_ROW_SEL :
-		    TH_ROW], -1);
-	}
-}
 
 void
 top_draw(struct top_ui *ui)
@@ -1057,12 +765,12 @@ top_draw(struct top_ui *ui)
 	ui->m.host_hidden = ui->o->mode == TOP_MODE_RESTRICTED;
 	erase();
 	if (LINES < 5 || COLS < 20) {
-		put(0, 0, "xdom top: terminal too small", A_BOLD, -1);
+		top_put(0, 0, "xdom top: terminal too small", A_BOLD, -1);
 		ui->header_y = ui->rows_y = -1;
 		return;
 	}
 	if (ui->mode == UI_HELP) {
-		draw_help(ui, 0);
+		top_draw_help(ui, 0);
 		draw_bar(ui);
 		return;
 	}
@@ -1070,11 +778,11 @@ top_draw(struct top_ui *ui)
 	draw_message(ui, y++);
 	switch (ui->mode) {
 	case UI_DETAIL:
-		draw_detail(ui, y);
+		top_draw_detail(ui, y);
 		break;
 	case UI_COLUMNS:
 		ui->header_y = ui->rows_y = -1;
-		draw_columns(ui, y);
+		top_draw_columns(ui, y);
 		break;
 	default:
 		draw_list(ui, y);

@@ -1,15 +1,21 @@
 /*
- * top_int.h - the dashboard's insides, shared by the tui/top_*.c files
- * and their unit tests; nothing outside tui/top* includes it.
+ * top_int.h - the dashboard's insides, shared by the top/top_*.c files
+ * and their unit tests; nothing outside top/ includes it.
  *
- *   top_cols.c      the column table, cell printers, number formatting,
- *                   filtering and sorting
+ *   top_cols.c      the column table (a typed getter per column, read by
+ *                   the screen, the sort and csv/json), number
+ *                   formatting, filtering and sorting
  *   top_model.c     snapshots in, rates, totals and history out
+ *   top_summary.c   summary lines and xentop's sub-lines
  *   top_batch.c     -b output: text (xentop's), csv, json
  *   top.c           top_main(): flags, batch loop, interactive set-up
- *   top_draw.c      drawing a frame with ncurses
- *   top_input.c     keys and mouse (libtermkey), prompts, the main loop
+ *   top_draw.c      drawing a frame with ncurses: summary, list, bars
+ *   top_views.c     the detail, help and column screens
+ *   top_loop.c      the interactive session: terminal, main loop
+ *   top_input.c     reading keys and the mouse, prompts, actions
+ *   top_keys.c      the key table: dispatch, help screen, bottom bars
  *   top_action.c    domain actions on a worker thread
+ *   top_res.c       resource actions from the action menu
  *   top_settings.c  ~/.config/xdom/top.conf
  *   top_theme.c     colour themes from themes/
  *
@@ -67,26 +73,53 @@ enum top_col {
 
 struct top_model;
 
-/* Write row i's cell (unpadded, NUL-terminated) into buf. */
-typedef void (*top_print_fn)(const struct top_model *m, uint32_t i,
-    char *buf, size_t len);
-/* Numeric sort key of row i (larger sorts later when ascending). */
-typedef double (*top_key_fn)(const struct top_model *m, uint32_t i);
-/* Comparator for non-numeric columns: <0, 0, >0 like strcmp. */
-typedef int (*top_cmp_fn)(const struct top_model *m, uint32_t a,
-    uint32_t b);
+/*
+ * One value of one row, typed, as a column's getter gives it. The screen
+ * formats it, the sort orders by it and csv/json write it, so the three
+ * cannot disagree.
+ *   TV_U64, TV_DBL  a number in u or d
+ *   TV_STR          raw bytes in s (a domain or host name as the backend
+ *                   gave it): whoever shows or writes it escapes it
+ *   TV_NONE         no value (no limit, unknown): the screen shows s, the
+ *                   sort puts it at d, csv leaves the field empty and
+ *                   json writes null
+ */
+enum top_val_kind { TV_NONE = 0, TV_U64, TV_DBL, TV_STR };
+
+struct top_val {
+	enum top_val_kind kind;
+	uint64_t u;
+	double d;
+	const char *s;		/* static, the snapshot's, or the getter's buf */
+};
+
+/* Row i's value; buf (len bytes) is scratch the value may point into. */
+typedef void (*top_get_fn)(const struct top_model *m, uint32_t i,
+    struct top_val *v, char *buf, size_t len);
+
+/* How the screen (and text batch) shows a column's value. */
+enum top_col_fmt {
+	CF_PLAIN = 0,	/* u as is, d with one decimal */
+	CF_TEXT,	/* s, escaped (top_name_escape) */
+	CF_WHOLE,	/* whole number in the column's width, else scaled */
+	CF_AMOUNT,	/* a total (u / div, as CF_WHOLE) or a rate (d scaled
+			   by base) */
+	CF_SPARK,	/* the CPU history (the value is what it sorts by) */
+};
 
 struct top_col_def {
 	const char *name;	/* stable id: settings, --sort, --columns */
-	const char *header;	/* xentop's header (totals mode) */
-	const char *header_rate;	/* header in rates mode; NULL: same */
+	const char *title;	/* xentop's header (totals mode) */
+	const char *title_rate;	/* header in rates mode; NULL: same */
 	int width;		/* xentop's width; NAME grows with -f */
 	bool left;		/* left-aligned (else right) */
 	const char *unit;	/* for help and man: "%", "KiB", "B/s" */
 	bool sort_desc;		/* default direction: biggest first */
-	top_print_fn print;
-	top_key_fn key;		/* numeric columns sort by key ... */
-	top_cmp_fn cmp;		/* ... the others by cmp */
+	bool sort_nocase;	/* text: ignoring case first, bytes break ties */
+	enum top_col_fmt fmt;
+	unsigned div;		/* CF_AMOUNT: totals shown divided by this */
+	unsigned base;		/* CF_AMOUNT: rates scaled by 1000 or 1024 */
+	top_get_fn get;		/* the value, for screen, sort and batch */
 	const char *help;	/* one line for the help screen */
 	bool visible;		/* shown by default */
 	bool xentop;		/* one of xentop's columns (text batch) */
@@ -96,6 +129,19 @@ extern const struct top_col_def top_cols[COL__COUNT];
 
 /* Column by stable name or by header (case-insensitive); -1 if none. */
 int top_col_find(const char *name);
+
+/* Column c's value for row i (see struct top_val). */
+void top_col_get(const struct top_model *m, int c, uint32_t i,
+    struct top_val *v, char *buf, size_t len);
+/* Column c's cell for row i as the screen shows it, unpadded: its value
+ * formatted (exact when m->exact), names escaped. */
+void top_col_text(const struct top_model *m, int c, uint32_t i, char *buf,
+    size_t len);
+/* Column c's header in the model's mode (totals or rates). */
+const char *top_col_title(const struct top_model *m, int c);
+/* How the sort orders rows a and b by column c, before direction and
+ * ties: <0, 0, >0. */
+int top_col_cmp(const struct top_model *m, int c, uint32_t a, uint32_t b);
 
 /* Number formatting. top_fmt_scaled: v with one decimal below 10, none
  * below 1000, else scaled by base (1000 or 1024) with k, M, G, T, P, so
@@ -304,8 +350,12 @@ void top_fmt_vbd_line(const struct top_model *m, uint32_t i, uint32_t k,
     char *buf, size_t len);
 void top_fmt_vcpu_line(const struct top_model *m, uint32_t i,
     char *buf, size_t len);
+/* The same, and with wrap a new line of eight spaces before every fifth
+ * vcpu (xentop's batch output). */
+void top_fmt_vcpus(const struct top_model *m, uint32_t i, bool wrap,
+    char *buf, size_t len);
 
-/* Interactive dashboard (top_input.c): runs until quit. */
+/* Interactive dashboard (top_loop.c): runs until quit. */
 int top_ui_run(struct hv *hv, const struct hv_open_opts *hvo,
     struct top_opts *o, struct xdom_err *err);
 

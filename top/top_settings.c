@@ -132,8 +132,14 @@ top_settings_load(struct top_settings *s, const char *path,
 
 	rc = conf_load(&c, path, false, err);
 	if (rc != 0) {
+		/* The loader's message goes inside ours: a copy, so the
+		 * message is never formatted from the buffer it goes to. */
+		char why[sizeof err->msg];
+
+		snprintf(why, sizeof why, "%s", err != NULL ? err->msg :
+		    "bad file");
 		xdom_err_set(err, XDOM_ECORRUPT, "%s: ignored, using "
-		    "defaults (%s)", path, err != NULL ? err->msg : "bad file");
+		    "defaults (%s)", path, why);
 		return XDOM_ECORRUPT;
 	}
 	if (conf_get_long(c, "version", 0, 0, 1000000, &ver, NULL) == 0)

@@ -1,7 +1,7 @@
 /*
  * top_ui.h - the interactive dashboard's state, shared by the drawing,
- * input, action, theme and settings files (tui/top_*.c). Only those and
- * their unit tests include it.
+ * input, key, action, theme and settings files (top/top_*.c). Only those
+ * and their unit tests include it.
  */
 #ifndef XDOM_TUI_TOP_UI_H
 #define XDOM_TUI_TOP_UI_H
@@ -129,7 +129,6 @@ struct top_worker *top_worker_new(const struct hv_open_opts *hvo,
 /* Queue a job; XDOM_EBUSY while one runs. names are copied. */
 int top_worker_submit(struct top_worker *w, enum hv_action a,
     char *const *names, size_t n, const char *reason);
-bool top_worker_busy(struct top_worker *w);
 
 /* ---- resource actions (top_res.c) ---- */
 
@@ -193,6 +192,67 @@ struct top_res_ask {
 	char last_file[600];	/* the last file saved to, for restore */
 };
 
+/* ---- keys (top_keys.c) ---- */
+
+/* Codes of the keys that have no character, after Unicode's. K_ANY, in
+ * the key table only, stands for any key not listed before it. */
+enum {
+	K_UP = 0x110001, K_DOWN, K_LEFT, K_RIGHT, K_PGUP, K_PGDN, K_HOME,
+	K_END, K_ENTER, K_ESC, K_BS, K_F1, K_CTRL_L, K_TAB, K_ANY,
+};
+
+/* Where a key works: one bit per view. */
+#define TOP_IN(mode) (1u << (mode))
+#define TOP_IN_LIST TOP_IN(UI_LIST)
+#define TOP_IN_DETAIL TOP_IN(UI_DETAIL)
+#define TOP_IN_HELP TOP_IN(UI_HELP)
+#define TOP_IN_COLUMNS TOP_IN(UI_COLUMNS)
+
+/* Which bottom bar shows a key's word: the list's, or the one the other
+ * views share. */
+#define TOP_BAR_LIST 1u
+#define TOP_BAR_OTHER 2u
+
+/* The toggle that lights a bottom-bar word while it is on. */
+enum top_bar_on {
+	BAR_ON_NONE = 0,
+	BAR_ON_NETWORKS,
+	BAR_ON_VBDS,
+	BAR_ON_VCPUS,
+	BAR_ON_REPEAT,
+	BAR_ON_TOTALS,
+};
+
+struct top_session;
+
+struct top_key_def {
+	int key;		/* a character (a letter in upper case: both
+				   cases work) or K_* */
+	const char *name;	/* as the help and the bar spell it */
+	unsigned in;		/* TOP_IN_* views where it works */
+	void (*run)(struct top_session *ss, int key);
+	const char *help_keys;	/* the help line's keys; NULL: name */
+	const char *help;	/* the list's help, '\n' between lines;
+				   NULL: told on an earlier key's line */
+	unsigned bar;		/* TOP_BAR_* bars that show it */
+	const char *bar_pre, *bar_post;	/* the bar's word around name */
+	enum top_bar_on bar_on;
+};
+
+extern const struct top_key_def top_keys[];
+extern const size_t top_n_keys;
+
+/* Upper case of a letter key; other keys as they are. */
+int top_key_upper(int k);
+/* The row that handles key in view mode, or NULL. */
+const struct top_key_def *top_keys_find(enum top_ui_mode mode, int key);
+/* Line k of the help screen's key part (title first, the columns'
+ * heading last) into buf; false past the end. */
+bool top_keys_help_line(size_t k, char *buf, size_t len);
+/* The bottom bar's keys in view mode, in order: how many (<= max). */
+size_t top_keys_bar(enum top_ui_mode mode, const struct top_key_def **out,
+    size_t max);
+
 #define TOP_MAX_TAGS 1024
 
 struct top_ui {
@@ -254,6 +314,15 @@ struct top_ui {
 
 /* Draw the whole frame into stdscr (no doupdate). */
 void top_draw(struct top_ui *ui);
+/* Draw s at (y, x) in a, at most maxw columns (-1: the screen's), cut by
+ * display width, never into the bottom-right cell; the width drawn. */
+int top_put(int y, int x, const char *s, attr_t a, int maxw);
+/* Blank columns x0 to x1 of line y in a. */
+void top_fill(int y, int x0, int x1, attr_t a);
+/* The views below the summary lines, from line y (top_views.c). */
+void top_draw_detail(struct top_ui *ui, int y);
+void top_draw_help(struct top_ui *ui, int y);
+void top_draw_columns(struct top_ui *ui, int y);
 /* Keep the cursor row on screen after a move, sort or resize. */
 void top_ui_scroll_to_sel(struct top_ui *ui);
 /* Lines one domain takes in the list (sub-lines, repeated header). */

@@ -3,6 +3,10 @@
  * an SSH session to it, reads its `xdom stats --stream` and hands the
  * newest decoded snapshot to the views (see fleet.h).
  *
+ * Kept whole although a little over 800 lines: the worker's connect,
+ * stream and retry steps share one locking discipline over struct
+ * fleet_host, which is easier to check in one file than across several.
+ *
  * Threading: everything under "shared" in struct fleet_host is guarded by
  * mu; the worker alone touches the rest. The views only ever hold mu for
  * a copy, so a host that hangs in connect, handshake or read costs them

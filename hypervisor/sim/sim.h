@@ -47,6 +47,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "core/err.h"
 #include "hypervisor/hv.h"
@@ -159,6 +160,18 @@ extern void (*sim_state_test_hook)(const char *stage);
 
 /* ---- sim_store.c: the shared directory, its lock, reads and writes ---- */
 
+/* A file's identity, on which a parsed copy of it is cached: the copy
+ * stands while device, inode, size and modification time are the same. */
+struct sim_file_key {
+	uint64_t dev, ino, size;
+	int64_t mtime_ns;
+};
+
+/* Key k on the file sb describes. */
+void sim_file_key_set(struct sim_file_key *k, const struct stat *sb);
+/* Whether sb describes the file k was keyed on. */
+bool sim_file_key_same(const struct sim_file_key *k, const struct stat *sb);
+
 /* An open simulated host (hv->priv). The parsed state is cached and keyed
  * on the state file's identity, so an unchanged host costs one stat().
  * One handle may be used from several threads (a dashboard acting in the
@@ -172,8 +185,7 @@ struct sim_store {
 	struct sim_state st;	/* the cache */
 	struct sim_res *res;	/* sim_res.c's cache of DIR/res, or NULL */
 	bool cached;
-	uint64_t key_dev, key_ino, key_size;
-	int64_t key_mtime_ns;
+	struct sim_file_key key;	/* of state_path, when cached */
 };
 
 /* Create the directory (0700) and the host if it has none (or has

@@ -263,13 +263,10 @@ sim_res_vcpus(struct sim_res_op *op, uint64_t n, bool *write_res,
 	double tau;
 	uint32_t j;
 	size_t i;
+	int rc;
 
-	if (n < 1)
-		return xdom_err_set(err, XDOM_EINVAL, "%s needs at least 1 "
-		    "vcpu online", g->name);
-	if (n > g->vcpus)
-		return xdom_err_set(err, XDOM_EINVAL, "%s has at most %" PRIu32
-		    " vcpu%s", g->name, g->vcpus, g->vcpus == 1 ? "" : "s");
+	if ((rc = hv_res_vcpus_check(g->name, n, g->vcpus, err)) != 0)
+		return rc;
 	if (n == g->vcpus_online)
 		return 0;
 	/* counters go on from where they are now, under the new model */

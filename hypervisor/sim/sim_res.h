@@ -52,8 +52,7 @@ struct sim_res {
 	struct sim_res_rec *r;
 	size_t n, cap;
 	bool cached;
-	uint64_t key_dev, key_ino, key_size;
-	int64_t key_mtime_ns;
+	struct sim_file_key key;	/* of DIR/res, when cached */
 };
 
 /* An action in progress: the lock held, the guest found and running. */

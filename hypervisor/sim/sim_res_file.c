@@ -279,10 +279,7 @@ sim_res_load(struct sim_store *s, struct xdom_err *err)
 			rc = xdom_err_errno(err, XDOM_EIO, errno, "%s", path);
 		goto out;
 	}
-	if (r->cached && sb.st_dev == r->key_dev && sb.st_ino == r->key_ino &&
-	    (uint64_t)sb.st_size == r->key_size &&
-	    sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec ==
-	    r->key_mtime_ns)
+	if (r->cached && sim_file_key_same(&r->key, &sb))
 		goto out;
 	r->cached = false;
 	r->n = 0;
@@ -307,11 +304,7 @@ sim_res_load(struct sim_store *s, struct xdom_err *err)
 	if ((rc = sim_res_parse(r, buf, path, err)) != 0)
 		goto out;
 	r->cached = true;
-	r->key_dev = sb.st_dev;
-	r->key_ino = sb.st_ino;
-	r->key_size = (uint64_t)sb.st_size;
-	r->key_mtime_ns = sb.st_mtim.tv_sec * 1000000000LL +
-	    sb.st_mtim.tv_nsec;
+	sim_file_key_set(&r->key, &sb);
 out:
 	if (fd >= 0)
 		close(fd);

@@ -133,12 +133,7 @@ sim_res_save(struct hv *hv, const char *name, const char *file,
 	sim_res_counters(op.s, g, sim_load_tau(g, op.now_ns), c);
 	op.s->st.retired_ns += c->cpu_ns;
 	free(c);
-	g->run = SIM_STOPPED;
-	g->id = 0;
-	g->start_ms = g->frozen_ms = g->paused_ms = 0;
-	g->pending = SIM_PEND_NONE;
-	g->pend_ms = 0;
-	g->pend_id = 0;
+	sim_guest_stop(g);
 	rc = sim_res_end(&op, 0, true, err);
 	if (rc != 0)
 		(void)unlink(file);	/* the guest still runs */

@@ -222,6 +222,24 @@ sim_guest_unlock(struct sim_store *s, struct sim_locked *lk, int rc)
 
 /* ---- reading ---- */
 
+void
+sim_file_key_set(struct sim_file_key *k, const struct stat *sb)
+{
+	k->dev = sb->st_dev;
+	k->ino = sb->st_ino;
+	k->size = (uint64_t)sb->st_size;
+	k->mtime_ns = sb->st_mtim.tv_sec * 1000000000LL + sb->st_mtim.tv_nsec;
+}
+
+bool
+sim_file_key_same(const struct sim_file_key *k, const struct stat *sb)
+{
+	return sb->st_dev == k->dev && sb->st_ino == k->ino &&
+	    (uint64_t)sb->st_size == k->size &&
+	    sb->st_mtim.tv_sec * 1000000000LL + sb->st_mtim.tv_nsec ==
+	    k->mtime_ns;
+}
+
 static int
 sim_store_read(struct sim_store *s, struct xdom_err *err)
 {
@@ -247,11 +265,7 @@ sim_store_read(struct sim_store *s, struct xdom_err *err)
 	if (rc != 0)
 		goto out;
 	s->cached = true;
-	s->key_dev = sb.st_dev;
-	s->key_ino = sb.st_ino;
-	s->key_size = (uint64_t)sb.st_size;
-	s->key_mtime_ns = sb.st_mtim.tv_sec * 1000000000LL +
-	    sb.st_mtim.tv_nsec;
+	sim_file_key_set(&s->key, &sb);
 out:
 	free(buf);
 	return rc;
@@ -264,10 +278,7 @@ sim_store_fresh(const struct sim_store *s)
 
 	if (!s->cached || stat(s->state_path, &sb) != 0)
 		return false;
-	return sb.st_dev == s->key_dev && sb.st_ino == s->key_ino &&
-	    (uint64_t)sb.st_size == s->key_size &&
-	    sb.st_mtim.tv_sec * 1000000000LL + sb.st_mtim.tv_nsec ==
-	    s->key_mtime_ns;
+	return sim_file_key_same(&s->key, &sb);
 }
 
 /* ---- writing ---- */
@@ -304,11 +315,7 @@ sim_store_commit(struct sim_store *s, struct xdom_err *err)
 	}
 	sim_store_hook("renamed");
 	s->cached = true;
-	s->key_dev = sb.st_dev;
-	s->key_ino = sb.st_ino;
-	s->key_size = (uint64_t)sb.st_size;
-	s->key_mtime_ns = sb.st_mtim.tv_sec * 1000000000LL +
-	    sb.st_mtim.tv_nsec;
+	sim_file_key_set(&s->key, &sb);
 	goto out;
 fail:
 	rc = xdom_err_errno(err, XDOM_EIO, errno, "cannot write %s", a.tmp);

@@ -19,6 +19,7 @@
 #include "core/memsize.h"
 #include "core/vdev.h"
 #include "core/xmalloc.h"
+#include "hypervisor/hv_res.h"
 #include "hypervisor/xen/xen_save.h"
 
 #define XEN_MIN_MEM_KB (32u << 10)	/* a smaller target starves the guest */
@@ -38,15 +39,10 @@ xen_res_vcpus(struct xen_priv *p, const struct xen_res_cur *c, uint64_t n,
 {
 	libxl_bitmap map;
 	uint32_t i;
-	int lrc;
+	int rc, lrc;
 
-	if (n < 1)
-		return xdom_err_set(err, XDOM_EINVAL, "%s needs at least 1 "
-		    "vcpu online", c->name);
-	if (n > c->max_vcpus)
-		return xdom_err_set(err, XDOM_EINVAL, "%s has at most %" PRIu32
-		    " vcpu%s", c->name, c->max_vcpus,
-		    c->max_vcpus == 1 ? "" : "s");
+	if ((rc = hv_res_vcpus_check(c->name, n, c->max_vcpus, err)) != 0)
+		return rc;
 	libxl_bitmap_init(&map);
 	if (libxl_bitmap_alloc(p->ctx, &map, (int)c->max_vcpus) != 0)
 		return xdom_err_set(err, XDOM_EIO, "out of memory");

@@ -272,7 +272,7 @@ fi
 
 run_as "$UA" info cust-alice-web
 if [ "$RC" -eq 0 ] && grep -q "memory: " <<<"$OUT" && grep -q "vcpus: " <<<"$OUT" &&
-	grep -q "disk: " <<<"$OUT" && grep -qE "network: mac [0-9a-f:]{17} " <<<"$OUT"; then
+	grep -q "disk: " <<<"$OUT" && grep -qE "network: mac [0-9a-f:]{17}" <<<"$OUT"; then
 	ok "info shows memory, vcpus, disks, networks and MACs"
 else
 	not_ok "info (rc $RC):"; show "$OUT$ERR"
@@ -492,14 +492,19 @@ state_is() {
 	ssh_as "$UA" status --json "$1" 2>/dev/null | grep -q "\"state\":\"$2\""
 }
 step=0
-tm_do a "shutdown" "cust-alice-web: shutting down" && wait_for 15 state_is cust-alice-web stopped ||
+# At the prompt, shutdown and reset ask first, naming the guest.
+tm_type a "shutdown"
+tm_wait a 'Shut down cust-alice-web now\? \(y/N\) ' &&
+	tm_do a "y" "cust-alice-web: shutting down" && wait_for 15 state_is cust-alice-web stopped ||
 	{ step=1; not_ok "interactive shutdown:"; show "$(tm_screen a | sed "/^ *$/d" | tail -20)" 20; }
 tm_do a "boot" "cust-alice-web: booting" && wait_for 15 state_is cust-alice-web running ||
 	{ step=1; not_ok "interactive boot:"; show "$(tm_screen a | sed "/^ *$/d" | tail -20)" 20; }
 tm_do a "reboot" "cust-alice-web: rebooting" ||
 	{ step=1; not_ok "interactive reboot:"; show "$(tm_screen a | sed "/^ *$/d" | tail -20)" 20; }
 wait_for 15 state_is cust-alice-web running
-tm_do a "reset" "cust-alice-web: reset" && wait_for 15 state_is cust-alice-web running ||
+tm_type a "reset"
+tm_wait a 'Hard-reset cust-alice-web now\? \(y/N\) ' &&
+	tm_do a "y" "cust-alice-web: reset" && wait_for 15 state_is cust-alice-web running ||
 	{ step=1; not_ok "interactive reset:"; show "$(tm_screen a | sed "/^ *$/d" | tail -20)" 20; }
 [ "$step" -eq 0 ] && ok "interactive shutdown, boot, reboot and reset take effect"
 
@@ -575,7 +580,8 @@ fi
 # Re-image with the progress bar, and a second one refused meanwhile.
 tm_type a "reimage"
 if tm_wait a "Type the guest's name" &&
-	tm_has a 'Everything on these disks will be lost:[^x]*xvda +[^ ]*cust-alice-web'; then
+	tm_has a 'Everything on these disks will be lost:[^x]*xvda' &&
+	! tm_has a 'Everything on these disks will be lost:[^x]*xvda +[^ ]*cust-alice-web'; then
 	ok "re-image shows the disks that will be lost and asks for the guest's name"
 else
 	not_ok "reimage asks for the name:"; show "$(tm_screen a | sed "/^ *$/d" | tail -20)" 20
@@ -653,7 +659,7 @@ tm paste-buffer -b big -t a
 tm send-keys -t a Enter
 tm send-keys -t a -H 6c 69 73 74 ff fe 0d	# "list\xff\xfe" Enter
 tm_type a "version"
-if tm_wait a 'xdom-shell [0-9.]+ \(backend helper' 150 &&
+if tm_wait a $'\nxdom-shell [0-9.]+ \\(SIMULATED host\\)' 150 &&
 	tm_wait a 'line too long \(102400 bytes' 10 &&
 	tm_wait a 'invalid UTF-8' 10 && ! tm_screen a | grep -q 'uid=' &&
 	[ "$(audit_lines)" -eq "$before" ]; then
@@ -737,7 +743,7 @@ tm kill-session -t t 2>/dev/null
 # Idle timeout at the prompt, in the middle of a question, on the console
 # and in top (B's config says 3 s): the session ends, nothing is done.
 tm_start b "$UB"
-if tm_wait b 'xdom> ' && tm_wait b 'Idle for 3 s: logging out' 250 &&
+if tm_wait b 'xdom(\[cust-bob-shop\])?> ' && tm_wait b 'Idle for 3 s: logging out' 250 &&
 	wait_for 25 no_procs "$UB"; then
 	ok "idle timeout at the prompt logs out and ends the session"
 else
@@ -745,7 +751,7 @@ else
 fi
 tm kill-session -t b 2>/dev/null
 tm_start b "$UB"
-tm_wait b 'xdom> '
+tm_wait b 'xdom(\[cust-bob-shop\])?> '
 tm_type b "reimage cust-bob-shop"
 if tm_wait b "Type the guest's name" && tm_wait b 'Idle for 3 s: logging out' 250 &&
 	wait_for 25 no_procs "$UB" &&
@@ -756,7 +762,7 @@ else
 fi
 tm kill-session -t b 2>/dev/null
 tm_start b "$UB"
-tm_wait b 'xdom> '
+tm_wait b 'xdom(\[cust-bob-shop\])?> '
 tm_type b "console cust-bob-shop"
 if tm_wait b "Connected to cust-bob-shop's console" && tm_wait b 'Idle for 3 s: logging out' 250 &&
 	wait_for 25 no_procs "$UB"; then
@@ -766,7 +772,7 @@ else
 fi
 tm kill-session -t b 2>/dev/null
 tm_start b "$UB"
-tm_wait b 'xdom> '
+tm_wait b 'xdom(\[cust-bob-shop\])?> '
 tm_type b "top"
 tb_up() { tm capture-pane -p -t b | grep -q '^xdom top'; }
 if wait_for 25 tb_up && tm_wait b 'Idle for 3 s: logging out' 250 &&
@@ -781,6 +787,7 @@ tm kill-session -t b 2>/dev/null
 tm_start h "$UH"
 tm_wait h 'xdom> ' || not_ok "help-desk prompt"
 tm_type h "reset cust-alice-db"
+tm_wait h 'Hard-reset cust-alice-db now\? \(y/N\) ' && tm_type h "y"
 if tm_wait h 'Reason \(e\.g\. ticket number\): '; then
 	tm_type h "ticket 4713"
 	if tm_wait h "cust-alice-db: reset" && grep -q "ticket 4713" "$W/audit.log"; then

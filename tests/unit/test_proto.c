@@ -1,6 +1,7 @@
 /*
  * test_proto.c - the xdomd wire protocol: bounded buffer, framing, every
- * message's round trip, and every way a message can be malformed.
+ * message's round trip, and every way a message can be malformed. Long
+ * because it holds one case per request type and per malformation.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -431,8 +431,10 @@ test_reimage(void **state)
 	assert_int_equal(run("reimage cust-alice-db"), XDOM_EPERM);
 	assert_non_null(strstr(err_buf, "not confirmed: nothing was changed"));
 	assert_int_equal(fk.n_reimage, 0);
-	/* What will be lost is shown first. */
-	assert_non_null(strstr(out_buf, "/srv/xen/cust-alice-db-disk.img"));
+	/* What will be lost is shown first, by the guest's device name:
+	 * where the host keeps the image is not shown. */
+	assert_non_null(strstr(out_buf, "  xvda\n"));
+	assert_null(strstr(out_buf, "/srv/xen"));
 	/* Stopped guest: one question. */
 	answer(1, "cust-alice-db");
 	assert_int_equal(run("reimage cust-alice-db"), 0);
@@ -576,8 +578,9 @@ test_plain_input(void **state)
 	assert_int_equal(s2.ask(&s2, "Type the guest's name: ", buf,
 	    sizeof buf), XDOM_ETIMEDOUT);
 	assert_true(s2.done);
-	fflush(s2.out);
-	assert_non_null(strstr(o, "logging out"));
+	/* The session's end is announced last, by main, after whatever
+	 * the command says about the question. */
+	assert_true(s2.idle_expired);
 	/* End of input. */
 	close(p[1]);
 	assert_int_equal(shell_read_plain_line(buf, sizeof buf, &n),
@@ -637,36 +640,36 @@ test_completion(void **state)
 
 	(void)state;
 	tfx_fake_guests(NULL, &g, &err);
-	assert_string_equal(joined(shell_complete(t, n, &g, "", "re")),
-	    "reboot reimage reset restore");
-	assert_string_equal(joined(shell_complete(t, n, &g, "", "cust-alice-w")),
+	assert_string_equal(joined(shell_complete(t, n, &g, NULL, "", "re")),
+	    "reboot reimage reset restore resume");
+	assert_string_equal(joined(shell_complete(t, n, &g, NULL, "", "cust-alice-w")),
 	    "cust-alice-web");
-	assert_string_equal(joined(shell_complete(t, n, &g, "", "s")),
+	assert_string_equal(joined(shell_complete(t, n, &g, NULL, "", "s")),
 	    "save select serial shutdown start status stop sysrq");
-	assert_string_equal(joined(shell_complete(t, n, &g, "reboot ", "")),
+	assert_string_equal(joined(shell_complete(t, n, &g, NULL, "reboot ", "")),
 	    "cust-alice-db cust-alice-web");
-	assert_string_equal(joined(shell_complete(t, n, &g, "reboot x ", "")),
+	assert_string_equal(joined(shell_complete(t, n, &g, NULL, "reboot x ", "")),
 	    "");
-	assert_string_equal(joined(shell_complete(t, n, &g, "shutdown ", "f")),
+	assert_string_equal(joined(shell_complete(t, n, &g, NULL, "shutdown ", "f")),
 	    "force");
-	assert_string_equal(joined(shell_complete(t, n, &g,
+	assert_string_equal(joined(shell_complete(t, n, &g, NULL,
 	    "shutdown force ", "")), "cust-alice-db cust-alice-web");
-	assert_string_equal(joined(shell_complete(t, n, &g, "boot ", "")),
+	assert_string_equal(joined(shell_complete(t, n, &g, NULL, "boot ", "")),
 	    "console cust-alice-db cust-alice-web");
-	assert_string_equal(joined(shell_complete(t, n, &g, "help ", "con")),
+	assert_string_equal(joined(shell_complete(t, n, &g, NULL, "help ", "con")),
 	    "console control");
-	assert_string_equal(joined(shell_complete(t, n, &g, "use ", "")),
+	assert_string_equal(joined(shell_complete(t, n, &g, NULL, "use ", "")),
 	    "cust-alice-db cust-alice-web");
-	assert_string_equal(joined(shell_complete(t, n, &g, "sysrq ", "")),
+	assert_string_equal(joined(shell_complete(t, n, &g, NULL, "sysrq ", "")),
 	    "");
-	assert_string_equal(joined(shell_complete(t, n, &g, "sysrq s ", "c")),
+	assert_string_equal(joined(shell_complete(t, n, &g, NULL, "sysrq s ", "c")),
 	    "cust-alice-db cust-alice-web");
-	assert_string_equal(joined(shell_complete(t, n, &g, "list ", "")), "");
-	assert_string_equal(joined(shell_complete(t, n, &g, "nosuch ", "")),
+	assert_string_equal(joined(shell_complete(t, n, &g, NULL, "list ", "")), "");
+	assert_string_equal(joined(shell_complete(t, n, &g, NULL, "nosuch ", "")),
 	    "");
 	/* A name that could not be acted on is never offered. */
-	assert_string_equal(joined(shell_complete(t, n, &g, "", "bad")), "");
-	assert_string_equal(joined(shell_complete(t, n, NULL, "reboot ", "")),
+	assert_string_equal(joined(shell_complete(t, n, &g, NULL, "", "bad")), "");
+	assert_string_equal(joined(shell_complete(t, n, NULL, NULL, "reboot ", "")),
 	    "");
 	hv_guest_list_dispose(&g);
 }

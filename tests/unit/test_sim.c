@@ -3,7 +3,8 @@
  * load model, actions and their timing, refusals, concurrent writers, a
  * killed writer, corrupt state, a 10,000-domain host, the console and
  * re-image. Every case runs on its own mktemp'd state directory with a
- * short XDOM_SIM_DELAY_MS.
+ * short XDOM_SIM_DELAY_MS. Long (one file per module, and the sim is the
+ * largest module): cases are grouped by the headings below.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -6,6 +6,7 @@
  * versioned file and a tolerant reader; frames at 120x40, 40x10 and
  * smaller stay inside the screen, show escaped names, and a detail view
  * whose domain vanished says so.
+ * (Long: the screen side is one module with one test file.)
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -403,6 +404,17 @@ test_settings_roundtrip(void **state)
 	assert_int_equal(top_settings_load(&r, path, &err), XDOM_ECORRUPT);
 	assert_true(r.delay > 8.99 && r.delay < 9.01);
 	assert_non_null(strstr(err.msg, "top.conf: ignored, using defaults"));
+	/* the loader's reason inside, once: "top.conf: ignored, using
+	 * defaults (top.conf:1: ...)" */
+	{
+		const char *in = strstr(err.msg, "defaults (");
+
+		assert_non_null(in);
+		assert_non_null(strstr(in, "top.conf"));
+		assert_null(strstr(strstr(in, "top.conf") + 1,
+		    "ignored, using defaults"));
+		assert_int_equal(err.msg[strlen(err.msg) - 1], ')');
+	}
 
 	/* missing: fine */
 	unlink(path);
@@ -574,8 +586,8 @@ test_frame_sizes(void **state)
 
 		if (!c->visible)
 			continue;
-		if (!screen_has(c->header_rate ? c->header_rate : c->header)) {
-			print_error("no %s header\n", c->header);
+		if (!screen_has(c->title_rate ? c->title_rate : c->title)) {
+			print_error("no %s header\n", c->title);
 			fail();
 		}
 	}
