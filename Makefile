@@ -64,6 +64,7 @@ LIBS_XEN := $(if $(HAVE_XEN),$(call pc_libs,$(XEN_PKGS)))
 LIBS_REMOTE := $(call pc_libs,libssh json-c) -lpthread
 LIBS_TOP := $(call pc_libs,ncursesw termkey json-c) -lm
 LIBS_CAP := $(call pc_libs,libcap)
+LIBS_SECCOMP := $(call pc_libs,libseccomp)
 LIBS_RL := $(call pc_libs,readline)
 LIBS_CMOCKA := $(call pc_libs,cmocka)
 LIBS_SYS = -lutil -lm -lpthread
@@ -165,7 +166,7 @@ link = $(say) LD $@; $(CC) $(XLDFLAGS) $(LDFLAGS) -o $@
 # The privileged helper: the local backends and nothing of a terminal or
 # of SSH. This link line is the size of the privileged surface.
 $(BUILD)/xdomd: $(call obj,helper/main.c) $(LIB_HELPER) $(LIB_SIM) $(LIB_XEN) $(LIB_HV) $(LIB_CORE)
-	$(Q)$(link) $^ $(LIBS_CAP) $(LIBS_XEN) $(LIBS_SYS)
+	$(Q)$(link) $^ $(LIBS_CAP) $(LIBS_SECCOMP) $(LIBS_XEN) $(LIBS_SYS)
 # The customer's login shell: the helper client only (no Xen, no SSH).
 $(BUILD)/xdom-shell: $(call obj,shell/main.c) $(LIB_SHELL) $(LIB_TOP) $(LIB_CONSOLE) $(LIB_REMOTE) $(LIB_HV) $(LIB_CORE)
 	$(Q)$(link) $^ $(LIBS_RL) $(LIBS_TOP) $(LIBS_SYS)

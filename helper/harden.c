@@ -14,7 +14,15 @@
  *   load modules, trace processes, change owners or reach the network
  *   stack's privileged parts.
  *
- * Kept per backend, and why:
+ * Kept by the monitor whatever the backend, to start a front (sandbox.c)
+ * and for nothing else; every worker drops them again (harden_worker):
+ *
+ *           cap_setuid, cap_setgid  a front becomes front_user, with no
+ *                             groups
+ *           cap_sys_chroot    a front's root is the empty front_root
+ *           cap_setpcap       a front empties its bounding set
+ *
+ * Kept per backend for the actions, and why:
  *
  *   sim     none. The simulated host is files and ptys under its state
  *           directory, owned by the daemon's own uid. The socket is
@@ -35,8 +43,8 @@
  *           cap_sys_resource  the device model raises its own limits
  *
  * Not kept anywhere: cap_sys_module, cap_sys_ptrace, cap_sys_rawio,
- * cap_net_raw, cap_audit_*, cap_mac_*, cap_setpcap (after the bounding
- * set is cut), cap_sys_boot, cap_sys_time, cap_syslog, cap_bpf...
+ * cap_net_raw, cap_audit_*, cap_mac_*, cap_sys_boot, cap_sys_time,
+ * cap_syslog, cap_bpf...
  *
  * - The policy and xdom.conf are only taken from files nobody else can
  *   change: the file and every directory above it (after symlinks) must
@@ -108,20 +116,59 @@ harden_nofile(void)
 	    1 << 20 : (long)rl.rlim_cur;
 }
 
+/* What starting a front takes (the monitor only). */
+static const cap_value_t harden_front_caps[] = {
+	CAP_SETUID, CAP_SETGID, CAP_SYS_CHROOT, CAP_SETPCAP,
+};
+
+#define HARDEN_N(a) (sizeof (a) / sizeof (a)[0])
+
+/* The backend's capabilities, plus the monitor's own with monitor. */
+static size_t
+harden_keep(const char *backend, bool monitor, cap_value_t *keep)
+{
+	size_t n = 0, i;
+
+	if (backend != NULL && strcmp(backend, "xen") == 0)
+		for (i = 0; i < HARDEN_N(harden_xen_caps); i++)
+			keep[n++] = harden_xen_caps[i];
+	for (i = 0; monitor && i < HARDEN_N(harden_front_caps); i++)
+		keep[n++] = harden_front_caps[i];
+	return n;
+}
+
+void
+harden_worker(const char *backend)
+{
+	cap_value_t keep[HARDEN_N(harden_xen_caps) +
+	    HARDEN_N(harden_front_caps)];
+	size_t n = harden_keep(backend, false, keep);
+	cap_t caps = cap_init();
+
+	if (caps == NULL)
+		_exit(1);
+	if (n > 0 && geteuid() == 0 &&
+	    (cap_set_flag(caps, CAP_PERMITTED, (int)n, keep, CAP_SET) ||
+	    cap_set_flag(caps, CAP_EFFECTIVE, (int)n, keep, CAP_SET)))
+		_exit(1);
+	/* Fewer than before: always allowed. */
+	if (cap_set_proc(caps) != 0)
+		_exit(1);
+	cap_free(caps);
+}
+
 int
 harden_privileges(const char *backend, struct xdom_err *err)
 {
-	const cap_value_t *keep = NULL;
+	cap_value_t keep[HARDEN_N(harden_xen_caps) +
+	    HARDEN_N(harden_front_caps)];
 	cap_t caps = NULL;
-	size_t n_keep = 0, i;
+	size_t n_keep, i;
 	cap_value_t c;
 	int rc = 0;
 	bool kept;
 
-	if (backend != NULL && strcmp(backend, "xen") == 0) {
-		keep = harden_xen_caps;
-		n_keep = sizeof harden_xen_caps / sizeof harden_xen_caps[0];
-	}
+	n_keep = geteuid() == 0 ? harden_keep(backend, true, keep) : 0;
 	/* Bounding set first: dropping from it needs cap_setpcap, which the
 	 * next step removes. Only a privileged process can; an ordinary
 	 * user's bounding set changes nothing it could use anyway. */

@@ -35,6 +35,8 @@ const struct hv_backend *const hv_backends[] = {
 
 int main(int argc, char **argv);
 
+#define MAIN_FRONT_USER "xdomd-front"	/* fallback: nobody */
+#define MAIN_FRONT_ROOT "/run/xdom/empty"
 #define MAIN_OWNER_DEFAULT "status,console,boot,shutdown,reboot,reset,reimage"
 
 struct main_opts {
@@ -103,6 +105,11 @@ static const struct main_limit main_limits[] = {
 	LIM(client_request_timeout, 10, 1, 3600),
 	LIM(action_timeout, 300, 1, 86400),
 	LIM(reimage_timeout, 7200, 1, 86400 * 2),
+	LIM(max_consoles_per_user, 4, 0, 1024),
+	LIM(reserve_connections, 32, 0, 65536),
+	LIM(audit_rate, 50, 1, 1000000),
+	LIM(audit_burst, 500, 1, 10000000),
+	LIM(rights_cache_ms, 1000, 0, 2000),
 };
 #undef LIM
 
@@ -185,6 +192,16 @@ main_configure(struct xdomd *d, const struct main_opts *o,
 	    conf_get_default(c, "policy", POLICY_DEFAULT);
 	d->audit_path = o->audit != NULL ? o->audit :
 	    conf_get(c, "audit_file");
+	if (d->lim.reserve_connections >= d->lim.max_connections)
+		d->lim.reserve_connections = d->lim.max_connections / 2;
+	d->front_user = conf_get(c, "front_user");
+	d->front_user_set = d->front_user != NULL && d->front_user[0] != '\0';
+	if (!d->front_user_set)
+		d->front_user = MAIN_FRONT_USER;
+	d->front_root = conf_get_default(c, "front_root", MAIN_FRONT_ROOT);
+	if (d->front_root[0] != '/')
+		return xdom_err_set(err, XDOM_EINVAL, "front_root: give an "
+		    "absolute directory");
 	d->socket_group = conf_get(c, "socket_group");
 	if (d->socket_group != NULL && d->socket_group[0] == '\0')
 		d->socket_group = NULL;

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -30,40 +31,8 @@
 #include "core/xmalloc.h"
 #include "hypervisor/hv_res.h"
 
-#define REQ_OWNERS_MAX 512
 #define REQ_STOP_WAIT_S 120	/* clean shutdown before a backup */
 #define REQ_KILL_WAIT_S 10	/* then destroy, and this long to go */
-
-/*
- * The guest's xen_shell owners ("alice, bob") when compatibility is on
- * and its config file names any; NULL otherwise. Fails closed: a config
- * that does not parse, or a value that does not fit in buf, names no
- * owner (a cut-off list could end in a prefix of a longer name: "bob"
- * out of "bobby").
- */
-static const char *
-req_owners(struct xdomd *d, const char *name, char *buf, size_t len)
-{
-	struct xdom_err err = {0};
-	struct conf *c = NULL;
-	struct hv_info in;
-	const char *v;
-	bool fits = false;
-
-	if (!d->compat || !xdom_name_valid(name))
-		return NULL;
-	if (hv_info(d->hv, name, &in, &err) != 0 || in.config_path[0] == '\0')
-		return NULL;
-	if (conf_load(&c, in.config_path, false, &err) != 0)
-		return NULL;
-	v = conf_get(c, "xen_shell");
-	if (v != NULL && strlen(v) < len) {
-		memcpy(buf, v, strlen(v) + 1);
-		fits = true;
-	}
-	conf_free(c);
-	return fits ? buf : NULL;
-}
 
 /* Whether the host knows a guest of exactly this name (running or not):
  * names are matched as names, never as domain ids. */
@@ -98,7 +67,7 @@ req_authorize(struct xdomd *d, const struct ident *id,
 	const struct proto_req_desc *rd = proto_req_desc(r->type);
 	struct xdom_err perr = {0};
 	struct policy_subject who;
-	char obuf[REQ_OWNERS_MAX];
+	char obuf[OWNERS_MAX];
 	const char *owners;
 	bool running = false;
 	int rc;
@@ -108,7 +77,7 @@ req_authorize(struct xdomd *d, const struct ident *id,
 	if (rd->policy < 0)
 		return 0;
 	ident_subject(id, &who);
-	owners = req_owners(d, r->name, obuf, sizeof obuf);
+	owners = owners_get(d, r->name, obuf, sizeof obuf);
 	rc = policy_allows(d->policy, &who, r->name, owners,
 	    (enum policy_action)rd->policy, r->reason, &perr);
 	if (rc != 0)
@@ -193,7 +162,7 @@ req_list(struct req_ctx *ctx, struct xdom_err *err)
 	struct proto_guest *g = NULL;
 	struct policy_subject who;
 	struct hv_guest_list l;
-	char obuf[REQ_OWNERS_MAX];
+	char obuf[OWNERS_MAX];
 	size_t i, n = 0;
 	int rc;
 
@@ -205,7 +174,7 @@ req_list(struct req_ctx *ctx, struct xdom_err *err)
 		uint32_t allowed, need;
 
 		policy_rights(ctx->d->policy, &who, l.g[i].name,
-		    req_owners(ctx->d, l.g[i].name, obuf, sizeof obuf),
+		    owners_get(ctx->d, l.g[i].name, obuf, sizeof obuf),
 		    &allowed, &need);
 		if ((allowed & (1u << POLICY_LIST)) == 0)
 			continue;
@@ -266,7 +235,7 @@ req_stats(struct req_ctx *ctx, struct xdom_err *err)
 {
 	struct policy_subject who;
 	struct snap all, mine;
-	char obuf[REQ_OWNERS_MAX];
+	char obuf[OWNERS_MAX];
 	bool host_ok = false;
 	uint16_t h;
 	size_t i;
@@ -292,7 +261,7 @@ req_stats(struct req_ctx *ctx, struct xdom_err *err)
 		uint32_t allowed, need;
 
 		policy_rights(ctx->d->policy, &who, name,
-		    req_owners(ctx->d, name, obuf, sizeof obuf), &allowed,
+		    owners_get(ctx->d, name, obuf, sizeof obuf), &allowed,
 		    &need);
 		if ((allowed & (1u << POLICY_STATS)) == 0)
 			continue;
@@ -597,7 +566,7 @@ req_res_run(struct req_ctx *ctx, struct hv *hv, struct hv_res_req *rr,
 {
 	struct hv_res_dirs dirs;
 	struct policy_subject who;
-	char obuf[REQ_OWNERS_MAX];
+	char obuf[OWNERS_MAX];
 	uint32_t allowed = 0, need = 0;
 	int rc;
 
@@ -608,7 +577,7 @@ req_res_run(struct req_ctx *ctx, struct hv *hv, struct hv_res_req *rr,
 	rr->name = ctx->req->name;
 	ident_subject(ctx->id, &who);
 	policy_rights(ctx->d->policy, &who, rr->name,
-	    req_owners(ctx->d, rr->name, obuf, sizeof obuf), &allowed, &need);
+	    owners_get(ctx->d, rr->name, obuf, sizeof obuf), &allowed, &need);
 	rr->hide_host = (allowed & (1u << POLICY_HOST)) == 0;
 	if ((rc = hv_res_apply(hv, &dirs, rr, err)) != 0)
 		return rc;

@@ -10,7 +10,7 @@
 set -eu
 
 BUILD_PKGS="gcc make pkg-config libc6-dev libxen-dev libncurses-dev
- libtermkey-dev libreadline-dev libcap-dev libssh-dev libjson-c-dev"
+ libtermkey-dev libreadline-dev libcap-dev libseccomp-dev libssh-dev libjson-c-dev"
 CHECK_PKGS="libcmocka-dev tmux openssh-server openssh-client
  qemu-system-x86 cpio file busybox-static clang libclang-rt-14-dev procps
  iproute2 passwd util-linux valgrind xz-utils

@@ -270,10 +270,10 @@ shell_cmd_reimage(struct shell *sh, struct shell_call *c)
 		    "on %s is already running; wait for it to finish)",
 		    xdom_err_msg(&err), esc);
 	if (rc != 0 && (shell_interrupted || shell_hangup))
-		return shell_fail(sh, rc, "%s: re-image interrupted: the old "
-		    "image stays%s; the guest is free again in a few seconds",
-		    esc, o.shutdown_first ? ", and the guest was shut down for "
-		    "it: type 'boot' to start it again" : "");
+		return shell_fail(sh, rc, "%s: re-image interrupted here: "
+		    "xdomd still finishes it and records the result; the "
+		    "guest is free again once it is done%s", esc,
+		    o.shutdown_first ? " (then type 'boot' to start it)" : "");
 	if (rc != 0)
 		return shell_hv_fail(sh, rc, &err);
 	fprintf(sh->out, "%s: re-imaged in %lu:%02lu. Type 'boot' to start "

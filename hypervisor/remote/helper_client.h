@@ -59,7 +59,8 @@ int helper_action(struct helper_client *c, const char *name,
 /* Send SysRq key (one of HV_SYSRQ_KEYS) to the guest. */
 int helper_sysrq(struct helper_client *c, const char *name, char key,
     const char *reason, struct xdom_err *err);
-/* The guest's console: *fd is a read/write fd the caller closes. */
+/* The guest's console: *fd is a read/write stream (the connection
+ * itself, relayed by xdomd) that the caller closes. */
 int helper_console(struct helper_client *c, const char *name,
     const char *reason, int *fd, struct xdom_err *err);
 

@@ -7,6 +7,12 @@
  * The socket is blocking with a receive timeout: xdomd answers reads at
  * once and sends re-image progress regularly, so a silent daemon is a
  * broken one, not a slow one.
+ *
+ * Before anything is sent, the daemon is checked: the process behind the
+ * socket (SO_PEERCRED) must be root, or the caller's own uid (a daemon
+ * one runs oneself). Anyone else's listener on that path, a customer's
+ * fake xdomd on a shared socket path, would otherwise read what a
+ * help-desk user types into a console.
  */
 #include "hypervisor/remote/helper_client.h"
 
@@ -38,6 +44,8 @@ helper_dial(struct helper_client *c, struct xdom_err *err)
 {
 	struct sockaddr_un sa;
 	struct timeval tv = {HELPER_REPLY_TIMEOUT_S, 0};
+	struct ucred uc;
+	socklen_t ulen = sizeof uc;
 	int fd;
 
 	memset(&sa, 0, sizeof sa);
@@ -55,6 +63,20 @@ helper_dial(struct helper_client *c, struct xdom_err *err)
 		close(fd);
 		return xdom_err_errno(err, XDOM_EUNAVAIL, e, "cannot reach "
 		    "xdomd at %s (is it running?)", c->path);
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &uc, &ulen) != 0 ||
+	    ulen != sizeof uc) {
+		int e = errno;
+
+		close(fd);
+		return xdom_err_errno(err, XDOM_EUNAVAIL, e, "%s: who is "
+		    "listening", c->path);
+	}
+	if (uc.uid != 0 && uc.uid != geteuid()) {
+		close(fd);
+		return xdom_err_set(err, XDOM_EPERM, "%s: the daemon there "
+		    "runs as uid %lu, not root: not xdomd, refused", c->path,
+		    (unsigned long)uc.uid);
 	}
 	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
 	(void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
@@ -396,30 +418,36 @@ helper_sysrq(struct helper_client *c, const char *name, char key,
 	return proto_empty_decode(pbuf_ptr(&c->in), pbuf_avail(&c->in), err);
 }
 
+/*
+ * xdomd relays a console itself (so it can count it, audit it and end it
+ * when the right to it ends): once it has answered, the connection is
+ * the console, a raw byte stream both ways. The caller gets that socket;
+ * this client dials a new connection for its next request.
+ */
 int
 helper_console(struct helper_client *c, const char *name, const char *reason,
     int *fd, struct xdom_err *err)
 {
+	struct timeval none = {0, 0};
 	struct proto_req r;
 	uint16_t type;
-	int rc, got = -1;
+	int rc;
 
 	*fd = -1;
 	if ((rc = helper_check_name(name, err)) != 0)
 		return rc;
 	helper_req(&r, PROTO_T_CONSOLE, name, reason, 0);
-	rc = helper_call(c, &r, &type, &got, err);
+	rc = helper_call(c, &r, &type, NULL, err);
 	if (rc == 0)
 		rc = proto_empty_decode(pbuf_ptr(&c->in), pbuf_avail(&c->in),
 		    err);
-	if (rc == 0 && got < 0)
-		rc = xdom_err_set(err, XDOM_EPROTO, "xdomd sent no console");
-	if (rc != 0) {
-		if (got >= 0)
-			close(got);
+	if (rc != 0)
 		return rc;
-	}
-	*fd = got;
+	/* A console may be quiet for as long as it likes. */
+	(void)setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof none);
+	(void)setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &none, sizeof none);
+	*fd = c->fd;
+	c->fd = -1;
 	return 0;
 }
 

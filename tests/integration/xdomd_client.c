@@ -470,6 +470,36 @@ main(int argc, char **argv)
 			    "no login prompt");
 			close(fd);
 		}
+	} else if (strcmp(cmd, "console-hold") == 0) {
+		/* Open a console and keep it until xdomd ends it or the time
+		 * is up: "console open", then how it ended. */
+		unsigned secs = argc > 5 ? (unsigned)atoi(argv[5]) : 10;
+
+		if ((rc = helper_console(c, name, reason, &fd, &err)) == 0) {
+			struct pollfd p = {fd, POLLIN, 0};
+			time_t end = time(NULL) + (time_t)secs;
+			bool ended = false;
+
+			printf("console open\n");
+			fflush(stdout);
+			while (!ended && time(NULL) < end &&
+			    poll(&p, 1, 200) >= 0) {
+				if ((p.revents & (POLLIN | POLLHUP)) != 0 &&
+				    read(fd, buf, sizeof buf) <= 0)
+					ended = true;
+			}
+			printf("%s\n", ended ? "console ended by xdomd" :
+			    "console still open");
+			close(fd);
+		}
+	} else if (strcmp(cmd, "reset-twice") == 0) {
+		/* Two resets on one connection, a pause between. */
+		rc = helper_action(c, name, HV_ACT_RESET, reason, &err);
+		printf("first: %s\n", rc == 0 ? "done" : err.msg);
+		fflush(stdout);
+		sleep(argc > 5 ? (unsigned)atoi(argv[5]) : 2);
+		rc = helper_action(c, name, HV_ACT_RESET, reason, &err);
+		printf("second: %s\n", rc == 0 ? "done" : err.msg);
 	} else if (strcmp(cmd, "reimage") == 0 ||
 	    strcmp(cmd, "reimage-drop") == 0 ||
 	    strcmp(cmd, "reimage-drop-backup") == 0) {
