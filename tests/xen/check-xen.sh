@@ -240,8 +240,10 @@ else
 	cp "$R/boot/vmlinuz-$KVER" "$D/boot/vmlinux"
 fi
 cp "$RUN/guest.cpio.gz" "$D/boot/guest.cpio.gz"
-printf 'root:x:0:0:root:/root:/bin/sh\nxdtest:x:1000:1000:xdom test customer:/home/xdtest:/bin/sh\n' >"$D/etc/passwd"
-printf 'root:x:0:\nxdtest:x:1000:\n' >"$D/etc/group"
+# xdtest: the customer; xdomd-front: the system user xdomd's fronts (the
+# processes that read clients' bytes) run as, as the xdomd package makes.
+printf 'root:x:0:0:root:/root:/bin/sh\nxdtest:x:1000:1000:xdom test customer:/home/xdtest:/bin/sh\nxdomd-front:x:998:998:xdomd front:/nonexistent:/usr/sbin/nologin\n' >"$D/etc/passwd"
+printf 'root:x:0:\nxdtest:x:1000:\nxdomd-front:x:998:\n' >"$D/etc/group"
 chown 1000:1000 "$D/home/xdtest"
 echo xdomtest >"$D/etc/hostname"
 mkcpio "$D" "$RUN/dom0.cpio.gz"
