@@ -14,7 +14,7 @@ BUILD_PKGS="gcc make pkg-config libc6-dev libxen-dev libncurses-dev
 CHECK_PKGS="libcmocka-dev tmux openssh-server openssh-client
  qemu-system-x86 cpio file busybox-static clang libclang-rt-14-dev procps
  iproute2 passwd util-linux valgrind xz-utils
- debhelper dpkg-dev fakeroot lintian git"
+ debhelper dpkg-dev fakeroot lintian git python3"
 
 case "${1:-build}" in
 build) want=$BUILD_PKGS ;;
