@@ -294,6 +294,27 @@ CONF
 	if waitfor 120 ready cust1 $((n0 + 1)); then ok "cust1 came up (GUEST-READY)"; else nok "cust1 came up within 120 s"; fi
 	sleep 3 | timeout 10 runas xdtest xdom-shell --config "$W/helper.conf" --socket "$S" -c "console cust1" >"$W/sh.console" 2>&1
 	check "xdom-shell console cust1: the guest's output read back" grep -q GUEST-ALIVE "$W/sh.console"
+	# A console ends when its right ends: xdomd relays it, so a policy
+	# reload without console for xdtest closes the open one (and audits it).
+	sleep 60 | timeout 70 runas xdtest xdom-shell --config "$W/helper.conf" --socket "$S" -c "console cust1" >"$W/sh.console2" 2>&1 &
+	CPID=$!
+	waitfor 15 grep -q 'action=console .*result=ok' "$W/audit"
+	sleep 1
+	cp "$W/policy" "$W/policy.full"
+	sed 's/status,console,/status,/' "$W/policy.full" >"$W/policy.new" && cat "$W/policy.new" >"$W/policy"
+	kill -HUP $DPID
+	if waitfor 15 sh -c "! kill -0 $CPID"; then
+		ok "an open console of cust1 ends when a policy reload takes xdtest's console right away"
+	else
+		nok "the console of cust1 still runs 15 s after the policy lost its right"; kill $CPID 2>/dev/null
+	fi
+	wait $CPID 2>/dev/null
+	check "the console's end is audited (result=closed, right ended)" \
+	    grep -q 'user="xdtest" .*domain="cust1" action=console .*result=closed msg="right ended' "$W/audit"
+	cat "$W/policy.full" >"$W/policy"
+	kill -HUP $DPID
+	waitfor 10 grep -q 'console' "$W/policy"
+	sleep 1
 	check "xdom --backend=helper pause cust1 (as xdtest)" xd_as pause cust1
 	check "xl list shows cust1 paused" sh -c "xl list cust1 | awk 'NR==2 && \$5 ~ /p/ {f=1} END {exit !f}'"
 	check "xdom --backend=helper unpause cust1 (as xdtest)" xd_as unpause cust1
@@ -331,6 +352,14 @@ CONF
 		check "cust1 gone after the customer's save" gone cust1
 		check "the save file is save_dir/cust1.save, mode 0600, root's" \
 		    sh -c "[ -s $W/save/cust1.save ] && [ \$(stat -c %a:%u $W/save/cust1.save) = 600:0 ]"
+		# A save file under another guest's name is refused: restore acts
+		# only on the guest asked for, whatever the file holds.
+		cp -p "$W/save/cust1.save" "$W/save/other1.save"
+		xdom --config "$W/helper.conf" --backend=helper --socket "$S" restore other1 >"$W/e" 2>&1; r=$?
+		check "restore other1 from a file holding cust1 is refused: $(head -1 "$W/e")" \
+		    sh -c "[ $r = 1 ] && grep -q 'holds another guest' $W/e"
+		check "... and cust1 was not started by it" gone cust1
+		rm -f "$W/save/other1.save"
 		check "xdom --backend=helper restore cust1 (by name, as xdtest)" xd_as restore cust1
 		check "cust1 runs again after the customer's restore" sh -c "xl list cust1 | awk 'NR == 2 && \$5 !~ /[psd]/ {f=1} END {exit !f}'"
 		check "xdomd removed the restored save file" test ! -e "$W/save/cust1.save"
