@@ -177,6 +177,39 @@ top_session_worker_done(struct top_session *ss)
 
 /* ---- reading keys ---- */
 
+/*
+ * Terminfo's key_mouse is left out of libtermkey's terminfo table: on
+ * Debian 12, xterm and xterm-256color declare kmous=\E[<, so the SGR
+ * report's own prefix would be read as an old X10 event (three bytes)
+ * and the rest of the report typed as keys. Without it, libtermkey's CSI
+ * driver reads both forms, SGR (ESC [ < b ; x ; y M/m, asked for by
+ * top_mouse_set) and X10 (ESC [ M b x y), whatever terminfo claims.
+ */
+static const char *
+tk_terminfo_str(const char *name, const char *value, void *data)
+{
+	(void)data;
+	return strcmp(name, "key_mouse") == 0 ? NULL : value;
+}
+
+TermKey *
+top_termkey_new(int fd, const char *term)
+{
+	TermKey *tk = fd >= 0 ?
+	    termkey_new(fd, TERMKEY_FLAG_EINTR | TERMKEY_FLAG_NOSTART) :
+	    termkey_new_abstract(term, TERMKEY_FLAG_NOSTART);
+
+	if (tk == NULL)
+		return NULL;
+	/* terminfo is read at the first start, after the hook is set */
+	termkey_hook_terminfo_getstr(tk, tk_terminfo_str, NULL);
+	if (!termkey_start(tk)) {
+		termkey_destroy(tk);
+		return NULL;
+	}
+	return tk;
+}
+
 int
 top_key_code(const TermKeyKey *k, char utf8[8])
 {
@@ -185,13 +218,18 @@ top_key_code(const TermKeyKey *k, char utf8[8])
 		if ((k->modifiers & TERMKEY_KEYMOD_CTRL) &&
 		    (k->code.codepoint == 'l' || k->code.codepoint == 'L'))
 			return K_CTRL_L;
+		/* libtermkey turns the terminal's suspend character off */
+		if ((k->modifiers & TERMKEY_KEYMOD_CTRL) &&
+		    (k->code.codepoint == 'z' || k->code.codepoint == 'Z'))
+			return K_CTRL_Z;
 		if (k->modifiers & (TERMKEY_KEYMOD_CTRL | TERMKEY_KEYMOD_ALT))
 			return 0;
 		snprintf(utf8, 8, "%s", k->utf8);
 		return (int)k->code.codepoint;
 	}
 	if (k->type == TERMKEY_TYPE_FUNCTION)
-		return k->code.number == 1 ? K_F1 : 0;
+		return k->code.number == 1 ? K_F1 : k->code.number == 10 ?
+		    K_F10 : 0;
 	if (k->type != TERMKEY_TYPE_KEYSYM)
 		return 0;
 	switch (k->code.sym) {
@@ -201,8 +239,12 @@ top_key_code(const TermKeyKey *k, char utf8[8])
 	case TERMKEY_SYM_RIGHT: return K_RIGHT;
 	case TERMKEY_SYM_PAGEUP: return K_PGUP;
 	case TERMKEY_SYM_PAGEDOWN: return K_PGDN;
-	case TERMKEY_SYM_HOME: return K_HOME;
-	case TERMKEY_SYM_END: return K_END;
+	/* PuTTY's and the VT220's Home and End are ESC [ 1 ~ and ESC [ 4 ~,
+	 * Find and Select to terminfo's xterm */
+	case TERMKEY_SYM_HOME: case TERMKEY_SYM_FIND: return K_HOME;
+	case TERMKEY_SYM_END: case TERMKEY_SYM_SELECT: return K_END;
+	/* linux's terminfo names ^Z the suspend key */
+	case TERMKEY_SYM_SUSPEND: return K_CTRL_Z;
 	case TERMKEY_SYM_ENTER: return K_ENTER;
 	case TERMKEY_SYM_ESCAPE: return K_ESC;
 	case TERMKEY_SYM_BACKSPACE: case TERMKEY_SYM_DEL: return K_BS;

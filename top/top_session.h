@@ -35,6 +35,9 @@ struct top_session {
 
 /* Mouse reporting on or off (xterm's SGR mode). */
 void top_mouse_set(bool on);
+/* Ctrl-Z: give the terminal back and stop (SIGTSTP to ourselves); on
+ * SIGCONT take it again and redraw. Nothing in xdom-shell's dashboard. */
+void top_session_suspend(struct top_session *ss);
 /* Save the layout now; say: tell the user how it went. */
 void top_session_save_settings(struct top_session *ss, bool say);
 /* Load and apply theme name; say: tell the user. */
@@ -50,6 +53,11 @@ void top_ui_resort(struct top_ui *ui);
 /* Collect the targets of an action (the tagged domains, else the
  * cursor's) into ss->act_names; how many. */
 size_t top_session_targets(struct top_session *ss);
+/* Keys from fd (fd < 0: an abstract instance for terminal type term, fed
+ * by termkey_push_bytes), started; SGR and X10 mouse reports are read
+ * whatever terminfo says about the mouse. NULL on failure; free with
+ * termkey_destroy(). */
+TermKey *top_termkey_new(int fd, const char *term);
 /* A key read, as the key table spells it (top_ui.h K_*), and its text. */
 int top_key_code(const TermKeyKey *k, char utf8[8]);
 /* A finished action's result: the status line, or the reason prompt. */

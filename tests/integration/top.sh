@@ -177,7 +177,7 @@ else
 		sed -e 's/^\.[A-Z]* //' -e 's/\\-/-/g' -e 's/"//g' -e 's/,/ /g' | tr -s ' ' '\n' |
 		grep -vxE 'and|or|')
 	missing=()
-	for k in D N B V R S '<' '>' I Q Esc Up Down PgUp PgDn Home End Left Right Ctrl-L \
+	for k in D N B V R S '<' '>' I Q F10 Esc Up Down PgUp PgDn Home End Left Right Ctrl-L Ctrl-Z \
 		T / Enter Space A C P Y W H '?' F1; do
 		grep -qxF -- "$k" <<<"$tags" || missing+=("$k")
 	done
@@ -512,7 +512,9 @@ wait_screen 20 EXITED >/dev/null
 start 120 30 -- -d 1 --no-settings --theme=nosuch
 screen_ok "--theme=nosuch: a message, default theme" 'theme nosuch not found'
 esc
-screen_ok "Esc quits with status 0" '^EXITED=0'
+screen_not "Esc does not quit" '^EXITED='
+keys F10
+screen_ok "F10 quits with status 0" '^EXITED=0'
 start 120 30 -- -d 0.3 -i 3 --no-settings
 screen_ok "-i 3 on the screen: leaves by itself after 3 refreshes" '^EXITED=0' 20
 
