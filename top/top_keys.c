@@ -93,6 +93,51 @@ ui_toggle_tag(struct top_ui *ui)
 }
 
 static void
+ui_untag_all(struct top_ui *ui)
+{
+	size_t k, n = ui->n_tags;
+
+	for (k = 0; k < n; k++)
+		free(ui->tags[k]);
+	ui->n_tags = 0;
+	if (n > 0)
+		top_ui_status(ui, false, 3, "untagged %zu domain%s", n,
+		    n == 1 ? "" : "s");
+}
+
+void
+top_ui_prune_tags(struct top_ui *ui)
+{
+	const struct snap *s = top_model_cur(&ui->m);
+	bool *seen;
+	char ref[300];
+	size_t k, d, dropped = 0;
+
+	if (ui->n_tags == 0)
+		return;
+	seen = xcalloc(ui->n_tags, sizeof *seen);
+	for (d = 0; d < s->n_dom; d++) {
+		hv_dom_ref(ui->hv, s, &s->dom[d], ref, sizeof ref);
+		for (k = 0; k < ui->n_tags; k++)
+			if (!seen[k] && strcmp(ui->tags[k], ref) == 0)
+				seen[k] = true;
+	}
+	for (k = 0; k < ui->n_tags; k++) {
+		if (seen[k])
+			ui->tags[k - dropped] = ui->tags[k];
+		else {
+			free(ui->tags[k]);
+			dropped++;
+		}
+	}
+	ui->n_tags -= dropped;
+	free(seen);
+	if (dropped > 0)
+		top_ui_status(ui, true, 5, "%zu tagged domain%s gone: "
+		    "untagged", dropped, dropped == 1 ? "" : "s");
+}
+
+static void
 ui_start_prompt(struct top_ui *ui, enum top_prompt p, const char *init)
 {
 	ui->prompt = p;
@@ -258,13 +303,29 @@ k_tag(struct top_session *ss, int key)
 }
 
 static void
-k_action(struct top_session *ss, int key)
+k_untag(struct top_session *ss, int key)
 {
 	(void)key;
-	if (top_session_targets(ss) == 0)
-		top_ui_status(&ss->ui, true, 3, "no domain selected");
+	ui_untag_all(&ss->ui);
+}
+
+static void
+k_action(struct top_session *ss, int key)
+{
+	struct top_ui *ui = &ss->ui;
+
+	(void)key;
+	if (ui->o->readonly)
+		top_ui_status(ui, true, 3, "read-only: no actions "
+		    "(--readonly)");
+	else if (top_session_targets(ss) > 0)
+		ui->prompt = PR_ACTION;
+	else if (ss->n_unseen > 0)
+		top_ui_status(ui, true, 5, "the %zu tagged domain%s not on "
+		    "the list (U untags)", ss->n_unseen, ss->n_unseen == 1 ?
+		    " is" : "s are");
 	else
-		ss->ui.prompt = PR_ACTION;
+		top_ui_status(ui, true, 3, "no domain selected");
 }
 
 static void
@@ -470,7 +531,9 @@ const struct top_key_def top_keys[] = {
 	    .help = "details of the selected domain, with history",
 	    .bar = TOP_BAR_LIST, .bar_post = " detail" },
 	{ .key = ' ', .name = "Space", .in = LIST, .run = k_tag,
-	    .help = "tag a domain: actions apply to every tagged one" },
+	    .help = "tag a domain: actions apply to every tagged one; U "
+	    "untags all" },
+	{ .key = 'U', .name = "U", .in = LIST | DETAIL, .run = k_untag },
 	{ .key = 'A', .name = "A", .in = LIST | DETAIL, .run = k_action,
 	    .help = "action: pause, unpause, shutdown, reboot, destroy,\n"
 	    "console (Ctrl-] leaves the console); on one\n"

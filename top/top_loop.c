@@ -291,6 +291,7 @@ ui_refresh_data(struct top_session *ss)
 	}
 	top_model_update(&ui->m);
 	top_model_sort(&ui->m);
+	top_ui_prune_tags(ui);
 	if (!ui_find_sel(ui)) {
 		if (had && (ui->mode == UI_DETAIL || (ui->mode == UI_HELP &&
 		    ui->help_back == UI_DETAIL))) {

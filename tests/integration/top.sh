@@ -178,7 +178,7 @@ else
 		grep -vxE 'and|or|')
 	missing=()
 	for k in D N B V R S '<' '>' I Q F10 Esc Up Down PgUp PgDn Home End Left Right Ctrl-L Ctrl-Z \
-		T / Enter Space A C P Y W H '?' F1; do
+		T / Enter Space U A C P Y W H '?' F1; do
 		grep -qxF -- "$k" <<<"$tags" || missing+=("$k")
 	done
 	check "man: every key (${missing[*]:-all there})" test ${#missing[@]} -eq 0
@@ -329,7 +329,7 @@ keys -l 'web0'
 keys Enter Home Space Space
 screen_ok "Space: two domains tagged (once the last status has gone)" 'Filter: web0 \(2\)  2 tagged' 20
 keys a p
-screen_ok "the question counts the tagged domains" '^Pause 2 tagged domains\? \(y/N\)'
+screen_ok "the question names the tagged domains" '^Pause 2 tagged domains: web0[12], web0[12]\? \(y/N\)'
 keys y
 screen_ok "pause on the tagged: done on both" 'pause: done on 2 domains'
 screen_ok "... web01 paused" ' web01 +----p-' 20

@@ -122,4 +122,45 @@ screen_not "fg: ... drawn anew (no shell output left)" 'SHELL-GARBAGE'
 keys q
 screen_ok "q: back to the shell" '^PROMPT\$ *$'
 
+# Safe actions: a bulk question names its targets, a tag hidden by the
+# filter is left out and said so, a tagged guest that leaves is untagged,
+# U untags all; --readonly has no actions at all.
+start 200 40 xterm-256color -d 0.5 --sort=name
+keys /
+keys -l web0
+keys Enter Home Space Space
+screen_ok "two tagged" 'Filter: web0 \(2\)  2 tagged' 20
+keys a p
+screen_ok "the question names both" '^Pause 2 tagged domains: web01, web02\? \(y/N\)'
+keys n
+keys /; esc
+keys /
+keys -l web01
+keys Enter
+screen_ok "web02 filtered out" 'Filter: web01 \(1\)'
+keys a r
+screen_ok "a tagged domain off the list is left out, and said so" \
+	'^Reboot 1 tagged domain: web01 \(1 tagged not on the list left out\)\? \(y/N\)'
+keys n
+keys /; esc
+"${X[@]}" destroy web02 >/dev/null 2>&1
+screen_ok "a tagged guest that leaves is untagged, said so" '1 tagged domain gone: untagged' 20
+screen_ok "... one tag left" '  1 tagged' 20
+keys a p
+screen_ok "... the question names only the one left" '^Pause web01\? \(y/N\)'
+keys n
+keys U
+screen_ok "U untags all" 'untagged 1 domain'
+screen_not "... no tag left" '[0-9] tagged' 3.5
+keys q
+wait_screen 20 EXITED >/dev/null
+start 200 40 xterm-256color -d 1 --readonly
+keys a
+screen_ok "--readonly: A says read-only" 'read-only: no actions'
+screen_not "--readonly: no action menu" '^Action: '
+keys Enter a
+screen_ok "--readonly: nor from the detail view" 'read-only: no actions'
+keys q q
+screen_ok "--readonly: q q quits" '^EXITED=0'
+
 done_testing

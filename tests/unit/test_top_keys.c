@@ -29,7 +29,7 @@ static const char *const help_expected[] = {
 	"  T            totals instead of per-second rates",
 	"  /            filter by name as you type (Enter keeps, Esc clears)",
 	"  Enter        details of the selected domain, with history",
-	"  Space        tag a domain: actions apply to every tagged one",
+	"  Space        tag a domain: actions apply to every tagged one; U untags all",
 	"  A            action: pause, unpause, shutdown, reboot, destroy,",
 	"               console (Ctrl-] leaves the console); on one",
 	"               domain: v vcpus, m memory, x maximum memory,",
