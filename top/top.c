@@ -35,6 +35,7 @@ enum {
 	OPT_HOST,
 	OPT_HOSTS,
 	OPT_SUMMARY,
+	OPT_READONLY,
 };
 
 static const struct option top_longopts[] = {
@@ -61,6 +62,7 @@ static const struct option top_longopts[] = {
 	{ "host", required_argument, NULL, OPT_HOST },
 	{ "hosts", required_argument, NULL, OPT_HOSTS },
 	{ "summary", no_argument, NULL, OPT_SUMMARY },
+	{ "readonly", no_argument, NULL, OPT_READONLY },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -95,6 +97,8 @@ top_usage(FILE *f)
 	    "high-contrast, dark256)\n"
 	    "      --no-settings     neither read nor save "
 	    "~/.config/xdom/top.conf\n"
+	    "      --readonly        no actions from the dashboard (a shared "
+	    "screen)\n"
 	    "      --list-columns    the columns and what they show\n"
 	    "      --host=[USER@]HOST[:PORT]  a remote host over SSH "
 	    "(repeat for a fleet)\n"
@@ -277,6 +281,7 @@ top_parse_args(int argc, char **argv, struct top_opts *o,
 			break;
 		case OPT_HOSTS: o->hosts_file = optarg; break;
 		case OPT_SUMMARY: o->summary = true; break;
+		case OPT_READONLY: o->readonly = true; break;
 		case ':':
 			return xdom_err_set(err, XDOM_EINVAL, "top: option "
 			    "'%.30s' needs a value (see xdom top --help)",

@@ -20,22 +20,66 @@
 
 /* ---- actions ---- */
 
-/* The domains an action applies to: the tagged ones, else the cursor's. */
+/* The domains an action applies to: the tagged ones on the list, else
+ * the cursor's. */
 size_t
 top_session_targets(struct top_session *ss)
 {
 	struct top_ui *ui = &ss->ui;
-	size_t k;
+	const struct snap *s = top_model_cur(&ui->m);
+	char ref[300];
+	size_t k, p;
 
 	for (k = 0; k < ss->n_act; k++)
 		free(ss->act_names[k]);
 	ss->n_act = 0;
-	if (ui->n_tags > 0) {
-		for (k = 0; k < ui->n_tags && k < TOP_ACT_MAX_DOMS; k++)
-			ss->act_names[ss->n_act++] = xstrdup(ui->tags[k]);
-	} else if (ui->sel_valid && ui->m.n_order > 0)
-		ss->act_names[ss->n_act++] = xstrdup(ui->sel_ref);
+	ss->n_unseen = 0;
+	if (ui->n_tags == 0) {
+		if (ui->sel_valid && ui->m.n_order > 0)
+			ss->act_names[ss->n_act++] = xstrdup(ui->sel_ref);
+		return ss->n_act;
+	}
+	for (p = 0; p < ui->m.n_order && ss->n_act < TOP_ACT_MAX_DOMS; p++) {
+		bool dup = false;
+
+		hv_dom_ref(ui->hv, s, &s->dom[ui->m.order[p]], ref, sizeof ref);
+		if (!top_ui_tagged(ui, ref))
+			continue;
+		for (k = 0; k < ss->n_act && !dup; k++)
+			dup = strcmp(ss->act_names[k], ref) == 0;
+		if (!dup)
+			ss->act_names[ss->n_act++] = xstrdup(ref);
+	}
+	ss->n_unseen = ui->n_tags > ss->n_act ? ui->n_tags - ss->n_act : 0;
 	return ss->n_act;
+}
+
+/* The question before an action on several domains names them, as many
+ * as fit, and says what is left out. */
+static void
+ui_confirm_many(struct top_session *ss, const char *verb)
+{
+	struct top_ui *ui = &ss->ui;
+	char esc[4 * 128 + 8];
+	size_t len = sizeof ui->input, n, k;
+	const size_t budget = 360;	/* of the names, before "(y/N)" */
+
+	n = (size_t)snprintf(ui->input, len, "%s %zu tagged domain%s:", verb,
+	    ss->n_act, ss->n_act == 1 ? "" : "s");
+	for (k = 0; k < ss->n_act; k++) {
+		xdom_escape(esc, sizeof esc, ss->act_names[k]);
+		if (n + strlen(esc) + 2 > budget) {
+			n += (size_t)snprintf(ui->input + n, len - n,
+			    " and %zu more", ss->n_act - k);
+			break;
+		}
+		n += (size_t)snprintf(ui->input + n, len - n, "%s %s",
+		    k > 0 ? "," : "", esc);
+	}
+	if (ss->n_unseen > 0)
+		n += (size_t)snprintf(ui->input + n, len - n, " (%zu tagged "
+		    "not on the list left out)", ss->n_unseen);
+	snprintf(ui->input + n, len - n, "? (y/N) ");
 }
 
 static const struct {
@@ -117,6 +161,10 @@ ui_run_action(struct top_session *ss)
 	size_t k;
 	int rc;
 
+	if (ui->o->readonly) {	/* no way here; said by the keys */
+		top_ui_status(ui, true, 5, "read-only: no actions");
+		return;
+	}
 	for (k = 0; k < ss->n_act; k++) {
 		/* A remote domain is HOST/NAME: the host is one of the
 		 * fleet's own labels; the name is checked here. */
@@ -177,6 +225,39 @@ top_session_worker_done(struct top_session *ss)
 
 /* ---- reading keys ---- */
 
+/*
+ * Terminfo's key_mouse is left out of libtermkey's terminfo table: on
+ * Debian 12, xterm and xterm-256color declare kmous=\E[<, so the SGR
+ * report's own prefix would be read as an old X10 event (three bytes)
+ * and the rest of the report typed as keys. Without it, libtermkey's CSI
+ * driver reads both forms, SGR (ESC [ < b ; x ; y M/m, asked for by
+ * top_mouse_set) and X10 (ESC [ M b x y), whatever terminfo claims.
+ */
+static const char *
+tk_terminfo_str(const char *name, const char *value, void *data)
+{
+	(void)data;
+	return strcmp(name, "key_mouse") == 0 ? NULL : value;
+}
+
+TermKey *
+top_termkey_new(int fd, const char *term)
+{
+	TermKey *tk = fd >= 0 ?
+	    termkey_new(fd, TERMKEY_FLAG_EINTR | TERMKEY_FLAG_NOSTART) :
+	    termkey_new_abstract(term, TERMKEY_FLAG_NOSTART);
+
+	if (tk == NULL)
+		return NULL;
+	/* terminfo is read at the first start, after the hook is set */
+	termkey_hook_terminfo_getstr(tk, tk_terminfo_str, NULL);
+	if (!termkey_start(tk)) {
+		termkey_destroy(tk);
+		return NULL;
+	}
+	return tk;
+}
+
 int
 top_key_code(const TermKeyKey *k, char utf8[8])
 {
@@ -185,13 +266,18 @@ top_key_code(const TermKeyKey *k, char utf8[8])
 		if ((k->modifiers & TERMKEY_KEYMOD_CTRL) &&
 		    (k->code.codepoint == 'l' || k->code.codepoint == 'L'))
 			return K_CTRL_L;
+		/* libtermkey turns the terminal's suspend character off */
+		if ((k->modifiers & TERMKEY_KEYMOD_CTRL) &&
+		    (k->code.codepoint == 'z' || k->code.codepoint == 'Z'))
+			return K_CTRL_Z;
 		if (k->modifiers & (TERMKEY_KEYMOD_CTRL | TERMKEY_KEYMOD_ALT))
 			return 0;
 		snprintf(utf8, 8, "%s", k->utf8);
 		return (int)k->code.codepoint;
 	}
 	if (k->type == TERMKEY_TYPE_FUNCTION)
-		return k->code.number == 1 ? K_F1 : 0;
+		return k->code.number == 1 ? K_F1 : k->code.number == 10 ?
+		    K_F10 : 0;
 	if (k->type != TERMKEY_TYPE_KEYSYM)
 		return 0;
 	switch (k->code.sym) {
@@ -201,8 +287,12 @@ top_key_code(const TermKeyKey *k, char utf8[8])
 	case TERMKEY_SYM_RIGHT: return K_RIGHT;
 	case TERMKEY_SYM_PAGEUP: return K_PGUP;
 	case TERMKEY_SYM_PAGEDOWN: return K_PGDN;
-	case TERMKEY_SYM_HOME: return K_HOME;
-	case TERMKEY_SYM_END: return K_END;
+	/* PuTTY's and the VT220's Home and End are ESC [ 1 ~ and ESC [ 4 ~,
+	 * Find and Select to terminfo's xterm */
+	case TERMKEY_SYM_HOME: case TERMKEY_SYM_FIND: return K_HOME;
+	case TERMKEY_SYM_END: case TERMKEY_SYM_SELECT: return K_END;
+	/* linux's terminfo names ^Z the suspend key */
+	case TERMKEY_SYM_SUSPEND: return K_CTRL_Z;
 	case TERMKEY_SYM_ENTER: return K_ENTER;
 	case TERMKEY_SYM_ESCAPE: return K_ESC;
 	case TERMKEY_SYM_BACKSPACE: case TERMKEY_SYM_DEL: return K_BS;
@@ -275,14 +365,12 @@ ui_key_prompt(struct top_session *ss, int key, const char *utf8)
 			ui->act = ui_action_keys[k].act;
 			ui->act_console = ui_action_keys[k].console;
 			xdom_escape(esc, sizeof esc, ss->act_names[0]);
-			if (ss->n_act == 1)
+			if (ss->n_act == 1 && ss->n_unseen == 0)
 				snprintf(ui->input, sizeof ui->input,
 				    "%s %s? (y/N) ", ui_action_keys[k].verb,
 				    esc);
 			else
-				snprintf(ui->input, sizeof ui->input,
-				    "%s %zu tagged domains? (y/N) ",
-				    ui_action_keys[k].verb, ss->n_act);
+				ui_confirm_many(ss, ui_action_keys[k].verb);
 			ui->prompt = PR_CONFIRM;
 			return;
 		}

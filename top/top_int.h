@@ -307,6 +307,7 @@ struct top_opts {
 				   of top_parse_args frees it */
 	const char *hosts_file;	/* --hosts FILE */
 	bool summary;		/* --summary: text batch's summary lines */
+	bool readonly;		/* --readonly: no actions at all */
 };
 
 /* Parse top's flags (argv[0] is "top"). Returns 0, or 1 after printing

@@ -93,6 +93,51 @@ ui_toggle_tag(struct top_ui *ui)
 }
 
 static void
+ui_untag_all(struct top_ui *ui)
+{
+	size_t k, n = ui->n_tags;
+
+	for (k = 0; k < n; k++)
+		free(ui->tags[k]);
+	ui->n_tags = 0;
+	if (n > 0)
+		top_ui_status(ui, false, 3, "untagged %zu domain%s", n,
+		    n == 1 ? "" : "s");
+}
+
+void
+top_ui_prune_tags(struct top_ui *ui)
+{
+	const struct snap *s = top_model_cur(&ui->m);
+	bool *seen;
+	char ref[300];
+	size_t k, d, dropped = 0;
+
+	if (ui->n_tags == 0)
+		return;
+	seen = xcalloc(ui->n_tags, sizeof *seen);
+	for (d = 0; d < s->n_dom; d++) {
+		hv_dom_ref(ui->hv, s, &s->dom[d], ref, sizeof ref);
+		for (k = 0; k < ui->n_tags; k++)
+			if (!seen[k] && strcmp(ui->tags[k], ref) == 0)
+				seen[k] = true;
+	}
+	for (k = 0; k < ui->n_tags; k++) {
+		if (seen[k])
+			ui->tags[k - dropped] = ui->tags[k];
+		else {
+			free(ui->tags[k]);
+			dropped++;
+		}
+	}
+	ui->n_tags -= dropped;
+	free(seen);
+	if (dropped > 0)
+		top_ui_status(ui, true, 5, "%zu tagged domain%s gone: "
+		    "untagged", dropped, dropped == 1 ? "" : "s");
+}
+
+static void
 ui_start_prompt(struct top_ui *ui, enum top_prompt p, const char *init)
 {
 	ui->prompt = p;
@@ -258,13 +303,29 @@ k_tag(struct top_session *ss, int key)
 }
 
 static void
-k_action(struct top_session *ss, int key)
+k_untag(struct top_session *ss, int key)
 {
 	(void)key;
-	if (top_session_targets(ss) == 0)
-		top_ui_status(&ss->ui, true, 3, "no domain selected");
+	ui_untag_all(&ss->ui);
+}
+
+static void
+k_action(struct top_session *ss, int key)
+{
+	struct top_ui *ui = &ss->ui;
+
+	(void)key;
+	if (ui->o->readonly)
+		top_ui_status(ui, true, 3, "read-only: no actions "
+		    "(--readonly)");
+	else if (top_session_targets(ss) > 0)
+		ui->prompt = PR_ACTION;
+	else if (ss->n_unseen > 0)
+		top_ui_status(ui, true, 5, "the %zu tagged domain%s not on "
+		    "the list (U untags)", ss->n_unseen, ss->n_unseen == 1 ?
+		    " is" : "s are");
 	else
-		ss->ui.prompt = PR_ACTION;
+		top_ui_status(ui, true, 3, "no domain selected");
 }
 
 static void
@@ -306,21 +367,24 @@ k_save(struct top_session *ss, int key)
 	top_session_save_settings(ss, true);
 }
 
-/* The help from the list starts at its top; from the detail view it
- * stays where it was scrolled to. */
+/* The help goes back to the view it was opened from. From the list it
+ * starts at its top; from the detail view it stays where it was
+ * scrolled to. */
 static void
 k_help(struct top_session *ss, int key)
 {
 	(void)key;
+	if (ss->ui.mode == UI_LIST)
+		ss->ui.help_top = 0;
+	ss->ui.help_back = ss->ui.mode;
 	ss->ui.mode = UI_HELP;
-	ss->ui.help_top = 0;
 }
 
 static void
-k_help_keep(struct top_session *ss, int key)
+k_help_done(struct top_session *ss, int key)
 {
 	(void)key;
-	ss->ui.mode = UI_HELP;
+	ss->ui.mode = ss->ui.help_back == UI_DETAIL ? UI_DETAIL : UI_LIST;
 }
 
 static void
@@ -329,6 +393,13 @@ k_redraw(struct top_session *ss, int key)
 	(void)ss;
 	(void)key;
 	clearok(curscr, TRUE);
+}
+
+static void
+k_suspend(struct top_session *ss, int key)
+{
+	(void)key;
+	top_session_suspend(ss);
 }
 
 static void
@@ -417,16 +488,19 @@ const struct top_key_def top_keys[] = {
 	{ .key = '>', .name = ">", .in = LIST, .run = k_sort_next },
 	{ .key = 'I', .name = "I", .in = LIST, .run = k_invert,
 	    .help = "invert the sort      click a header: sort by it" },
+	/* Esc never quits: it is "cancel" in every prompt, so a second
+	 * one would; at the list it does nothing. */
 	{ .key = K_ESC, .name = "Esc", .in = DETAIL, .run = k_back,
 	    .bar = TOP_BAR_OTHER, .bar_post = " back" },
 	{ .key = K_ENTER, .name = "Enter", .in = DETAIL, .run = k_back },
 	{ .key = K_BS, .name = "Backspace", .in = DETAIL, .run = k_back },
 	{ .key = K_LEFT, .name = "Left", .in = DETAIL, .run = k_back },
-	{ .key = 'Q', .name = "Q", .in = LIST | DETAIL, .run = k_quit,
-	    .help_keys = "Q  Esc", .help = "quit (Esc leaves a view or "
-	    "prompt first)", .bar = TOP_BAR_LIST | TOP_BAR_OTHER,
-	    .bar_post = "uit" },
-	{ .key = K_ESC, .name = "Esc", .in = LIST, .run = k_quit },
+	{ .key = 'Q', .name = "Q", .in = DETAIL, .run = k_back },
+	{ .key = 'Q', .name = "Q", .in = LIST, .run = k_quit,
+	    .help_keys = "Q  F10", .help = "quit (in a view: back; Esc "
+	    "never quits)", .bar = TOP_BAR_LIST, .bar_post = "uit" },
+	{ .key = K_F10, .name = "F10", .in = LIST | DETAIL, .run = k_quit,
+	    .bar = TOP_BAR_OTHER, .bar_post = " quit" },
 	/* "move;" lines up with the label column's end of the longest
 	 * label. */
 	{ .key = K_UP, .name = "Up", .in = LIST | DETAIL, .run = k_move,
@@ -442,7 +516,10 @@ const struct top_key_def top_keys[] = {
 	{ .key = K_RIGHT, .name = "Right", .in = LIST,
 	    .run = k_scroll_cols },
 	{ .key = K_CTRL_L, .name = "Ctrl-L", .in = LIST | DETAIL,
-	    .run = k_redraw, .help = "redraw the screen" },
+	    .run = k_redraw, .help = "redraw the screen; Ctrl-Z suspends "
+	    "(fg brings it back)" },
+	{ .key = K_CTRL_Z, .name = "Ctrl-Z", .in = LIST | DETAIL,
+	    .run = k_suspend },
 	{ .key = 'T', .name = "T", .in = LIST | DETAIL, .run = k_totals,
 	    .help = "totals instead of per-second rates",
 	    .bar = TOP_BAR_LIST, .bar_post = "otals",
@@ -454,7 +531,9 @@ const struct top_key_def top_keys[] = {
 	    .help = "details of the selected domain, with history",
 	    .bar = TOP_BAR_LIST, .bar_post = " detail" },
 	{ .key = ' ', .name = "Space", .in = LIST, .run = k_tag,
-	    .help = "tag a domain: actions apply to every tagged one" },
+	    .help = "tag a domain: actions apply to every tagged one; U "
+	    "untags all" },
+	{ .key = 'U', .name = "U", .in = LIST | DETAIL, .run = k_untag },
 	{ .key = 'A', .name = "A", .in = LIST | DETAIL, .run = k_action,
 	    .help = "action: pause, unpause, shutdown, reboot, destroy,\n"
 	    "console (Ctrl-] leaves the console); on one\n"
@@ -469,21 +548,17 @@ const struct top_key_def top_keys[] = {
 	{ .key = 'Y', .name = "Y", .in = LIST | DETAIL, .run = k_theme,
 	    .help = "next colour theme        W  save settings now" },
 	{ .key = 'W', .name = "W", .in = LIST | DETAIL, .run = k_save },
-	{ .key = 'H', .name = "H", .in = LIST, .run = k_help,
+	{ .key = 'H', .name = "H", .in = LIST | DETAIL, .run = k_help,
 	    .help_keys = "H  ?  F1", .help = "this help" },
-	{ .key = '?', .name = "?", .in = LIST, .run = k_help,
-	    .bar = TOP_BAR_LIST, .bar_post = " help" },
-	{ .key = K_F1, .name = "F1", .in = LIST, .run = k_help },
-	{ .key = 'H', .name = "H", .in = DETAIL, .run = k_help_keep },
-	{ .key = '?', .name = "?", .in = DETAIL, .run = k_help_keep,
-	    .bar = TOP_BAR_OTHER, .bar_post = " help" },
-	{ .key = K_F1, .name = "F1", .in = DETAIL, .run = k_help_keep },
+	{ .key = '?', .name = "?", .in = LIST | DETAIL, .run = k_help,
+	    .bar = TOP_BAR_LIST | TOP_BAR_OTHER, .bar_post = " help" },
+	{ .key = K_F1, .name = "F1", .in = LIST | DETAIL, .run = k_help },
 	/* the help screen: scroll, or any other key goes back */
 	{ .key = K_UP, .name = "Up", .in = HELP, .run = k_help_scroll },
 	{ .key = K_DOWN, .name = "Down", .in = HELP, .run = k_help_scroll },
 	{ .key = K_PGUP, .name = "PgUp", .in = HELP, .run = k_help_scroll },
 	{ .key = K_PGDN, .name = "PgDn", .in = HELP, .run = k_help_scroll },
-	{ .key = K_ANY, .name = "any key", .in = HELP, .run = k_back },
+	{ .key = K_ANY, .name = "any key", .in = HELP, .run = k_help_done },
 	/* the columns screen (its own first line tells these) */
 	{ .key = K_UP, .name = "Up", .in = COLUMNS, .run = k_col_cursor },
 	{ .key = K_DOWN, .name = "Down", .in = COLUMNS,

@@ -30,7 +30,8 @@
 /* ---- signals ---- */
 
 static int top_sig_pipe[2] = { -1, -1 };
-static volatile sig_atomic_t top_sig_quit, top_sig_winch, top_sig_tstp;
+static volatile sig_atomic_t top_sig_quit, top_sig_winch, top_sig_tstp,
+    top_sig_cont;
 static long top_idle_s;		/* top_idle_set(); 0: none */
 static bool top_idle_hit;
 
@@ -58,6 +59,8 @@ top_on_signal(int s)
 		top_sig_winch = 1;
 	else if (s == SIGTSTP)
 		top_sig_tstp = 1;
+	else if (s == SIGCONT)
+		top_sig_cont = 1;
 	else
 		top_sig_quit = s;
 	if (top_sig_pipe[1] >= 0)
@@ -82,7 +85,7 @@ top_on_fatal(int s)
 }
 
 static const int top_quit_sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
-    SIGWINCH, SIGTSTP };
+    SIGWINCH, SIGTSTP, SIGCONT };
 static const int top_fatal_sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL,
     SIGABRT };
 
@@ -288,11 +291,15 @@ ui_refresh_data(struct top_session *ss)
 	}
 	top_model_update(&ui->m);
 	top_model_sort(&ui->m);
+	top_ui_prune_tags(ui);
 	if (!ui_find_sel(ui)) {
-		if (had && ui->mode == UI_DETAIL) {
+		if (had && (ui->mode == UI_DETAIL || (ui->mode == UI_HELP &&
+		    ui->help_back == UI_DETAIL))) {
 			xdom_escape(gone, sizeof gone, ui->sel_name);
 			top_ui_status(ui, true, 5, "%s is gone", gone);
-			ui->mode = UI_LIST;
+			if (ui->mode == UI_DETAIL)
+				ui->mode = UI_LIST;
+			ui->help_back = UI_LIST;
 		}
 		if (ui->sel >= ui->m.n_order && ui->m.n_order > 0)
 			ui->sel = ui->m.n_order - 1;
@@ -319,9 +326,27 @@ ui_resize(struct top_session *ss)
 	ss->dirty = true;
 }
 
+/* Continued (after our own stop, or a SIGSTOP from outside, when the
+ * shell may have put its own modes on the terminal): the terminal is
+ * ours again and the whole screen is drawn anew. */
 static void
-ui_suspend(struct top_session *ss)
+ui_resume(struct top_session *ss)
 {
+	reset_prog_mode();
+	termkey_stop(ss->tk);	/* back to curses' modes, then ours */
+	termkey_start(ss->tk);
+	top_mouse_set(true);
+	ui_resize(ss);
+}
+
+void
+top_session_suspend(struct top_session *ss)
+{
+	struct sigaction sa;
+
+	/* xdom-shell's top: job control does nothing. */
+	if (ss->ui.o->mode == TOP_MODE_RESTRICTED)
+		return;
 	top_mouse_set(false);
 	termkey_stop(ss->tk);
 	def_prog_mode();
@@ -329,18 +354,12 @@ ui_suspend(struct top_session *ss)
 	signal(SIGTSTP, SIG_DFL);
 	raise(SIGTSTP);
 	/* continued */
-	{
-		struct sigaction sa;
-
-		memset(&sa, 0, sizeof sa);
-		sigemptyset(&sa.sa_mask);
-		sa.sa_handler = top_on_signal;
-		sigaction(SIGTSTP, &sa, NULL);
-	}
-	reset_prog_mode();
-	termkey_start(ss->tk);
-	top_mouse_set(true);
-	ui_resize(ss);
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = top_on_signal;
+	sigaction(SIGTSTP, &sa, NULL);
+	ui_resume(ss);
+	top_sig_cont = 0;
 }
 
 static void
@@ -391,7 +410,7 @@ ui_setup(struct top_session *ss, struct xdom_err *err)
 		start_color();
 		use_default_colors();
 	}
-	ss->tk = termkey_new(STDIN_FILENO, TERMKEY_FLAG_EINTR);
+	ss->tk = top_termkey_new(STDIN_FILENO, NULL);
 	if (ss->tk == NULL) {
 		ui_teardown(ss);
 		return xdom_err_set(err, XDOM_EIO, "top: cannot read keys "
@@ -424,9 +443,11 @@ ui_loop(struct top_session *ss)
 		}
 		if (top_sig_tstp) {
 			top_sig_tstp = 0;
-			/* xdom-shell's top: job control does nothing. */
-			if (ui->o->mode != TOP_MODE_RESTRICTED)
-				ui_suspend(ss);
+			top_session_suspend(ss);
+		}
+		if (top_sig_cont) {
+			top_sig_cont = 0;
+			ui_resume(ss);
 		}
 		now = xdom_mono_ns();
 		if (idle_ns > 0 && now - typed_at >= idle_ns) {
@@ -627,7 +648,7 @@ top_ui_run(struct hv *hv, const struct hv_open_opts *hvo, struct top_opts *o,
 	}
 	if (tcgetattr(STDIN_FILENO, &top_saved_tio) == 0)
 		top_have_tio = 1;
-	top_sig_quit = top_sig_winch = top_sig_tstp = 0;
+	top_sig_quit = top_sig_winch = top_sig_tstp = top_sig_cont = 0;
 	top_signals_install(&sv);
 	sigs = true;
 	rc = ui_setup(ss, err);

@@ -29,12 +29,16 @@ struct top_session {
 	char reason[128];	/* the last audit reason given */
 	char *act_names[TOP_ACT_MAX_DOMS];	/* targets of the action */
 	size_t n_act;
+	size_t n_unseen;	/* tagged, but not on the list: left out */
 };
 
 /* ---- top_loop.c ---- */
 
 /* Mouse reporting on or off (xterm's SGR mode). */
 void top_mouse_set(bool on);
+/* Ctrl-Z: give the terminal back and stop (SIGTSTP to ourselves); on
+ * SIGCONT take it again and redraw. Nothing in xdom-shell's dashboard. */
+void top_session_suspend(struct top_session *ss);
 /* Save the layout now; say: tell the user how it went. */
 void top_session_save_settings(struct top_session *ss, bool say);
 /* Load and apply theme name; say: tell the user. */
@@ -47,9 +51,16 @@ void top_ui_resort(struct top_ui *ui);
 
 /* ---- top_input.c ---- */
 
-/* Collect the targets of an action (the tagged domains, else the
- * cursor's) into ss->act_names; how many. */
+/* Collect the targets of an action into ss->act_names: the tagged
+ * domains on the list as it is shown (a tagged domain hidden by the
+ * filter is never acted on unseen: counted in ss->n_unseen), or, with no
+ * tags, the cursor's; how many. */
 size_t top_session_targets(struct top_session *ss);
+/* Keys from fd (fd < 0: an abstract instance for terminal type term, fed
+ * by termkey_push_bytes), started; SGR and X10 mouse reports are read
+ * whatever terminfo says about the mouse. NULL on failure; free with
+ * termkey_destroy(). */
+TermKey *top_termkey_new(int fd, const char *term);
 /* A key read, as the key table spells it (top_ui.h K_*), and its text. */
 int top_key_code(const TermKeyKey *k, char utf8[8]);
 /* A finished action's result: the status line, or the reason prompt. */
@@ -59,6 +70,9 @@ void top_session_key(struct top_session *ss, const TermKeyKey *k);
 
 /* ---- top_keys.c ---- */
 
+/* Untag the domains that are no longer on the host (or fleet): their
+ * tags could otherwise name a guest created later under the name. */
+void top_ui_prune_tags(struct top_ui *ui);
 /* Move the cursor by delta rows; sort by column c (again: the other
  * direction). */
 void top_ui_move(struct top_ui *ui, long delta);

@@ -198,7 +198,7 @@ struct top_res_ask {
  * the key table only, stands for any key not listed before it. */
 enum {
 	K_UP = 0x110001, K_DOWN, K_LEFT, K_RIGHT, K_PGUP, K_PGDN, K_HOME,
-	K_END, K_ENTER, K_ESC, K_BS, K_F1, K_CTRL_L, K_TAB, K_ANY,
+	K_END, K_ENTER, K_ESC, K_BS, K_F1, K_F10, K_CTRL_L, K_CTRL_Z, K_TAB, K_ANY,
 };
 
 /* Where a key works: one bit per view. */
@@ -288,6 +288,7 @@ struct top_ui {
 	bool act_console;
 	int col_cursor;			/* UI_COLUMNS */
 	int help_top;			/* UI_HELP scroll */
+	enum top_ui_mode help_back;	/* the view UI_HELP returns to */
 
 	char status[256];
 	bool status_err;

@@ -177,8 +177,8 @@ else
 		sed -e 's/^\.[A-Z]* //' -e 's/\\-/-/g' -e 's/"//g' -e 's/,/ /g' | tr -s ' ' '\n' |
 		grep -vxE 'and|or|')
 	missing=()
-	for k in D N B V R S '<' '>' I Q Esc Up Down PgUp PgDn Home End Left Right Ctrl-L \
-		T / Enter Space A C P Y W H '?' F1; do
+	for k in D N B V R S '<' '>' I Q F10 Esc Up Down PgUp PgDn Home End Left Right Ctrl-L Ctrl-Z \
+		T / Enter Space U A C P Y W H '?' F1; do
 		grep -qxF -- "$k" <<<"$tags" || missing+=("$k")
 	done
 	check "man: every key (${missing[*]:-all there})" test ${#missing[@]} -eq 0
@@ -329,7 +329,7 @@ keys -l 'web0'
 keys Enter Home Space Space
 screen_ok "Space: two domains tagged (once the last status has gone)" 'Filter: web0 \(2\)  2 tagged' 20
 keys a p
-screen_ok "the question counts the tagged domains" '^Pause 2 tagged domains\? \(y/N\)'
+screen_ok "the question names the tagged domains" '^Pause 2 tagged domains: web0[12], web0[12]\? \(y/N\)'
 keys y
 screen_ok "pause on the tagged: done on both" 'pause: done on 2 domains'
 screen_ok "... web01 paused" ' web01 +----p-' 20
@@ -512,7 +512,9 @@ wait_screen 20 EXITED >/dev/null
 start 120 30 -- -d 1 --no-settings --theme=nosuch
 screen_ok "--theme=nosuch: a message, default theme" 'theme nosuch not found'
 esc
-screen_ok "Esc quits with status 0" '^EXITED=0'
+screen_not "Esc does not quit" '^EXITED='
+keys F10
+screen_ok "F10 quits with status 0" '^EXITED=0'
 start 120 30 -- -d 0.3 -i 3 --no-settings
 screen_ok "-i 3 on the screen: leaves by itself after 3 refreshes" '^EXITED=0' 20
 

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "top/top_ui.h"
+#include "top/top_session.h"
 
 /* The help screen's key part, as it has read since xentop's keys. */
 static const char *const help_expected[] = {
@@ -23,13 +23,13 @@ static const char *const help_expected[] = {
 	"  R            repeat the header before each domain",
 	"  S            next sort column     < >  previous/next column",
 	"  I            invert the sort      click a header: sort by it",
-	"  Q  Esc       quit (Esc leaves a view or prompt first)",
+	"  Q  F10       quit (in a view: back; Esc never quits)",
 	"  Up Down PgUp PgDn Home End        move; Left Right scroll columns",
-	"  Ctrl-L       redraw the screen",
+	"  Ctrl-L       redraw the screen; Ctrl-Z suspends (fg brings it back)",
 	"  T            totals instead of per-second rates",
 	"  /            filter by name as you type (Enter keeps, Esc clears)",
 	"  Enter        details of the selected domain, with history",
-	"  Space        tag a domain: actions apply to every tagged one",
+	"  Space        tag a domain: actions apply to every tagged one; U untags all",
 	"  A            action: pause, unpause, shutdown, reboot, destroy,",
 	"               console (Ctrl-] leaves the console); on one",
 	"               domain: v vcpus, m memory, x maximum memory,",
@@ -142,7 +142,7 @@ test_bar_lists_the_keys(void **state)
 	static const char *const list_words[] = { "Delay", "Networks",
 	    "vBds", "VCPUs", "Repeat header", "Sort order", "Quit", "Totals",
 	    "/filter", "Enter detail", "Action", "Columns", "? help" };
-	static const char *const other_words[] = { "Esc back", "Quit",
+	static const char *const other_words[] = { "Esc back", "F10 quit",
 	    "Action", "? help" };
 	size_t m, k, r;
 
@@ -211,6 +211,55 @@ test_dispatch_reaches_every_row(void **state)
 	assert_non_null(top_keys_find(UI_HELP, 'z'));
 }
 
+/* Esc never quits (it cancels, so a second one would); Q and F10 do,
+ * but Q in the detail view goes back to the list, as Esc does there. */
+static void
+test_quit_keys(void **state)
+{
+	const struct top_key_def *q = top_keys_find(UI_LIST, 'q');
+
+	(void)state;
+	assert_null(top_keys_find(UI_LIST, K_ESC));
+	assert_non_null(q);
+	assert_ptr_equal(top_keys_find(UI_LIST, K_F10)->run, q->run);
+	assert_ptr_equal(top_keys_find(UI_DETAIL, K_F10)->run, q->run);
+	assert_ptr_equal(top_keys_find(UI_DETAIL, 'q')->run,
+	    top_keys_find(UI_DETAIL, K_ESC)->run);
+	assert_ptr_not_equal(top_keys_find(UI_DETAIL, 'q')->run, q->run);
+	assert_non_null(top_keys_find(UI_LIST, K_CTRL_Z));
+	assert_non_null(top_keys_find(UI_DETAIL, K_CTRL_Z));
+}
+
+/* The help goes back where it was opened from, whichever key leaves it. */
+static void
+test_help_returns(void **state)
+{
+	static const int leave[] = { 'x', 'q', K_ESC, K_ENTER };
+	struct top_session ss;
+	size_t k;
+
+	(void)state;
+	for (k = 0; k < sizeof leave / sizeof leave[0]; k++) {
+		memset(&ss, 0, sizeof ss);
+		ss.ui.mode = UI_DETAIL;
+		top_keys_run(&ss, '?');
+		assert_int_equal(ss.ui.mode, UI_HELP);
+		top_keys_run(&ss, K_DOWN);
+		assert_int_equal(ss.ui.mode, UI_HELP);
+		top_keys_run(&ss, leave[k]);
+		assert_int_equal(ss.ui.mode, UI_DETAIL);
+		assert_false(ss.quit);
+		ss.ui.mode = UI_LIST;
+		top_keys_run(&ss, K_F1);
+		assert_int_equal(ss.ui.mode, UI_HELP);
+		top_keys_run(&ss, leave[k]);
+		assert_int_equal(ss.ui.mode, UI_LIST);
+		top_keys_run(&ss, K_ESC);
+		top_keys_run(&ss, K_ESC);
+		assert_false(ss.quit);
+	}
+}
+
 int
 main(void)
 {
@@ -219,6 +268,8 @@ main(void)
 		cmocka_unit_test(test_help_lists_the_keys),
 		cmocka_unit_test(test_bar_lists_the_keys),
 		cmocka_unit_test(test_dispatch_reaches_every_row),
+		cmocka_unit_test(test_quit_keys),
+		cmocka_unit_test(test_help_returns),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
