@@ -49,6 +49,21 @@ xdom_groups_ensure() {
 	done
 }
 
+# stale_ids NAME...: remove users and groups left by an earlier test
+# process that had our pid (a test's names carry its pid, so one that
+# exists now is a leftover of a killed run, not someone's account).
+stale_ids() {
+	local n
+	for n in "$@"; do
+		id "$n" >/dev/null 2>&1 && userdel -f "$n" >/dev/null 2>&1
+		getent group "$n" >/dev/null && groupdel "$n" >/dev/null 2>&1
+	done
+	return 0
+}
+# retry3 CMD...: CMD, again up to twice after a second (the passwd lock
+# may be held for a moment by another tool).
+retry3() { "$@" || { sleep 1; "$@"; } || { sleep 1; "$@"; }; }
+
 T_CLEANUP=()
 t_cleanup() {
 	local i

@@ -24,9 +24,10 @@ S=$T/sock
 
 quiet() { "$@" >/dev/null 2>&1; }
 T_CLEANUP+=("userdel $UA 2>/dev/null; userdel $UB 2>/dev/null; userdel $UH 2>/dev/null; groupdel $G 2>/dev/null; groupdel $UA 2>/dev/null; groupdel $UB 2>/dev/null; groupdel $UH 2>/dev/null")
-if ! quiet groupadd "$G" || ! quiet useradd -M -s /usr/sbin/nologin "$UA" ||
-	! quiet useradd -M -s /usr/sbin/nologin "$UB" ||
-	! quiet useradd -M -s /usr/sbin/nologin -G "$G" "$UH"; then
+stale_ids "$UA" "$UB" "$UH" "$G"
+if ! quiet retry3 groupadd "$G" || ! quiet retry3 useradd -M -s /usr/sbin/nologin "$UA" ||
+	! quiet retry3 useradd -M -s /usr/sbin/nologin "$UB" ||
+	! quiet retry3 useradd -M -s /usr/sbin/nologin -G "$G" "$UH"; then
 	not_ok "creating test users $UA $UB $UH and group $G"
 	done_testing
 	exit 1
