@@ -163,9 +163,7 @@ main_usage(FILE *f)
 	    "  --config FILE    xdom.conf (default $XDOM_CONFIG, then "
 	    XDOM_CONF_DEFAULT ")\n"
 	    "  --socket PATH    xdomd's socket (default: the config's "
-	    "'socket')\n"
-	    "  --backend=sim    testing aid: use a simulated host directly, "
-	    "without xdomd\n", f);
+	    "'socket')\n", f);
 }
 
 /* Whether the -c text is only this program being started again, as a
@@ -361,9 +359,8 @@ main(int argc, char **argv)
 		case 'B':
 			if (strcmp(optarg, "sim") != 0 &&
 			    strcmp(optarg, "helper") != 0) {
-				fputs("xdom: --backend: xdom-shell uses 'helper' "
-				    "(xdomd); 'sim' is a testing aid\n",
-				    stderr);
+				fputs("xdom: --backend: xdom-shell reaches guests "
+				    "only through xdomd ('helper')\n", stderr);
 				status = 2;
 				goto out;
 			}
